@@ -1,0 +1,194 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildBinary compiles acquis once for the end-to-end tests of the
+// command line.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "acquis")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build : %v\n%s", err, out)
+	}
+	return bin
+}
+
+func dataDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "acquis-cmd-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o755)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return filepath.Join(dir, "var")
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func serve(t *testing.T, bin, data, addr string) (*exec.Cmd, *strings.Builder) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "ACQUIS_DATA_DIR="+data, "ACQUIS_ADDR="+addr, "ACQUIS_DATABASE_URL=")
+	var logs strings.Builder
+	pr, pw := io.Pipe()
+	cmd.Stderr = pw
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			logs.WriteString(sc.Text() + "\n")
+		}
+	}()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); pw.Close() })
+	return cmd, &logs
+}
+
+func waitHealthy(t *testing.T, addr string, limit time.Duration) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for time.Since(start) < limit {
+		res, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return time.Since(start)
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("pas de réponse sur %s après %v", addr, limit)
+	return 0
+}
+
+func postgresFor(dir string) int {
+	n := 0
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && strings.Contains(string(b), "postgres") && strings.Contains(string(b), dir) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestServeColdWarmAndCtrlC is the newcomer's path: serve on an empty data
+// dir, answer, stop on SIGINT with no postgres left, start again faster.
+func TestServeColdWarmAndCtrlC(t *testing.T) {
+	bin := buildBinary(t)
+	data := dataDir(t)
+	addr := freeAddr(t)
+	cmd, logs := serve(t, bin, data, addr)
+	cold := waitHealthy(t, addr, 60*time.Second)
+	res, err := http.Get("http://" + addr + "/referentiels")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), "RNCP37779") || !strings.Contains(string(body), "RNCP36625") {
+		t.Fatal("référentiels absents")
+	}
+	// A second serve on the same data dir fails clearly.
+	second := exec.Command(bin, "serve")
+	second.Env = append(os.Environ(), "ACQUIS_DATA_DIR="+data, "ACQUIS_ADDR="+freeAddr(t), "ACQUIS_DATABASE_URL=")
+	out, err := second.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "autre instance") {
+		t.Fatalf("seconde instance : %v\n%s", err, out)
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve ne s'arrête pas sur SIGINT")
+	}
+	if n := postgresFor(data); n != 0 {
+		t.Fatalf("%d processus postgres restent après Ctrl-C\n%s", n, logs.String())
+	}
+	if !strings.Contains(logs.String(), "aucun administrateur") && !strings.Contains(logs.String(), "user create") {
+		t.Errorf("serve sur une base vide n'explique pas comment créer l'administrateur :\n%s", logs.String())
+	}
+	addr2 := freeAddr(t)
+	cmd2, _ := serve(t, bin, data, addr2)
+	warm := waitHealthy(t, addr2, 30*time.Second)
+	t.Logf("premier démarrage %v, démarrage à chaud %v", cold, warm)
+	cmd2.Process.Signal(syscall.SIGTERM)
+	cmd2.Wait()
+}
+
+func TestInvalidConfigOneLine(t *testing.T) {
+	bin := buildBinary(t)
+	for env, want := range map[string]string{
+		"ACQUIS_ADDR=pas-une-adresse":       "adresse d'écoute invalide",
+		"ACQUIS_MAX_UPLOAD_MB=beaucoup":     "ACQUIS_MAX_UPLOAD_MB",
+		"ACQUIS_DATABASE_URL=mysql://x@y/z": "ACQUIS_DATABASE_URL invalide",
+		"ACQUIS_SESSION_IDLE=-3":            "ACQUIS_SESSION_IDLE",
+	} {
+		cmd := exec.Command(bin, "serve")
+		cmd.Env = append(os.Environ(), env, "ACQUIS_DATA_DIR="+dataDir(t))
+		out, err := cmd.CombinedOutput()
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		if err == nil || len(lines) != 1 || !strings.Contains(lines[0], want) {
+			t.Errorf("%s : %v\n%s", env, err, out)
+		}
+	}
+}
+
+func TestUserCreateAndDemo(t *testing.T) {
+	bin := buildBinary(t)
+	data := dataDir(t)
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "ACQUIS_DATA_DIR="+data, "ACQUIS_DATABASE_URL=", "ACQUIS_LOG_FORMAT=json")
+		out, err := cmd.Output()
+		return string(out), err
+	}
+	out, err := run("user", "create", "--email", "Claire@Exemple.fr", "--name", "Claire Dubois", "--role", "admin")
+	if err != nil || !strings.Contains(out, "Mot de passe (affiché une seule fois)") {
+		t.Fatalf("user create : %v\n%s", err, out)
+	}
+	if _, err := run("user", "create", "--email", "claire@exemple.fr", "--role", "admin"); err == nil {
+		t.Fatal("doublon accepté")
+	}
+	out, err = run("demo")
+	if err != nil || !strings.Contains(out, "demo-acquis-2026") || !strings.Contains(out, "gaelle.lebihan@demo.acquis.fr") {
+		t.Fatalf("demo : %v\n%s", err, out)
+	}
+	out, err = run("demo")
+	if err != nil || !strings.Contains(out, "déjà chargées") {
+		t.Fatalf("demo rejouée : %v\n%s", err, out)
+	}
+	out, err = run("audit", "verify")
+	if err != nil || !strings.Contains(out, "intègre") {
+		t.Fatalf("audit verify : %v\n%s", err, out)
+	}
+	if out, err := run("version"); err != nil || !strings.HasPrefix(out, "acquis ") {
+		t.Fatalf("version : %v %s", err, out)
+	}
+}

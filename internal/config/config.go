@@ -1,0 +1,151 @@
+// Package config reads acquis's configuration from the environment and the
+// command line. Flags override environment variables so that a one-off run
+// can change a setting without touching the deployment's environment.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config holds every setting the application reads at start-up.
+type Config struct {
+	// DatabaseURL is a PostgreSQL URL or keyword DSN; empty means the
+	// embedded cluster under DataDir.
+	DatabaseURL string
+	// Addr is the HTTP listen address.
+	Addr string
+	// DataDir holds the blob store and, by default, the embedded cluster.
+	DataDir string
+	// BaseURL is the public URL used in e-mails; it defaults to http://Addr.
+	BaseURL string
+	// SMTPURL, when set, sends mail through that server; otherwise mail is
+	// logged and kept in the admin outbox.
+	SMTPURL string
+	// MaxUploadBytes bounds one uploaded file.
+	MaxUploadBytes int64
+	// SessionIdle and SessionLifetime bound a login session.
+	SessionIdle     time.Duration
+	SessionLifetime time.Duration
+	// LogFormat is "text" or "json".
+	LogFormat string
+	// AccrochageClientID and AccrochageContractID identify the certifier in
+	// the Caisse des Dépôts flow.
+	AccrochageClientID   string
+	AccrochageContractID string
+}
+
+// Defaults returns the configuration used when nothing is set.
+func Defaults() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "./var",
+		MaxUploadBytes:  50 << 20,
+		SessionIdle:     2 * time.Hour,
+		SessionLifetime: 12 * time.Hour,
+		LogFormat:       "text",
+	}
+}
+
+// Env is the subset of the environment that config reads; tests pass a map.
+type Env func(key string) string
+
+// Load builds the configuration from env, then from args parsed by fs.
+// It returns one error naming the faulty setting.
+func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
+	if env == nil {
+		env = os.Getenv
+	}
+	c := Defaults()
+	var errs []error
+	str := func(key string, dst *string) {
+		if v := env(key); v != "" {
+			*dst = v
+		}
+	}
+	str("ACQUIS_DATABASE_URL", &c.DatabaseURL)
+	str("ACQUIS_ADDR", &c.Addr)
+	str("ACQUIS_DATA_DIR", &c.DataDir)
+	str("ACQUIS_BASE_URL", &c.BaseURL)
+	str("ACQUIS_SMTP_URL", &c.SMTPURL)
+	str("ACQUIS_LOG_FORMAT", &c.LogFormat)
+	str("ACQUIS_ACCROCHAGE_ID_CLIENT", &c.AccrochageClientID)
+	str("ACQUIS_ACCROCHAGE_ID_CONTRAT", &c.AccrochageContractID)
+	if v := env("ACQUIS_MAX_UPLOAD_MB"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			errs = append(errs, fmt.Errorf("ACQUIS_MAX_UPLOAD_MB doit être un nombre entier positif de mégaoctets (reçu %q)", v))
+		} else {
+			c.MaxUploadBytes = n << 20
+		}
+	}
+	dur := func(key string, dst *time.Duration) {
+		if v := env(key); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				errs = append(errs, fmt.Errorf("%s doit être une durée positive comme 30m ou 2h (reçu %q)", key, v))
+				return
+			}
+			*dst = d
+		}
+	}
+	dur("ACQUIS_SESSION_IDLE", &c.SessionIdle)
+	dur("ACQUIS_SESSION_LIFETIME", &c.SessionLifetime)
+	if len(errs) > 0 {
+		return c, errs[0]
+	}
+	if fs != nil {
+		fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "URL PostgreSQL (vide : base embarquée) [ACQUIS_DATABASE_URL]")
+		fs.StringVar(&c.Addr, "addr", c.Addr, "adresse d'écoute HTTP [ACQUIS_ADDR]")
+		fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "dossier des données [ACQUIS_DATA_DIR]")
+		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "URL publique, pour les liens des courriels [ACQUIS_BASE_URL]")
+		if err := fs.Parse(args); err != nil {
+			return c, err
+		}
+	}
+	return c, c.Validate()
+}
+
+// Validate checks the settings that would otherwise fail later and obscurely.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("adresse d'écoute invalide %q : attendu hôte:port, par exemple 127.0.0.1:8080", c.Addr)
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return errors.New("le dossier de données (ACQUIS_DATA_DIR) ne peut pas être vide")
+	}
+	if c.DatabaseURL != "" && strings.Contains(c.DatabaseURL, "://") {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			return fmt.Errorf("ACQUIS_DATABASE_URL invalide : attendu postgres://utilisateur@hôte:port/base")
+		}
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("ACQUIS_BASE_URL invalide %q : attendu http(s)://hôte", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
+			return fmt.Errorf("ACQUIS_SMTP_URL invalide : attendu smtp://utilisateur:motdepasse@hôte:port")
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return fmt.Errorf("ACQUIS_LOG_FORMAT doit valoir text ou json (reçu %q)", c.LogFormat)
+	}
+	return nil
+}
+
+// Secure reports whether the app is served over HTTPS, which decides the
+// cookie's Secure flag.
+func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }

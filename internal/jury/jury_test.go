@@ -1,0 +1,446 @@
+package jury
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"acquis/internal/account"
+	"acquis/internal/audit"
+	"acquis/internal/db/dbtest"
+	"acquis/internal/db/dbtest/seed"
+	"acquis/internal/portfolio"
+	"acquis/internal/referentiel"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m, seed.Referentiels) }
+
+var sys = audit.Actor{Role: "test"}
+
+type fx struct {
+	t         *testing.T
+	d         *sqlx.DB
+	s         *Store
+	acc       *account.Store
+	pf        *portfolio.Store
+	ctx       context.Context
+	platform  int64
+	otherOrg  int64
+	session   int64
+	candidate int64
+	candidacy int64
+	members   []int64 // chair first
+}
+
+func as(id int64) audit.Actor { return audit.Actor{UserID: id, Role: "jury_member"} }
+
+func newFx(t *testing.T, cert string, blocks ...string) *fx {
+	t.Helper()
+	t.Parallel()
+	d := dbtest.New(t)
+	f := &fx{t: t, d: d, s: NewStore(d).WithMinutesRenderer(fakeMinutesPDF), acc: account.NewStore(d), pf: portfolio.NewStore(d), ctx: context.Background()}
+	var err error
+	lead, err := f.acc.CreateOrganisation(f.ctx, sys, account.NewOrganisation{Kind: account.OrgEmployer, Name: "Association Porteuse"})
+	must(t, err)
+	f.platform, err = f.acc.CreateOrganisation(f.ctx, sys, account.NewOrganisation{Kind: account.OrgPlatform, Name: "Plateforme 35", DepartementCode: "35", LeadID: lead})
+	must(t, err)
+	f.otherOrg, err = f.acc.CreateOrganisation(f.ctx, sys, account.NewOrganisation{Kind: account.OrgEmployer, Name: "Entreprise Tierce"})
+	must(t, err)
+	f.candidate, err = f.acc.CreateUser(f.ctx, sys, account.NewUser{Email: "cand@exemple.fr", FullName: "Candidate Une", OrganisationID: f.platform, Grants: []account.Grant{{Role: account.RoleCandidate}}})
+	must(t, err)
+	f.candidacy = f.submitted(f.candidate, cert, blocks...)
+	genders := []string{"F", "M", "F"}
+	for i := 0; i < 3; i++ {
+		id, err := f.acc.CreateUser(f.ctx, sys, account.NewUser{Email: fmt.Sprintf("jure%d@exemple.fr", i), FullName: fmt.Sprintf("Juré %d", i),
+			OrganisationID: f.otherOrg, Grants: []account.Grant{{Role: account.RoleJuryMember}}})
+		must(t, err)
+		qualified := []string{}
+		if i == 0 {
+			qualified = []string{cert}
+		}
+		must(t, f.s.SetProfile(f.ctx, sys, Profile{UserID: id, Gender: genders[i], College: Professional, QualifiedFor: qualified}))
+		f.members = append(f.members, id)
+	}
+	f.session, err = f.s.CreateSession(f.ctx, sys, NewSession{CertificationCode: cert, StartsAt: time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC),
+		Place: "Rennes", DossierDeadline: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)})
+	must(t, err)
+	return f
+}
+
+// submitted makes a candidacy whose dossier is deposited.
+func (f *fx) submitted(candidate int64, cert string, blocks ...string) int64 {
+	f.t.Helper()
+	a := audit.Actor{UserID: candidate}
+	pw := map[string]portfolio.Pathway{}
+	for _, b := range blocks {
+		pw[b] = portfolio.VAE
+	}
+	var org int64
+	_ = f.d.Get(&org, `SELECT coalesce(organisation_id, 0) FROM users WHERE id = $1`, candidate)
+	id, err := f.pf.Create(f.ctx, a, portfolio.NewCandidacy{CandidateID: candidate, CertificationCode: cert, Pathways: pw, OrganisationID: org, ExperienceMonths: 40})
+	must(f.t, err)
+	must(f.t, f.pf.Transition(f.ctx, a, id, portfolio.AdmissibilitySubmitted, account.RoleCandidate, ""))
+	must(f.t, f.pf.Transition(f.ctx, sys, id, portfolio.Admissible, account.RoleAdmin, ""))
+	must(f.t, f.pf.Transition(f.ctx, a, id, portfolio.DossierInProgress, account.RoleCandidate, ""))
+	c, _ := f.pf.Candidacy(f.ctx, id)
+	ver, _ := referentiel.NewStore(f.d).Version(f.ctx, c.VersionID)
+	for _, b := range ver.Blocks {
+		if _, ok := pw[b.Code]; !ok {
+			continue
+		}
+		for _, del := range b.Deliverables {
+			if del.Upload {
+				_, err := f.pf.AddDocument(f.ctx, a, portfolio.NewDocument{CandidacyID: id, BlockCode: b.Code, DeliverableCode: del.Code,
+					FileName: "d.pdf", SHA256: strings.Repeat("a", 64), Size: 10, Kind: "pdf", MIME: "application/pdf"})
+				must(f.t, err)
+			}
+		}
+	}
+	_, err = f.pf.Submit(f.ctx, a, id)
+	must(f.t, err)
+	return id
+}
+
+// ready composes the jury (chair first), assigns the candidacy to every
+// member and opens the session.
+func (f *fx) ready() {
+	f.t.Helper()
+	for i, m := range f.members {
+		must(f.t, f.s.AddMember(f.ctx, sys, f.session, m, i == 0))
+	}
+	must(f.t, f.s.Assign(f.ctx, sys, f.session, f.candidacy, f.members))
+	_, err := f.s.Open(f.ctx, sys, f.session)
+	must(f.t, err)
+	for _, m := range f.members {
+		must(f.t, f.s.Declare(f.ctx, as(m), f.session, f.candidacy))
+	}
+}
+
+func (f *fx) criteria() map[string][]string {
+	g, err := f.s.Grid(f.ctx, f.session, f.candidacy, f.members[0])
+	must(f.t, err)
+	out := map[string][]string{}
+	for _, b := range g.Blocks {
+		for _, cr := range b.Criteria {
+			out[b.Code] = append(out[b.Code], cr.Code)
+		}
+	}
+	return out
+}
+
+// scoreAll marks every criterion for member m, acquis unless the bloc is
+// listed in failing.
+func (f *fx) scoreAll(m int64, failing ...string) {
+	f.t.Helper()
+	fail := map[string]bool{}
+	for _, b := range failing {
+		fail[b] = true
+	}
+	for b, crs := range f.criteria() {
+		for _, cr := range crs {
+			v, c := Acquis, ""
+			if fail[b] {
+				v, c = NonAcquis, "Analyse insuffisante : la situation n'est pas décrite."
+			}
+			_, err := f.s.RecordVerdict(f.ctx, as(m), f.session, f.candidacy, cr, v, c)
+			must(f.t, err)
+		}
+	}
+	must(f.t, f.s.SubmitGrid(f.ctx, as(m), f.session, f.candidacy))
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestComposition(t *testing.T) {
+	f := newFx(t, "RNCP37779", "RNCP37779BC02")
+	_, err := f.s.Open(f.ctx, sys, f.session)
+	if err == nil || !strings.Contains(err.Error(), "au moins deux membres") {
+		t.Fatalf("jury vide ouvert : %v", err)
+	}
+	must(t, f.s.AddMember(f.ctx, sys, f.session, f.members[1], false))
+	must(t, f.s.AddMember(f.ctx, sys, f.session, f.members[2], false))
+	members, _ := f.s.Members(f.ctx, f.session)
+	comp := CheckComposition("RNCP37779", members)
+	if comp.OK() || !strings.Contains(strings.Join(comp.Problems, " "), "qualifié") || !strings.Contains(strings.Join(comp.Problems, " "), "président") {
+		t.Fatalf("composition : %+v", comp)
+	}
+	if len(comp.Warnings) != 0 {
+		t.Fatalf("1 femme / 1 homme signalé déséquilibré : %v", comp.Warnings)
+	}
+	must(t, f.s.AddMember(f.ctx, sys, f.session, f.members[0], true))
+	members, _ = f.s.Members(f.ctx, f.session)
+	if comp := CheckComposition("RNCP37779", members); !comp.OK() || comp.Women != 2 || comp.Men != 1 {
+		t.Fatalf("composition complète : %+v", comp)
+	}
+	if comp := CheckComposition("RNCP37779", []Member{members[0], {Profile: Profile{Gender: "F"}}}); len(comp.Warnings) == 0 {
+		t.Fatal("deux femmes : pas d'avertissement")
+	}
+	// Not yet assigned: the session cannot open.
+	if _, err := f.s.Open(f.ctx, sys, f.session); err != nil {
+		t.Fatalf("session sans candidature : %v", err)
+	}
+}
+
+func TestConflicts(t *testing.T) {
+	f := newFx(t, "RNCP37779", "RNCP37779BC02")
+	for i, m := range f.members {
+		must(t, f.s.AddMember(f.ctx, sys, f.session, m, i == 0))
+	}
+	if err := f.s.Assign(f.ctx, sys, f.session, f.candidacy, f.members[:1]); err == nil {
+		t.Fatal("un seul évaluateur accepté")
+	}
+	// A member from the candidate's platform.
+	colleague, err := f.acc.CreateUser(f.ctx, sys, account.NewUser{Email: "collegue@exemple.fr", FullName: "Collègue Plateforme", OrganisationID: f.platform,
+		Grants: []account.Grant{{Role: account.RoleJuryMember}}})
+	must(t, err)
+	must(t, f.s.AddMember(f.ctx, sys, f.session, colleague, false))
+	err = f.s.Assign(f.ctx, sys, f.session, f.candidacy, []int64{f.members[0], colleague})
+	if err == nil || !strings.Contains(err.Error(), "même structure") {
+		t.Fatalf("conflit de structure : %v", err)
+	}
+	// A declared link.
+	must(t, f.s.DeclareLink(f.ctx, sys, f.members[1], f.candidate, "trained", "Formatrice en 2025"))
+	err = f.s.Assign(f.ctx, sys, f.session, f.candidacy, []int64{f.members[0], f.members[1]})
+	if err == nil || !strings.Contains(err.Error(), "a formé") {
+		t.Fatalf("lien déclaré : %v", err)
+	}
+	var n int
+	_ = f.d.Get(&n, `SELECT count(*) FROM jury_assignments`)
+	if n != 0 {
+		t.Fatal("affectation refusée mais enregistrée")
+	}
+	must(t, f.s.Assign(f.ctx, sys, f.session, f.candidacy, []int64{f.members[0], f.members[2]}))
+}
+
+func TestBlindScoringAndProposal(t *testing.T) {
+	f := newFx(t, "RNCP37779", "RNCP37779BC02", "RNCP37779BC03")
+	f.ready()
+	crs := f.criteria()
+	cr := crs["RNCP37779BC02"][0]
+	if _, err := f.s.RecordVerdict(f.ctx, as(f.members[1]), f.session, f.candidacy, cr, NonAcquis, " "); err == nil {
+		t.Fatal("non acquis sans commentaire accepté")
+	}
+	if _, err := f.s.RecordVerdict(f.ctx, as(f.members[1]), f.session, f.candidacy, "RNCP37779BC01-CR01", Acquis, ""); err == nil {
+		t.Fatal("critère d'un bloc non visé accepté")
+	}
+	// The autosave is one statement: a refusal writes neither the verdict
+	// nor its audit row; a success writes one of each.
+	counts := func() (v, a int) {
+		_ = f.d.Get(&v, `SELECT count(*) FROM jury_verdicts`)
+		_ = f.d.Get(&a, `SELECT count(*) FROM audit_log WHERE action = 'jury.verdict'`)
+		return
+	}
+	if v, a := counts(); v != 0 || a != 0 {
+		t.Fatalf("refus enregistré : %d verdicts, %d lignes d'audit", v, a)
+	}
+	got, err := f.s.RecordVerdict(f.ctx, as(f.members[1]), f.session, f.candidacy, cr, Acquis, "")
+	must(t, err)
+	if v, a := counts(); v != 1 || a != 1 || got.BlockCode != "RNCP37779BC02" || got.UpdatedAt.IsZero() {
+		t.Fatalf("verdict : %d verdicts, %d lignes d'audit, %+v", v, a, got)
+	}
+	// Member 2 cannot see member 1's verdict before submitting.
+	g, _ := f.s.Grid(f.ctx, f.session, f.candidacy, f.members[2])
+	if !g.Blind || len(g.Others) != 0 {
+		t.Fatalf("vote visible avant remise : %+v", g.Others)
+	}
+	if err := f.s.SubmitGrid(f.ctx, as(f.members[2]), f.session, f.candidacy); err == nil || !strings.Contains(err.Error(), "reste") {
+		t.Fatalf("grille incomplète remise : %v", err)
+	}
+	f.scoreAll(f.members[2], "RNCP37779BC03")
+	g, _ = f.s.Grid(f.ctx, f.session, f.candidacy, f.members[2])
+	if g.Blind || len(g.Others[cr]) != 2 {
+		t.Fatalf("après remise, les votes des autres : %+v", g.Others[cr])
+	}
+	if _, err := f.s.RecordVerdict(f.ctx, as(f.members[2]), f.session, f.candidacy, cr, NonAcquis, "changé"); err == nil {
+		t.Fatal("grille remise modifiée")
+	}
+	f.scoreAll(f.members[1])
+	f.scoreAll(f.members[0], "RNCP37779BC02", "RNCP37779BC03")
+	tally, err := f.s.Tally(f.ctx, f.d, f.session, f.candidacy)
+	must(t, err)
+	// BC02: 2 of 3 all acquis → validé; BC03: 1 of 3 → non validé.
+	if tally[0].Proposal != Valide || tally[0].AllAcquis != 2 || tally[1].Proposal != NonValide || tally[1].AllAcquis != 1 {
+		t.Fatalf("propositions : %+v", tally)
+	}
+}
+
+func TestProposeTie(t *testing.T) {
+	crit := map[string][]string{"B": {"c1", "c2"}}
+	vs := []Verdict{{EvaluatorID: 1, CriterionCode: "c1", Verdict: Acquis}, {EvaluatorID: 1, CriterionCode: "c2", Verdict: Acquis},
+		{EvaluatorID: 2, CriterionCode: "c1", Verdict: Acquis}, {EvaluatorID: 2, CriterionCode: "c2", Verdict: NonAcquis}}
+	if p := Propose([]string{"B"}, crit, []int64{1, 2}, vs)[0].Proposal; p != Egalite {
+		t.Fatalf("égalité : %s", p)
+	}
+	if p := Propose([]string{"B"}, crit, []int64{1, 2}, vs[:2])[0].Proposal; p != Egalite {
+		t.Fatalf("un évaluateur muet : %s", p)
+	}
+	if p := Propose([]string{"B"}, crit, []int64{1, 2, 3}, vs)[0].Proposal; p != NonValide {
+		t.Fatalf("1 sur 3 : %s", p)
+	}
+}
+
+func TestDeliberateSignAndFreeze(t *testing.T) {
+	f := newFx(t, "RNCP37779", "RNCP37779BC02", "RNCP37779BC03")
+	f.ready()
+	f.scoreAll(f.members[0])
+	f.scoreAll(f.members[1], "RNCP37779BC03")
+	f.scoreAll(f.members[2], "RNCP37779BC03")
+	chair := as(f.members[0])
+	if err := f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC02", Valide, ""); err == nil {
+		t.Fatal("décision avant délibération")
+	}
+	must(t, f.s.StartDeliberation(f.ctx, sys, f.session))
+	if err := f.s.Decide(f.ctx, as(f.members[1]), f.session, f.candidacy, "RNCP37779BC02", Valide, ""); err == nil {
+		t.Fatal("décision par un membre qui ne préside pas")
+	}
+	must(t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC02", Valide, ""))
+	if err := f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC03", Valide, ""); err == nil || !strings.Contains(err.Error(), "raison") {
+		t.Fatalf("écart sans raison : %v", err)
+	}
+	must(t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC03", NonValide, ""))
+	if err := f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussiteTotale, ""); err == nil || !strings.Contains(err.Error(), "Réussite partielle") {
+		t.Fatalf("résultat incohérent : %v", err)
+	}
+	if err := f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussitePartielle, ""); err == nil {
+		t.Fatal("réussite partielle sans préconisations")
+	}
+	must(t, f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussitePartielle, "Approfondir l'accompagnement des communautés de travail."))
+	if _, err := f.s.Sign(f.ctx, as(f.members[1]), f.session); err == nil {
+		t.Fatal("signature par un membre qui ne préside pas")
+	}
+	m, err := f.s.Sign(f.ctx, chair, f.session)
+	must(t, err)
+	if m.Content.Totals.Partial != 1 || m.Content.Totals.Presented != 1 || len(m.SHA256) != 64 {
+		t.Fatalf("PV : %+v", m.Content.Totals)
+	}
+	// The printed minutes are stored with the signature, with their hash.
+	doc, stored, err := f.s.MinutesPDF(f.ctx, f.session, 1)
+	must(t, err)
+	if sum := sha256.Sum256(doc); hex.EncodeToString(sum[:]) != m.PDFSHA256 || stored.PDFSHA256 != m.PDFSHA256 || !strings.Contains(string(doc), m.SHA256) {
+		t.Fatalf("PV imprimé : %q, %s", doc, stored.PDFSHA256)
+	}
+	// Acquired for life; candidacy evaluated.
+	acq, _ := f.pf.AcquiredBlocks(f.ctx, f.candidate)
+	if len(acq) != 1 || acq[0].BlockCode != "RNCP37779BC02" || acq[0].How != "jury" {
+		t.Fatalf("blocs acquis : %+v", acq)
+	}
+	c, _ := f.pf.Candidacy(f.ctx, f.candidacy)
+	if c.State != portfolio.Evaluated {
+		t.Fatalf("candidature : %s", c.State)
+	}
+	// The database refuses any change, whatever the path.
+	for _, q := range []string{
+		`UPDATE jury_verdicts SET verdict = 'acquis', comment = ''`,
+		`DELETE FROM jury_verdicts`,
+		`INSERT INTO jury_verdicts (session_id, candidacy_id, evaluator_id, block_code, criterion_code, verdict) SELECT session_id, candidacy_id, evaluator_id, 'X', 'Y', 'acquis' FROM jury_evaluators LIMIT 1`,
+		`UPDATE jury_block_decisions SET decision = 'valide', reason = 'x'`,
+		`UPDATE jury_outcomes SET outcome = 'reussite_totale'`,
+		`DELETE FROM jury_members`,
+		`UPDATE jury_sessions SET status = 'open'`,
+		`UPDATE jury_minutes SET sha256 = 'x'`,
+		`UPDATE jury_minutes SET pdf = 'x'`,
+	} {
+		if _, err := f.d.Exec(q); err == nil {
+			t.Errorf("%s : accepté après signature", q)
+		}
+	}
+	if _, err := f.s.Sign(f.ctx, chair, f.session); !errors.Is(err, ErrSigned) {
+		t.Fatalf("seconde signature : %v", err)
+	}
+	// Amendment: BC03 validated after all; new version, old kept.
+	if _, err := f.s.Amend(f.ctx, chair, f.session, "", []AmendmentChange{{CandidacyID: f.candidacy, BlockCode: "RNCP37779BC03", Decision: Valide}}); err == nil {
+		t.Fatal("avenant sans motif")
+	}
+	if _, err := f.s.Amend(f.ctx, chair, f.session, "Erreur", []AmendmentChange{{CandidacyID: f.candidacy, BlockCode: "RNCP37779BC02", Decision: NonValide}}); err == nil {
+		t.Fatal("avenant retirant un bloc acquis")
+	}
+	m2, err := f.s.Amend(f.ctx, chair, f.session, "Erreur de report sur le bloc 3 : les deux grilles étaient favorables.",
+		[]AmendmentChange{{CandidacyID: f.candidacy, BlockCode: "RNCP37779BC03", Decision: Valide}, {CandidacyID: f.candidacy, Outcome: ReussitePartielle, Preconisations: "Reste le bloc 1."}})
+	must(t, err)
+	if m2.Version != 2 || m2.Content.Supersedes != 1 || *m2.Supersedes != m.ID {
+		t.Fatalf("avenant : %+v", m2)
+	}
+	if doc2, _, err := f.s.MinutesPDF(f.ctx, f.session, 2); err != nil || !strings.Contains(string(doc2), "v2") {
+		t.Fatalf("PV imprimé de l'avenant : %q, %v", doc2, err)
+	}
+	all, _ := f.s.MinutesVersions(f.ctx, f.session)
+	if len(all) != 2 || all[0].SHA256 != m.SHA256 {
+		t.Fatal("la version signée d'origine n'est pas conservée")
+	}
+	acq, _ = f.pf.AcquiredBlocks(f.ctx, f.candidate)
+	if len(acq) != 2 {
+		t.Fatalf("bloc de l'avenant non acquis : %+v", acq)
+	}
+}
+
+func TestAwardOnSigning(t *testing.T) {
+	f := newFx(t, "RNCP37779", "RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03")
+	f.ready()
+	for _, m := range f.members {
+		f.scoreAll(m)
+	}
+	must(t, f.s.StartDeliberation(f.ctx, sys, f.session))
+	chair := as(f.members[0])
+	for _, b := range []string{"RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03"} {
+		must(t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, b, Valide, ""))
+	}
+	must(t, f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussiteTotale, ""))
+	_, err := f.s.Sign(f.ctx, chair, f.session)
+	must(t, err)
+	certs, _ := f.pf.Certificates(f.ctx, f.candidate)
+	if len(certs) != 1 || !strings.HasPrefix(certs[0].Number, "RNCP37779-2026-") {
+		t.Fatalf("certification : %+v", certs)
+	}
+}
+
+// TestConcurrentEvaluators: two evaluators saving the same grid at once
+// lose nothing.
+func TestConcurrentEvaluators(t *testing.T) {
+	f := newFx(t, "RNCP36625", "RNCP36625BC01", "RNCP36625BC02")
+	f.ready()
+	crs := f.criteria()
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for _, m := range f.members[:2] {
+		for _, list := range crs {
+			for _, cr := range list {
+				wg.Add(1)
+				go func(m int64, cr string) {
+					defer wg.Done()
+					_, err := f.s.RecordVerdict(f.ctx, as(m), f.session, f.candidacy, cr, Acquis, "")
+					errs <- err
+				}(m, cr)
+			}
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		must(t, err)
+	}
+	var n int
+	_ = f.d.Get(&n, `SELECT count(*) FROM jury_verdicts`)
+	if n != 2*40 {
+		t.Fatalf("%d verdicts, attendu 80", n)
+	}
+}
+
+// fakeMinutesPDF stands for internal/pdf, which imports this package: the
+// store's tests check that the document is stored with its hash; the
+// printing itself is tested in internal/pdf and through the web layer.
+func fakeMinutesPDF(m *MinutesContent, sum string) ([]byte, error) {
+	return []byte(fmt.Sprintf("%%PDF-fake v%d %s", m.Version, sum)), nil
+}

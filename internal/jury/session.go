@@ -1,0 +1,211 @@
+// Package jury runs jury sessions: composition, assignment of candidacies
+// to evaluators with conflict checks, declarations of no conflict, blind
+// scoring of every criterion, deliberation per bloc, outcomes, and signed
+// minutes that the database itself protects from any later change.
+package jury
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"acquis/internal/audit"
+	"acquis/internal/db"
+	"acquis/internal/referentiel"
+)
+
+var (
+	// ErrNotFound means no session, member or assignment has that key.
+	ErrNotFound = errors.New("jury: introuvable")
+	// ErrSigned means the session is signed: nothing it decided can change.
+	ErrSigned = errors.New("jury: session signée")
+)
+
+// ValidationError is a refusal said in French, tied to a form field.
+type ValidationError struct {
+	Field   string
+	Message string
+}
+
+func (e *ValidationError) Error() string { return e.Message }
+
+// FieldName is the form field the message belongs to.
+func (e *ValidationError) FieldName() string { return e.Field }
+
+func invalid(field, format string, args ...any) error {
+	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Status is where a session stands.
+type Status string
+
+// The statuses, in order.
+const (
+	Planned      Status = "planned"
+	Open         Status = "open"
+	Deliberating Status = "deliberating"
+	Signed       Status = "signed"
+)
+
+// Label is the status in French.
+func (s Status) Label() string {
+	switch s {
+	case Planned:
+		return "Planifiée"
+	case Open:
+		return "Ouverte à l'évaluation"
+	case Deliberating:
+		return "En délibération"
+	case Signed:
+		return "Procès-verbal signé"
+	}
+	return string(s)
+}
+
+// Session is a jury session.
+type Session struct {
+	ID                 int64      `db:"id" json:"id"`
+	CertificationCode  string     `db:"certification_code" json:"certification_code"`
+	CertificationTitle string     `db:"certification_title" json:"certification_title"`
+	StartsAt           time.Time  `db:"starts_at" json:"starts_at"`
+	Place              string     `db:"place" json:"place"`
+	Remote             bool       `db:"remote" json:"remote"`
+	DossierDeadline    time.Time  `db:"dossier_deadline" json:"dossier_deadline"`
+	Status             Status     `db:"status" json:"status"`
+	OpenedAt           *time.Time `db:"opened_at" json:"opened_at,omitempty"`
+	SignedAt           *time.Time `db:"signed_at" json:"signed_at,omitempty"`
+	SignedBy           *int64     `db:"signed_by" json:"signed_by,omitempty"`
+	Candidates         int        `db:"candidates" json:"candidates"`
+}
+
+// Store keeps jury sessions in PostgreSQL.
+type Store struct {
+	db   *sqlx.DB
+	refs *referentiel.Store
+	// verdictQ is the autosave's single statement, kept prepared.
+	verdictQ *db.Prepared
+	// minutesPDF prints signed minutes (see WithMinutesRenderer).
+	minutesPDF MinutesRenderer
+}
+
+// NewStore returns a Store on d.
+func NewStore(d *sqlx.DB) *Store {
+	return &Store{db: d, refs: referentiel.NewStore(d), verdictQ: db.NewPrepared(d, verdictQuery)}
+}
+
+// NewSession is what the certifier fills in.
+type NewSession struct {
+	CertificationCode string
+	StartsAt          time.Time
+	Place             string
+	Remote            bool
+	DossierDeadline   time.Time
+}
+
+// CreateSession plans a session.
+func (s *Store) CreateSession(ctx context.Context, actor audit.Actor, n NewSession) (int64, error) {
+	if _, err := s.refs.Certification(ctx, n.CertificationCode); err != nil {
+		return 0, invalid("certification", "Choisissez une certification de la liste.")
+	}
+	if n.StartsAt.IsZero() {
+		return 0, invalid("starts_at", "Indiquez la date et l'heure de la session.")
+	}
+	if n.DossierDeadline.IsZero() || n.DossierDeadline.After(n.StartsAt) {
+		return 0, invalid("dossier_deadline", "La date limite de dépôt des dossiers doit précéder la session.")
+	}
+	n.Place = strings.TrimSpace(n.Place)
+	if n.Place == "" && !n.Remote {
+		return 0, invalid("place", "Indiquez le lieu, ou cochez « à distance ».")
+	}
+	var id int64
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := tx.GetContext(ctx, &id, `INSERT INTO jury_sessions (certification_code, starts_at, place, remote, dossier_deadline, created_by)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, n.CertificationCode, n.StartsAt, n.Place, n.Remote, n.DossierDeadline, nullID(actor.UserID)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor.Entry("jury.session_create", "jury_session", strconv.FormatInt(id, 10), n))
+	})
+	return id, err
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+const sessionColumns = `s.id, s.certification_code, v.title AS certification_title, s.starts_at, s.place, s.remote, s.dossier_deadline,
+	s.status, s.opened_at, s.signed_at, s.signed_by,
+	(SELECT count(*) FROM jury_assignments a WHERE a.session_id = s.id) AS candidates`
+
+const sessionFrom = ` FROM jury_sessions s JOIN certifications c ON c.code = s.certification_code
+	JOIN certification_versions v ON v.id = c.current_version_id`
+
+// Session returns one session.
+func (s *Store) Session(ctx context.Context, id int64) (*Session, error) {
+	var out Session
+	if err := s.db.GetContext(ctx, &out, `SELECT `+sessionColumns+sessionFrom+` WHERE s.id = $1`, id); err != nil {
+		return nil, db.NotFound(err, ErrNotFound, "jury")
+	}
+	return &out, nil
+}
+
+// Sessions lists sessions, newest first; memberID limits them to those the
+// member sits on.
+func (s *Store) Sessions(ctx context.Context, memberID int64) ([]Session, error) {
+	var out []Session
+	err := s.db.SelectContext(ctx, &out, `SELECT `+sessionColumns+sessionFrom+`
+		WHERE $1 = 0 OR EXISTS (SELECT 1 FROM jury_members m WHERE m.session_id = s.id AND m.user_id = $1)
+		ORDER BY s.starts_at DESC, s.id DESC`, memberID)
+	return out, err
+}
+
+// sessionLockClass namespaces the advisory locks of jury sessions.
+const sessionLockClass = 0x6a757279 // "jury"
+
+// lockSession reads a session's status and locks the session for the
+// transaction: "SHARE" for writes inside the session (verdicts,
+// declarations), "UPDATE" for status changes, which therefore wait for
+// every write in flight and are waited for by the next ones. Advisory locks
+// are used rather than row locks because hundreds of concurrent share
+// locks on one row would each create a MultiXact.
+func lockSession(ctx context.Context, tx *sqlx.Tx, id int64, mode string) (Status, error) {
+	fn := "pg_advisory_xact_lock_shared"
+	if mode == "UPDATE" {
+		fn = "pg_advisory_xact_lock"
+	}
+	var st Status
+	if err := tx.GetContext(ctx, &st, `WITH l AS (SELECT `+fn+`($2, $1::int)) SELECT status FROM l, jury_sessions WHERE id = $1`, id, sessionLockClass); err != nil {
+		return "", db.NotFound(err, ErrNotFound, "jury")
+	}
+	return st, nil
+}
+
+// setStatus moves a session forward; the checks of each step are the
+// caller's.
+func setStatus(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, id int64, from, to Status) error {
+	st, err := lockSession(ctx, tx, id, "UPDATE")
+	if err != nil {
+		return err
+	}
+	if st == Signed {
+		return ErrSigned
+	}
+	if st != from {
+		return invalid("status", "La session est « %s » : impossible de passer à « %s ».", st.Label(), to.Label())
+	}
+	q := `UPDATE jury_sessions SET status = $2`
+	if to == Open {
+		q += `, opened_at = now()`
+	}
+	if _, err := tx.ExecContext(ctx, q+` WHERE id = $1`, id, to); err != nil {
+		return err
+	}
+	return audit.Record(ctx, tx, actor.Entry("jury.session_status", "jury_session", strconv.FormatInt(id, 10), map[string]Status{"from": from, "to": to}))
+}

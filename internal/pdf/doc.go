@@ -1,0 +1,269 @@
+// Package pdf builds the documents a certifier archives and sends to
+// auditors: the jury file, the minutes (procès-verbal), attestations and
+// certificates, and the deposit receipt. Every document is A4 with a wide
+// left margin for hole-punching, a header naming the certifier and the
+// certification, and a footer with "page X / Y", the document's identifier
+// and the SHA-256 of the data it was built from, so a printed page can be
+// traced back to the record.
+//
+// Text is set in the Go fonts (embedded TrueType, UTF-8), which cover
+// every French character. Output is deterministic: the same data and date
+// give the same bytes, so a stored document's hash can be checked.
+package pdf
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	_ "time/tzdata" // dates print in Paris time even without system zone data
+
+	"github.com/go-pdf/fpdf"
+
+	"acquis/internal/referentiel"
+)
+
+// Page geometry, in millimetres. The left margin leaves room for a
+// two-hole punch (holes sit 12 mm from the edge).
+const (
+	marginLeft   = 25.0
+	marginRight  = 15.0
+	marginTop    = 22.0
+	marginBottom = 20.0
+	pageWidth    = 210.0
+	pageHeight   = 297.0
+	contentWidth = pageWidth - marginLeft - marginRight
+	lineHeight   = 4.6
+	bodySize     = 9.5
+	smallSize    = 7.5
+)
+
+// Meta is what every page's header and footer say.
+type Meta struct {
+	Title         string    // document title, also the PDF's title
+	ID            string    // the document's identifier, printed in the footer
+	Certifier     string    // the certifying body
+	Certification string    // code and title of the certification
+	At            time.Time // the date the document bears (creation date)
+	DataSHA256    string    // SHA-256 of the data it was built from
+}
+
+// metaFor is the Meta of a document about one certification.
+func metaFor(cert *referentiel.Certification, title, id string, at time.Time, dataSHA256 string) Meta {
+	return Meta{Title: title, ID: id, Certifier: cert.Certifier, Certification: cert.Code + " — " + cert.Title, At: at, DataSHA256: dataSHA256}
+}
+
+// Doc is a document being built.
+type Doc struct {
+	f    *fpdf.Fpdf
+	meta Meta
+}
+
+// HashData returns the SHA-256 (hex) of v's JSON encoding: the "data it
+// was built from" printed in each footer.
+func HashData(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("pdf: hash des données : %w", err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// newDoc starts an A4 portrait document with fonts, header and footer.
+func newDoc(m Meta) *Doc {
+	f := fpdf.New("P", "mm", "A4", "")
+	d := &Doc{f: f, meta: m}
+	addFonts(f)
+	f.SetMargins(marginLeft, marginTop, marginRight)
+	// One line width for rules, borders and the stroke of bold text.
+	f.SetLineWidth(0.12)
+	f.SetAutoPageBreak(true, marginBottom)
+	f.AliasNbPages("{nb}")
+	at := m.At.UTC()
+	f.SetCreationDate(at)
+	f.SetModificationDate(at)
+	f.SetCatalogSort(true)
+	f.SetTitle(clean(m.Title), true)
+	f.SetAuthor(clean(m.Certifier), true)
+	f.SetSubject(clean(m.Certification), true)
+	f.SetCreator("acquis", true)
+	f.SetCompression(false)
+	f.SetHeaderFunc(d.header)
+	f.SetFooterFunc(d.footer)
+	f.AddPage()
+	d.font("", bodySize)
+	return d
+}
+
+func (d *Doc) header() {
+	f := d.f
+	d.font("", smallSize)
+	f.SetTextColor(90, 90, 90)
+	f.SetXY(marginLeft, 10)
+	f.CellFormat(contentWidth/2, 4, clean(d.meta.Certifier), "", 0, "L", false, 0, "")
+	f.CellFormat(contentWidth/2, 4, clean(d.meta.Certification), "", 1, "R", false, 0, "")
+	f.SetDrawColor(160, 160, 160)
+	f.Line(marginLeft, 15, pageWidth-marginRight, 15)
+	f.SetTextColor(0, 0, 0)
+	f.SetY(marginTop)
+	d.font("", bodySize)
+}
+
+func (d *Doc) footer() {
+	f := d.f
+	d.font("", smallSize-0.5)
+	f.SetTextColor(90, 90, 90)
+	f.SetDrawColor(160, 160, 160)
+	y := pageHeight - 15
+	f.Line(marginLeft, y-1, pageWidth-marginRight, y-1)
+	f.SetXY(marginLeft, y)
+	f.CellFormat(contentWidth-25, 3.5, clean("Document "+d.meta.ID+" · édité le "+FormatDateTime(d.meta.At)), "", 0, "L", false, 0, "")
+	f.CellFormat(25, 3.5, fmt.Sprintf("page %d / {nb}", f.PageNo()), "", 1, "R", false, 0, "")
+	f.SetX(marginLeft)
+	f.CellFormat(contentWidth, 3.5, "SHA-256 des données : "+d.meta.DataSHA256, "", 1, "L", false, 0, "")
+	f.SetTextColor(0, 0, 0)
+}
+
+// font sets the style ("" or "B") and size in points. Bold is drawn by
+// stroking the regular glyphs' outline as well as filling them (PDF text
+// rendering mode 2) rather than by embedding Go Bold: each embedded UTF-8
+// font costs fpdf about 2.5 ms per document, a quarter of the jury file's
+// budget (BENCHMARKS.md).
+func (d *Doc) font(style string, size float64) {
+	d.f.SetFont(fontFamily, "", size)
+	if style == "B" {
+		d.f.SetDrawColor(0, 0, 0)
+		d.f.SetTextRenderingMode(2)
+	} else {
+		d.f.SetTextRenderingMode(0)
+	}
+}
+
+// space reports the height left on the page above the bottom margin.
+func (d *Doc) space() float64 { return pageHeight - marginBottom - d.f.GetY() }
+
+// need starts a new page when less than h millimetres remain, so a
+// heading never ends a page alone.
+func (d *Doc) need(h float64) {
+	if d.space() < h {
+		d.f.AddPage()
+	}
+}
+
+// Title prints the document's title.
+func (d *Doc) Title(s string) { d.heading(s, 0, 15, 7, false); d.f.Ln(2) }
+
+// Heading prints a section heading with a rule under it, kept with a few
+// lines after it.
+func (d *Doc) Heading(s string) { d.heading(s, 20, 11.5, 6, true) }
+
+// Subheading prints a smaller heading.
+func (d *Doc) Subheading(s string) { d.heading(s, 16, 10, 5, false) }
+
+// heading prints bold text of size points on lines of lineH mm, after a
+// page break when less than keep mm remain.
+func (d *Doc) heading(s string, keep, size, lineH float64, rule bool) {
+	if keep > 0 {
+		d.need(keep)
+		d.f.Ln(lineH / 3)
+	}
+	d.font("B", size)
+	d.f.MultiCell(contentWidth, lineH, clean(s), "", "L", false)
+	if rule {
+		d.f.SetDrawColor(60, 60, 60)
+		d.f.Line(marginLeft, d.f.GetY(), pageWidth-marginRight, d.f.GetY())
+		d.f.Ln(1.5)
+	}
+	d.font("", bodySize)
+}
+
+// Para prints wrapped text; blank text prints nothing.
+func (d *Doc) Para(s string) {
+	s = clean(s)
+	if strings.TrimSpace(s) == "" {
+		return
+	}
+	d.f.MultiCell(contentWidth, lineHeight, s, "", "L", false)
+	d.f.Ln(1)
+}
+
+// Fields prints label: value pairs, the labels in a column.
+func (d *Doc) Fields(pairs ...[2]string) {
+	t := d.Table([]Column{{Width: 48}, {Width: contentWidth - 48}})
+	t.plain = true
+	for _, p := range pairs {
+		t.Row(p[0], p[1])
+	}
+	d.f.Ln(1)
+}
+
+// Signatures prints boxes where the named people sign by hand.
+func (d *Doc) Signatures(who ...string) {
+	if len(who) == 0 {
+		return
+	}
+	d.need(34)
+	d.f.Ln(3)
+	w := contentWidth / float64(len(who))
+	y := d.f.GetY()
+	d.font("", smallSize+0.5)
+	for i, name := range who {
+		x := marginLeft + float64(i)*w
+		d.f.Rect(x+1, y, w-2, 28, "D")
+		d.f.SetXY(x+2, y+1)
+		d.f.MultiCell(w-4, 3.6, clean(name), "", "L", false)
+		d.f.SetXY(x+2, y+23)
+		d.f.CellFormat(w-4, 4, "Date et signature", "", 0, "L", false, 0, "")
+	}
+	d.f.SetXY(marginLeft, y+30)
+	d.font("", bodySize)
+}
+
+// Bytes finishes the document.
+func (d *Doc) Bytes() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := d.f.Output(&buf); err != nil {
+		return nil, fmt.Errorf("pdf: %s : %w", d.meta.ID, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// FormatDate writes a date the French way (22/11/2026), in Paris time.
+func FormatDate(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(paris).Format("02/01/2006")
+}
+
+// FormatDateTime writes a date and time the French way, in Paris time.
+func FormatDateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(paris).Format("02/01/2006 à 15:04")
+}
+
+// FormatSize writes a byte count in French units.
+func FormatSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strings.Replace(fmt.Sprintf("%.1f Mo", float64(n)/(1<<20)), ".", ",", 1)
+	case n >= 1<<10:
+		return strings.Replace(fmt.Sprintf("%.1f ko", float64(n)/(1<<10)), ".", ",", 1)
+	}
+	return fmt.Sprintf("%d octets", n)
+}
+
+// paris is the time zone dates are printed in.
+var paris = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.UTC
+	}
+	return l
+}()

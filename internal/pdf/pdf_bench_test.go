@@ -1,0 +1,52 @@
+package pdf
+
+import (
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// BenchmarkJuryFile prints the CASP jury file of TestJuryFileCASP: three
+// blocs, 52 criteria, three evaluators, long comments (target < 10 ms).
+func BenchmarkJuryFile(b *testing.B) {
+	f := caspFile(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := JuryFile(f, at); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMinutes100 prints the minutes of a 100-candidate session
+// (target < 100 ms).
+func BenchmarkMinutes100(b *testing.B) {
+	m := minutesFor(100)
+	sum := strings.Repeat("c", 64)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Minutes(m, sum); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkJuryFilesPerSecond prints jury files from as many goroutines
+// as there are cores, as one busy process would (target ≥ 100 per second),
+// and reports the rate.
+func BenchmarkJuryFilesPerSecond(b *testing.B) {
+	f := caspFile(b)
+	var done atomic.Int64
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := JuryFile(f, at); err != nil {
+				b.Error(err)
+				return
+			}
+			done.Add(1)
+		}
+	})
+	b.ReportMetric(float64(done.Load())/time.Since(start).Seconds(), "files/s")
+}

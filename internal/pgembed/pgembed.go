@@ -1,0 +1,419 @@
+package pgembed
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/lib/pq"
+	"golang.org/x/sys/unix"
+)
+
+// Options configure the embedded cluster.
+type Options struct {
+	DataDir  string       // the app data dir; the cluster lives in DataDir/pg
+	Database string       // created if missing; default "acquis"
+	Logger   *slog.Logger // nil: slog.Default()
+	// Fsync keeps PostgreSQL's durability settings; tests turn it off to
+	// run faster on throw-away clusters.
+	Fsync bool
+}
+
+// Cluster is a running embedded PostgreSQL.
+type Cluster struct {
+	opts      Options
+	bins      Binaries
+	pgDir     string
+	socketDir string
+	lock      *os.File
+	cmd       *exec.Cmd
+	exited    chan struct{}
+	exitErr   error
+	log       *slog.Logger
+	stopOnce  sync.Once
+	stopErr   error
+}
+
+const port = 5432
+
+// Start initialises the cluster if needed, starts it and creates the
+// database. On any failure nothing is left running.
+func Start(ctx context.Context, opts Options) (*Cluster, error) {
+	if opts.Database == "" {
+		opts.Database = "acquis"
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	bins, err := FindBinaries()
+	if err != nil {
+		return nil, err
+	}
+	dataDir, err := filepath.Abs(opts.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("impossible de créer le dossier de données %s : %w", dataDir, err)
+	}
+	c := &Cluster{opts: opts, bins: bins, pgDir: filepath.Join(dataDir, "pg"), log: log, exited: make(chan struct{})}
+	if err := c.acquireLock(dataDir); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			c.releaseLock()
+		}
+	}()
+	cred, err := clusterUser()
+	if err != nil {
+		return nil, err
+	}
+	if cred != nil {
+		if err := checkReachable(dataDir, cred); err != nil {
+			return nil, err
+		}
+	}
+	c.socketDir = socketDir(dataDir)
+	start := time.Now()
+	if err := c.initIfNeeded(ctx, dataDir, cred); err != nil {
+		return nil, err
+	}
+	if err := c.checkStalePostmaster(); err != nil {
+		return nil, err
+	}
+	if err := c.launch(cred); err != nil {
+		return nil, err
+	}
+	if err := c.waitReady(ctx); err != nil {
+		c.Stop()
+		return nil, err
+	}
+	if err := c.CreateDatabase(ctx, opts.Database, ""); err != nil {
+		c.Stop()
+		return nil, err
+	}
+	ok = true
+	log.Info("PostgreSQL embarqué démarré", "version", bins.Version, "data", c.pgDir, "socket", c.socketDir, "duration", time.Since(start))
+	return c, nil
+}
+
+// acquireLock takes an exclusive flock on DataDir/acquis.lock for the
+// cluster's whole life: a second acquis on the same data dir stops here,
+// before touching anything.
+func (c *Cluster) acquireLock(dataDir string) error {
+	f, err := os.OpenFile(filepath.Join(dataDir, "acquis.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return fmt.Errorf("verrou du dossier de données : %w", err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		f.Close()
+		return fmt.Errorf("%w (%s) : arrêtez-la ou choisissez un autre ACQUIS_DATA_DIR", ErrAlreadyRunning, dataDir)
+	}
+	_ = f.Truncate(0)
+	_, _ = f.WriteString(strconv.Itoa(os.Getpid()) + "\n")
+	c.lock = f
+	return nil
+}
+
+func (c *Cluster) releaseLock() {
+	if c.lock != nil {
+		_ = unix.Flock(int(c.lock.Fd()), unix.LOCK_UN)
+		c.lock.Close()
+		c.lock = nil
+	}
+}
+
+// clusterUser returns the credentials to run PostgreSQL under: nil when
+// not root; the postgres system user when root, since initdb and postgres
+// refuse to run as root.
+func clusterUser() (*syscall.Credential, error) {
+	if os.Geteuid() != 0 {
+		return nil, nil
+	}
+	u, err := user.Lookup("postgres")
+	if err != nil {
+		return nil, errors.New("acquis tourne en root et l'utilisateur système postgres n'existe pas : installez le paquet postgresql ou lancez acquis sous un compte ordinaire")
+	}
+	uid, _ := strconv.Atoi(u.Uid)
+	gid, _ := strconv.Atoi(u.Gid)
+	return &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid), NoSetGroups: true}, nil
+}
+
+// checkReachable makes sure the postgres user can enter and write the data
+// dir (a folder under /root, say, is out of its reach) before anything is
+// created, and says what to do otherwise.
+func checkReachable(dataDir string, cred *syscall.Credential) error {
+	probe := exec.Command("/bin/sh", "-c", `cd "$1" 2>/dev/null`, "sh", dataDir)
+	probe.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	if err := probe.Run(); err == nil {
+		return nil
+	}
+	return fmt.Errorf("le dossier de données %s n'est pas accessible à l'utilisateur système postgres (un de ses dossiers parents lui est fermé) : "+
+		"choisissez un ACQUIS_DATA_DIR qu'il peut traverser, par exemple /var/lib/acquis, ou ouvrez les dossiers parents (chmod o+x)", dataDir)
+}
+
+// socketDir puts the socket inside the data dir, unless that path would
+// exceed the 107 bytes a unix socket path may have.
+func socketDir(dataDir string) string {
+	dir := filepath.Join(dataDir, "run")
+	if len(dir)+len("/.s.PGSQL.5432") < 100 {
+		return dir
+	}
+	sum := sha256.Sum256([]byte(dataDir))
+	return filepath.Join(os.TempDir(), "acquis-"+hex.EncodeToString(sum[:6]))
+}
+
+// initIfNeeded runs initdb once, into a temporary sibling renamed into
+// place on success, so a crash never leaves a half-initialised cluster.
+func (c *Cluster) initIfNeeded(ctx context.Context, dataDir string, cred *syscall.Credential) error {
+	leftovers, _ := filepath.Glob(filepath.Join(dataDir, "pg.init-*"))
+	for _, l := range leftovers {
+		_ = os.RemoveAll(l)
+	}
+	if err := mkdirOwned(c.socketDir, cred); err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(c.pgDir, "PG_VERSION")); err == nil {
+		return nil
+	}
+	if _, err := os.Stat(c.pgDir); err == nil {
+		return fmt.Errorf("%s existe mais ne contient pas de cluster PostgreSQL : déplacez-le ou supprimez-le", c.pgDir)
+	}
+	tmp, err := os.MkdirTemp(dataDir, "pg.init-")
+	if err != nil {
+		return err
+	}
+	if err := chownTo(tmp, cred); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	start := time.Now()
+	cmd := exec.CommandContext(ctx, c.bins.Initdb, "-D", tmp, "-E", "UTF8", "--locale=C", "-U", "postgres", "-A", "trust", "--no-instructions")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+	cmd.Dir = "/"
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("initdb a échoué : %w\n%s", err, strings.TrimSpace(string(out)))
+	}
+	if err := os.Rename(tmp, c.pgDir); err != nil {
+		os.RemoveAll(tmp)
+		return err
+	}
+	c.log.Info("cluster PostgreSQL initialisé", "data", c.pgDir, "duration", time.Since(start))
+	return nil
+}
+
+func mkdirOwned(dir string, cred *syscall.Credential) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return chownTo(dir, cred)
+}
+
+func chownTo(path string, cred *syscall.Credential) error {
+	if cred == nil {
+		return nil
+	}
+	return os.Chown(path, int(cred.Uid), int(cred.Gid))
+}
+
+// checkStalePostmaster refuses to start over a postgres still running on
+// this cluster (one left by a killed acquis whose child did not follow).
+func (c *Cluster) checkStalePostmaster() error {
+	b, err := os.ReadFile(filepath.Join(c.pgDir, "postmaster.pid"))
+	if err != nil {
+		return nil
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+	if err != nil || pid <= 0 {
+		return nil
+	}
+	if syscall.Kill(pid, 0) == nil {
+		cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if strings.Contains(string(cmdline), "postgres") {
+			return fmt.Errorf("%w : un processus postgres (pid %d) tourne encore sur %s ; arrêtez-le (kill %d)", ErrAlreadyRunning, pid, c.pgDir, pid)
+		}
+	}
+	return nil
+}
+
+// launch starts postgres as a direct child. Pdeathsig makes the kernel
+// send SIGINT (fast shutdown) to postgres if acquis dies, even by SIGKILL;
+// it fires when the creating OS thread exits, so the child is started from
+// a goroutine locked to its thread that lives as long as the child.
+func (c *Cluster) launch(cred *syscall.Credential) error {
+	logDir := filepath.Join(c.pgDir, "log")
+	if err := mkdirOwned(logDir, cred); err != nil {
+		return err
+	}
+	logFile, err := os.OpenFile(filepath.Join(logDir, "postgres.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o640)
+	if err != nil {
+		return err
+	}
+	_ = chownTo(logFile.Name(), cred)
+	args := []string{"-D", c.pgDir, "-k", c.socketDir, "-p", strconv.Itoa(port),
+		"-c", "listen_addresses=", "-c", "unix_socket_permissions=0700", "-c", "max_connections=200"}
+	if !c.opts.Fsync {
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread dies with this goroutine, after postgres
+		cmd := exec.Command(c.bins.Postgres, args...)
+		cmd.Stdout, cmd.Stderr = logFile, logFile
+		cmd.Dir = "/"
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Pdeathsig: syscall.SIGINT, Setpgid: true}
+		if err := cmd.Start(); err != nil {
+			started <- err
+			logFile.Close()
+			close(c.exited)
+			return
+		}
+		c.cmd = cmd
+		started <- nil
+		c.exitErr = cmd.Wait()
+		logFile.Close()
+		close(c.exited)
+	}()
+	if err := <-started; err != nil {
+		return fmt.Errorf("démarrage de postgres : %w", err)
+	}
+	return nil
+}
+
+// waitReady polls until the server accepts connections.
+func (c *Cluster) waitReady(ctx context.Context) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		db, err := sql.Open("postgres", c.DSNFor("postgres"))
+		if err == nil {
+			pctx, cancel := context.WithTimeout(ctx, time.Second)
+			err = db.PingContext(pctx)
+			cancel()
+			db.Close()
+			if err == nil {
+				return nil
+			}
+		}
+		select {
+		case <-c.exited:
+			return fmt.Errorf("postgres s'est arrêté au démarrage : %v\n%s", c.exitErr, c.logTail(20))
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("postgres ne répond pas après 60 s\n%s", c.logTail(20))
+		}
+	}
+}
+
+func (c *Cluster) logTail(n int) string {
+	b, err := os.ReadFile(filepath.Join(c.pgDir, "log", "postgres.log"))
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// DSN is the lib/pq keyword DSN of the app's database.
+func (c *Cluster) DSN() string { return c.DSNFor(c.opts.Database) }
+
+// DSNFor is the DSN of another database of the cluster.
+func (c *Cluster) DSNFor(db string) string {
+	return fmt.Sprintf("host=%s port=%d user=postgres dbname=%s sslmode=disable", c.socketDir, port, db)
+}
+
+// CreateDatabase creates a database (from a template when given) unless
+// it exists; a concurrent creator is not an error.
+func (c *Cluster) CreateDatabase(ctx context.Context, name, template string) error {
+	db, err := sql.Open("postgres", c.DSNFor("postgres"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var exists bool
+	if err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return fmt.Errorf("pgembed: %w", err)
+	}
+	if exists {
+		return nil
+	}
+	q := "CREATE DATABASE " + pq.QuoteIdentifier(name)
+	if template != "" {
+		q += " TEMPLATE " + pq.QuoteIdentifier(template)
+	}
+	_, err = db.ExecContext(ctx, q)
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) && pqErr.Code == "42P04" {
+		return nil
+	}
+	return err
+}
+
+// DropDatabase drops a database, closing its connections.
+func (c *Cluster) DropDatabase(ctx context.Context, name string) error {
+	db, err := sql.Open("postgres", c.DSNFor("postgres"))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+pq.QuoteIdentifier(name)+" WITH (FORCE)")
+	return err
+}
+
+// Stop shuts the cluster down (fast shutdown, then harder if it hangs) and
+// releases the data dir. It is safe to call more than once.
+func (c *Cluster) Stop() error {
+	c.stopOnce.Do(func() {
+		start := time.Now()
+		if c.cmd != nil && c.cmd.Process != nil {
+			_ = c.cmd.Process.Signal(syscall.SIGINT)
+			select {
+			case <-c.exited:
+			case <-time.After(30 * time.Second):
+				_ = c.cmd.Process.Signal(syscall.SIGQUIT)
+				select {
+				case <-c.exited:
+				case <-time.After(10 * time.Second):
+					_ = c.cmd.Process.Kill()
+					<-c.exited
+					c.stopErr = errors.New("postgres ne s'arrêtait pas : tué")
+				}
+			}
+		}
+		c.releaseLock()
+		c.log.Info("PostgreSQL embarqué arrêté", "duration", time.Since(start))
+	})
+	return c.stopErr
+}
+
+// PID returns the postmaster's process id, for tests.
+func (c *Cluster) PID() int {
+	if c.cmd == nil || c.cmd.Process == nil {
+		return 0
+	}
+	return c.cmd.Process.Pid
+}

@@ -1,0 +1,188 @@
+package portfolio
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"acquis/internal/audit"
+	"acquis/internal/db"
+)
+
+// AcquiredBlock is a bloc a person holds for life.
+type AcquiredBlock struct {
+	ID                int64     `db:"id" json:"id"`
+	UserID            int64     `db:"user_id" json:"user_id"`
+	CertificationCode string    `db:"certification_code" json:"certification_code"`
+	BlockCode         string    `db:"block_code" json:"block_code"`
+	BlockTitle        string    `db:"block_title" json:"block_title"`
+	AcquiredOn        time.Time `db:"acquired_on" json:"acquired_on"`
+	How               string    `db:"how" json:"how"`
+	Source            string    `db:"source" json:"source"`
+}
+
+// Certificate is an awarded certification.
+type Certificate struct {
+	ID                int64     `db:"id" json:"id"`
+	UserID            int64     `db:"user_id" json:"user_id"`
+	CertificationCode string    `db:"certification_code" json:"certification_code"`
+	Number            string    `db:"number" json:"number"`
+	AwardedOn         time.Time `db:"awarded_on" json:"awarded_on"`
+	CandidacyID       *int64    `db:"candidacy_id" json:"candidacy_id,omitempty"`
+}
+
+// AcquiredBlocks lists the blocs a person holds, with their current title.
+func (s *Store) AcquiredBlocks(ctx context.Context, userID int64) ([]AcquiredBlock, error) {
+	var out []AcquiredBlock
+	err := s.db.SelectContext(ctx, &out, `SELECT a.id, a.user_id, a.certification_code, a.block_code,
+		coalesce((SELECT b.title FROM blocks b JOIN certifications c ON c.current_version_id = b.version_id
+		          WHERE c.code = a.certification_code AND b.code = a.block_code), '') AS block_title,
+		a.acquired_on, a.how, a.source
+		FROM acquired_blocks a WHERE a.user_id = $1 ORDER BY a.block_code`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("portfolio: acquired: %w", err)
+	}
+	return out, nil
+}
+
+// Certificates lists the certifications a person was awarded.
+func (s *Store) Certificates(ctx context.Context, userID int64) ([]Certificate, error) {
+	var out []Certificate
+	err := s.db.SelectContext(ctx, &out, `SELECT id, user_id, certification_code, number, awarded_on, candidacy_id FROM certificates WHERE user_id = $1 ORDER BY awarded_on`, userID)
+	return out, err
+}
+
+// Holdings is what a person holds of one certification: its acquired
+// blocs and, once all are acquired, the certificate.
+type Holdings struct {
+	Blocks      []AcquiredBlock
+	Certificate *Certificate
+}
+
+// Block returns the held bloc with that code, if any.
+func (h Holdings) Block(code string) (AcquiredBlock, bool) {
+	for _, b := range h.Blocks {
+		if b.BlockCode == code {
+			return b, true
+		}
+	}
+	return AcquiredBlock{}, false
+}
+
+// HoldingsFor returns what userID holds of the certification certCode.
+func (s *Store) HoldingsFor(ctx context.Context, userID int64, certCode string) (Holdings, error) {
+	var h Holdings
+	blocks, err := s.AcquiredBlocks(ctx, userID)
+	if err != nil {
+		return h, err
+	}
+	for _, b := range blocks {
+		if b.CertificationCode == certCode {
+			h.Blocks = append(h.Blocks, b)
+		}
+	}
+	certs, err := s.Certificates(ctx, userID)
+	if err != nil {
+		return h, err
+	}
+	for i := range certs {
+		if certs[i].CertificationCode == certCode {
+			h.Certificate = &certs[i]
+		}
+	}
+	return h, nil
+}
+
+// Acquire records a bloc as acquired for life, inside the caller's
+// transaction (the jury's signature, or the certifier recording an
+// equivalence), and awards the certification when it was the last bloc
+// missing. A bloc already held is left as it was: it was acquired first.
+func Acquire(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, userID int64, certCode, blockCode string, on time.Time, how, source string, candidacyID int64) (*Certificate, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO acquired_blocks (user_id, certification_code, block_code, acquired_on, how, source)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, block_code) DO NOTHING`, userID, certCode, blockCode, on, how, source)
+	if err != nil {
+		return nil, fmt.Errorf("portfolio: acquire: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		if err := audit.Record(ctx, tx, actor.Entry("block.acquired", "user", strconv.FormatInt(userID, 10),
+			map[string]string{"block": blockCode, "how": how, "source": source, "on": on.Format("2006-01-02")})); err != nil {
+			return nil, err
+		}
+	}
+	return awardIfComplete(ctx, tx, actor, userID, certCode, on, candidacyID)
+}
+
+// awardIfComplete awards the certification once every bloc of its current
+// version is held. Certificate numbers are CODE-YEAR-NNNNN, sequential per
+// certification and year; an advisory lock keeps two awards from taking
+// the same number.
+func awardIfComplete(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, userID int64, certCode string, on time.Time, candidacyID int64) (*Certificate, error) {
+	var missing int
+	if err := tx.GetContext(ctx, &missing, `SELECT count(*) FROM blocks b JOIN certifications c ON c.current_version_id = b.version_id
+		WHERE c.code = $1 AND NOT EXISTS (SELECT 1 FROM acquired_blocks a WHERE a.user_id = $2 AND a.block_code = b.code)`, certCode, userID); err != nil {
+		return nil, err
+	}
+	if missing > 0 {
+		return nil, nil
+	}
+	var already int
+	if err := tx.GetContext(ctx, &already, `SELECT count(*) FROM certificates WHERE user_id = $1 AND certification_code = $2`, userID, certCode); err != nil {
+		return nil, err
+	}
+	if already > 0 {
+		return nil, nil
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('acquis.certificate.' || $1))`, certCode); err != nil {
+		return nil, err
+	}
+	var seq int
+	if err := tx.GetContext(ctx, &seq, `SELECT count(*) + 1 FROM certificates WHERE certification_code = $1 AND extract(year FROM awarded_on) = $2`,
+		certCode, on.Year()); err != nil {
+		return nil, err
+	}
+	cert := &Certificate{UserID: userID, CertificationCode: certCode, AwardedOn: on,
+		Number: fmt.Sprintf("%s-%d-%05d", certCode, on.Year(), seq)}
+	var cid *int64
+	if candidacyID != 0 {
+		cid = &candidacyID
+	}
+	cert.CandidacyID = cid
+	if err := tx.GetContext(ctx, &cert.ID, `INSERT INTO certificates (user_id, certification_code, number, awarded_on, candidacy_id)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, userID, certCode, cert.Number, on, cid); err != nil {
+		return nil, err
+	}
+	if err := audit.Record(ctx, tx, actor.Entry("certification.awarded", "certificate", strconv.FormatInt(cert.ID, 10),
+		map[string]any{"user_id": userID, "certification": certCode, "number": cert.Number})); err != nil {
+		return nil, err
+	}
+	return cert, nil
+}
+
+// RecordEquivalence lets the certifier record a bloc obtained by
+// equivalence (another certification recognised as equivalent).
+func (s *Store) RecordEquivalence(ctx context.Context, actor audit.Actor, userID int64, certCode, blockCode string, on time.Time, source string) (*Certificate, error) {
+	cert, err := s.refs.Certification(ctx, certCode)
+	if err != nil {
+		return nil, invalid("certification", "Certification inconnue.")
+	}
+	found := false
+	for _, b := range cert.Blocks {
+		found = found || b.Code == blockCode
+	}
+	if !found {
+		return nil, invalid("block", "Ce bloc n'appartient pas à la certification.")
+	}
+	if source == "" {
+		return nil, invalid("source", "Indiquez la certification ou la décision qui fonde l'équivalence.")
+	}
+	var out *Certificate
+	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var err error
+		out, err = Acquire(ctx, tx, actor, userID, certCode, blockCode, on, "equivalence", source, 0)
+		return err
+	})
+	return out, err
+}

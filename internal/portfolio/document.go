@@ -1,0 +1,136 @@
+package portfolio
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"acquis/internal/audit"
+	"acquis/internal/db"
+)
+
+// Document is one version of one file given for a deliverable.
+type Document struct {
+	ID              int64      `db:"id" json:"id"`
+	CandidacyID     int64      `db:"candidacy_id" json:"candidacy_id"`
+	BlockCode       string     `db:"block_code" json:"block_code"`
+	DeliverableCode string     `db:"deliverable_code" json:"deliverable_code"`
+	Version         int        `db:"version" json:"version"`
+	FileName        string     `db:"file_name" json:"file_name"`
+	SHA256          string     `db:"sha256" json:"sha256"`
+	Size            int64      `db:"size_bytes" json:"size"`
+	Kind            string     `db:"kind" json:"kind"`
+	MIME            string     `db:"mime" json:"mime"`
+	UploadedBy      int64      `db:"uploaded_by" json:"uploaded_by"`
+	UploadedByName  string     `db:"uploaded_by_name" json:"uploaded_by_name"`
+	UploadedAt      time.Time  `db:"uploaded_at" json:"uploaded_at"`
+	DeletedAt       *time.Time `db:"deleted_at" json:"deleted_at,omitempty"`
+}
+
+// NewDocument is a file already safely in the blob store, to record.
+type NewDocument struct {
+	CandidacyID     int64
+	BlockCode       string
+	DeliverableCode string
+	FileName        string
+	SHA256          string
+	Size            int64
+	Kind            string
+	MIME            string
+}
+
+// AddDocument records a new version of a deliverable's file. It is called
+// only once the file is durably stored, so a recorded document always has
+// its bytes; the candidacy row is locked so the dossier cannot be submitted
+// halfway through.
+func (s *Store) AddDocument(ctx context.Context, actor audit.Actor, n NewDocument) (Document, error) {
+	var d Document
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var st struct {
+			State  State `db:"state"`
+			Locked bool  `db:"locked"`
+		}
+		if err := tx.GetContext(ctx, &st, `SELECT state, locked FROM candidacies WHERE id = $1 FOR UPDATE`, n.CandidacyID); err != nil {
+			return db.NotFound(err, ErrNotFound, "portfolio")
+		}
+		if st.Locked || !st.State.Editable() {
+			return ErrLocked
+		}
+		var version int
+		if err := tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) + 1 FROM documents WHERE candidacy_id = $1 AND deliverable_code = $2`,
+			n.CandidacyID, n.DeliverableCode); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &d.ID, `INSERT INTO documents (candidacy_id, block_code, deliverable_code, version, file_name, sha256, size_bytes, kind, mime, uploaded_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+			n.CandidacyID, n.BlockCode, n.DeliverableCode, version, n.FileName, n.SHA256, n.Size, n.Kind, n.MIME, actor.UserID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor.Entry("document.upload", "document", strconv.FormatInt(d.ID, 10), map[string]any{
+			"candidacy_id": n.CandidacyID, "deliverable": n.DeliverableCode, "version": version, "file_name": n.FileName, "sha256": n.SHA256, "size": n.Size,
+		}))
+	})
+	if err != nil {
+		return d, err
+	}
+	return s.Document(ctx, d.ID)
+}
+
+const documentColumns = `d.id, d.candidacy_id, d.block_code, d.deliverable_code, d.version, d.file_name, d.sha256, d.size_bytes,
+	d.kind, d.mime, d.uploaded_by, u.full_name AS uploaded_by_name, d.uploaded_at, d.deleted_at`
+
+// Document returns one document version.
+func (s *Store) Document(ctx context.Context, id int64) (Document, error) {
+	var d Document
+	err := s.db.GetContext(ctx, &d, `SELECT `+documentColumns+` FROM documents d JOIN users u ON u.id = d.uploaded_by WHERE d.id = $1`, id)
+	if err != nil {
+		return d, db.NotFound(err, ErrNotFound, "portfolio")
+	}
+	return d, nil
+}
+
+// Documents lists every version of every file of a candidacy, deleted ones
+// included (they stay in the history), in deliverable then version order.
+func (s *Store) Documents(ctx context.Context, candidacyID int64) ([]Document, error) {
+	var out []Document
+	err := s.db.SelectContext(ctx, &out, `SELECT `+documentColumns+` FROM documents d JOIN users u ON u.id = d.uploaded_by
+		WHERE d.candidacy_id = $1 ORDER BY d.block_code, d.deliverable_code, d.version`, candidacyID)
+	if err != nil {
+		return nil, fmt.Errorf("portfolio: documents: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteDocument withdraws a version before submission. The row and the
+// bytes stay (marked deleted) so the audit trail remains complete.
+func (s *Store) DeleteDocument(ctx context.Context, actor audit.Actor, id int64) error {
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var row struct {
+			CandidacyID int64      `db:"candidacy_id"`
+			DeletedAt   *time.Time `db:"deleted_at"`
+		}
+		if err := tx.GetContext(ctx, &row, `SELECT candidacy_id, deleted_at FROM documents WHERE id = $1`, id); err != nil {
+			return db.NotFound(err, ErrNotFound, "portfolio")
+		}
+		var st struct {
+			State  State `db:"state"`
+			Locked bool  `db:"locked"`
+		}
+		if err := tx.GetContext(ctx, &st, `SELECT state, locked FROM candidacies WHERE id = $1 FOR UPDATE`, row.CandidacyID); err != nil {
+			return err
+		}
+		if st.Locked || !st.State.Editable() {
+			return ErrLocked
+		}
+		if row.DeletedAt != nil {
+			return invalid("document", "Ce document est déjà supprimé.")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE documents SET deleted_at = now(), deleted_by = $2 WHERE id = $1`, id, actor.UserID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor.Entry("document.delete", "document", strconv.FormatInt(id, 10), map[string]int64{"candidacy_id": row.CandidacyID}))
+	})
+}

@@ -1,0 +1,82 @@
+package staff
+
+import (
+	"sort"
+	"time"
+
+	"acquis/internal/account"
+	"acquis/internal/geo"
+)
+
+// PlatformPlan is one platform's line of the national view.
+type PlatformPlan struct {
+	Platform account.Organisation
+	Plan     Plan
+}
+
+// RegionPlan is one région's line: its platforms' plans added up.
+type RegionPlan struct {
+	Code, Name string
+	Platforms  int
+	Plan       Plan
+}
+
+// National is the national (or one région's) view of the plan.
+type National struct {
+	Platforms []PlatformPlan
+	Regions   []RegionPlan
+	Total     Plan
+}
+
+// Aggregate builds the national view from every platform, every staff
+// member (from AllStaff) and the changed targets, as of day today.
+// Platforms come in the order sortBy asks: "gap" (most behind first),
+// "holders", or by département.
+func Aggregate(platforms []account.Organisation, members []Member, targets []Target, today time.Time, sortBy string) National {
+	byPlatform := map[int64][]Member{}
+	for _, m := range members {
+		byPlatform[m.PlatformID] = append(byPlatform[m.PlatformID], m)
+	}
+	targetsOf := map[int64][]Target{}
+	for _, t := range targets {
+		targetsOf[t.PlatformID] = append(targetsOf[t.PlatformID], t)
+	}
+	var n National
+	regions := map[string]*RegionPlan{}
+	n.Total = BuildPlan(nil, nil, today)
+	for _, o := range platforms {
+		p := BuildPlan(byPlatform[o.ID], targetsOf[o.ID], today)
+		n.Platforms = append(n.Platforms, PlatformPlan{Platform: o, Plan: p})
+		r, ok := regions[o.RegionCode]
+		if !ok {
+			name := o.RegionCode
+			if reg, found := geo.RegionByCode(o.RegionCode); found {
+				name = reg.Name
+			}
+			r = &RegionPlan{Code: o.RegionCode, Name: name, Plan: BuildPlan(nil, nil, today)}
+			regions[o.RegionCode] = r
+		}
+		r.Platforms++
+		r.Plan = r.Plan.Add(p, today)
+		n.Total = n.Total.Add(p, today)
+	}
+	for _, r := range regions {
+		n.Regions = append(n.Regions, *r)
+	}
+	sort.Slice(n.Regions, func(i, j int) bool { return n.Regions[i].Name < n.Regions[j].Name })
+	sort.SliceStable(n.Platforms, func(i, j int) bool {
+		a, b := n.Platforms[i], n.Platforms[j]
+		switch sortBy {
+		case "gap":
+			if a.Plan.Gap != b.Plan.Gap {
+				return a.Plan.Gap > b.Plan.Gap
+			}
+		case "holders":
+			if a.Plan.Holders != b.Plan.Holders {
+				return a.Plan.Holders > b.Plan.Holders
+			}
+		}
+		return a.Platform.DepartementCode < b.Platform.DepartementCode
+	})
+	return n
+}

@@ -1,0 +1,128 @@
+package staff
+
+import "time"
+
+// PlanYear is one year of a platform's plan.
+type PlanYear struct {
+	Year      int    `json:"year"`
+	Target    int    `json:"target"`
+	Default   int    `json:"default_target"`
+	Reason    string `json:"reason,omitempty"` // why the manager changed the target
+	Certified int    `json:"certified"`        // plan members certified that year
+	Engaged   int    `json:"engaged"`          // plan members who engaged that year and are not yet certified
+	CumTarget int    `json:"cumulative_target"`
+	CumDone   int    `json:"cumulative_certified"`
+	Gap       int    `json:"gap"`  // CumTarget − CumDone, for years begun
+	Past      bool   `json:"past"` // the year has begun: its gap is known
+}
+
+// Plan is a platform's (or a région's, or the nation's) professionalisation
+// plan and the annual follow-up indicator.
+type Plan struct {
+	Baseline   int        `json:"baseline"` // counsellors in post on 2026-01-01 without the title
+	Years      []PlanYear `json:"years"`
+	Certified  int        `json:"certified"`   // plan members certified since 2026-01-01
+	Engaged    int        `json:"engaged"`     // plan members engaged and not yet certified
+	NotStarted int        `json:"not_started"` // plan members neither certified nor engaged
+	// Holders is the annual indicator « nombre de professionnels titulaires
+	// du titre professionnel »: staff in post today holding RNCP37779.
+	Holders int `json:"holders"`
+	// Gap is how far behind the cumulative target of the current year the
+	// plan is (negative: ahead).
+	Gap             int  `json:"gap"`
+	ProjectedYear   int  `json:"projected_year,omitempty"`
+	ProjectionKnown bool `json:"projection_known"`
+	// Alerts counts new hires due soon or past their deadline.
+	Alerts int `json:"alerts"`
+}
+
+// Target is a manager's change to a year's default target.
+type Target struct {
+	PlatformID int64  `db:"platform_id" json:"platform_id"`
+	Year       int    `db:"year" json:"year"`
+	Target     int    `db:"target" json:"target"`
+	Reason     string `db:"reason" json:"reason"`
+}
+
+// BuildPlan computes a plan from a roster and the targets the manager
+// changed, as of day today.
+func BuildPlan(members []Member, targets []Target, today time.Time) Plan {
+	var p Plan
+	certifiedIn := map[int]int{}
+	engagedIn := map[int]int{}
+	for i := range members {
+		m := &members[i]
+		if m.Status == Holder && m.Active(today) {
+			p.Holders++
+		}
+		if m.ComplianceOn(today).Alert() {
+			p.Alerts++
+		}
+		if !m.InPlan() {
+			continue
+		}
+		p.Baseline++
+		switch {
+		case m.Status.Certified() && m.StatusOn != nil:
+			p.Certified++
+			certifiedIn[m.StatusOn.Year()]++
+		case m.Status.Engaged() && m.StatusOn != nil:
+			p.Engaged++
+			y := m.StatusOn.Year()
+			if y < FirstYear {
+				y = FirstYear // engaged before the plan: counted in its first year
+			}
+			engagedIn[y]++
+		default:
+			p.NotStarted++
+		}
+	}
+	spread := Spread(p.Baseline)
+	over := map[int]Target{}
+	for _, t := range targets {
+		over[t.Year] = t
+	}
+	cumT, cumD := 0, 0
+	for i := range spread {
+		y := PlanYear{Year: FirstYear + i, Default: spread[i], Target: spread[i], Certified: certifiedIn[FirstYear+i], Engaged: engagedIn[FirstYear+i]}
+		if t, ok := over[y.Year]; ok {
+			y.Target, y.Reason = t.Target, t.Reason
+		}
+		cumT += y.Target
+		cumD += y.Certified
+		y.CumTarget, y.CumDone = cumT, cumD
+		y.Past = y.Year <= today.Year()
+		if y.Past {
+			y.Gap = cumT - cumD
+			p.Gap = y.Gap
+		}
+		p.Years = append(p.Years, y)
+	}
+	p.ProjectedYear, p.ProjectionKnown = Projection(p.Baseline, p.Certified, today)
+	return p
+}
+
+// Add sums two plans, for a région or the nation: every count adds up,
+// and the projection is recomputed from the totals.
+func (p Plan) Add(q Plan, today time.Time) Plan {
+	out := Plan{Baseline: p.Baseline + q.Baseline, Certified: p.Certified + q.Certified, Engaged: p.Engaged + q.Engaged,
+		NotStarted: p.NotStarted + q.NotStarted, Holders: p.Holders + q.Holders, Gap: p.Gap + q.Gap, Alerts: p.Alerts + q.Alerts}
+	for i := range max(len(p.Years), len(q.Years)) {
+		var a, b PlanYear
+		if i < len(p.Years) {
+			a = p.Years[i]
+		}
+		if i < len(q.Years) {
+			b = q.Years[i]
+		}
+		y := a
+		y.Year = FirstYear + i
+		y.Target, y.Default, y.Certified, y.Engaged = a.Target+b.Target, a.Default+b.Default, a.Certified+b.Certified, a.Engaged+b.Engaged
+		y.CumTarget, y.CumDone, y.Gap = a.CumTarget+b.CumTarget, a.CumDone+b.CumDone, a.Gap+b.Gap
+		y.Past = y.Year <= today.Year()
+		y.Reason = ""
+		out.Years = append(out.Years, y)
+	}
+	out.ProjectedYear, out.ProjectionKnown = Projection(out.Baseline, out.Certified, today)
+	return out
+}

@@ -1,0 +1,271 @@
+package staff
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"acquis/internal/audit"
+	"acquis/internal/db"
+)
+
+// Title is the certification the plan is about.
+const Title = "RNCP37779"
+
+// Store keeps rosters and plan targets in PostgreSQL.
+type Store struct {
+	db  *sqlx.DB
+	now func() time.Time
+}
+
+// NewStore returns a Store on d.
+func NewStore(d *sqlx.DB) *Store { return &Store{db: d, now: time.Now} }
+
+// memberQuery reads staff with their effective status: a certificate of
+// the title awarded in acquis makes the person a holder (with its number
+// and date); otherwise a live candidacy for it makes them in training or
+// in VAE (any bloc by VAE) since it was submitted for admissibility (or
+// opened); otherwise what the manager recorded stands.
+const memberQuery = `SELECT s.id, s.platform_id, s.full_name, s.email, s.user_id, s.function, s.fte::float8 AS fte,
+	s.hired_on, s.left_on, s.employer,
+	CASE WHEN cert.number IS NOT NULL THEN 'holder' WHEN cand.id IS NOT NULL THEN cand.status ELSE s.status END AS status,
+	CASE WHEN cert.number IS NOT NULL THEN cert.awarded_on WHEN cand.id IS NOT NULL THEN cand.since ELSE s.status_on END AS status_on,
+	CASE WHEN cert.number IS NOT NULL THEN cert.number ELSE s.certificate_number END AS certificate_number,
+	s.equivalent_name, s.training_body, s.training_end, s.planned_year, s.supervisor_training, s.supervisor_training_on,
+	s.evidence_sha256, s.evidence_name, s.evidence_mime,
+	(cert.number IS NOT NULL OR cand.id IS NOT NULL) AS from_candidacy, coalesce(cert.candidacy_id, cand.id) AS candidacy_id
+FROM staff s
+LEFT JOIN LATERAL (SELECT number, awarded_on, candidacy_id FROM certificates
+	WHERE user_id = s.user_id AND certification_code = '` + Title + `') cert ON s.user_id IS NOT NULL
+LEFT JOIN LATERAL (SELECT c.id, coalesce(c.admissibility_submitted_at, c.created_at)::date AS since,
+	CASE WHEN EXISTS (SELECT 1 FROM candidacy_blocks b WHERE b.candidacy_id = c.id AND b.pathway = 'vae') THEN 'vae' ELSE 'training' END AS status
+	FROM candidacies c WHERE c.candidate_id = s.user_id AND c.certification_code = '` + Title + `'
+	  AND c.state NOT IN ('draft', 'withdrawn', 'not_admissible', 'closed')
+	ORDER BY c.created_at DESC LIMIT 1) cand ON s.user_id IS NOT NULL`
+
+// Roster lists a platform's staff, counsellors first, by name.
+func (s *Store) Roster(ctx context.Context, platformID int64) ([]Member, error) {
+	var out []Member
+	err := s.db.SelectContext(ctx, &out, memberQuery+` WHERE s.platform_id = $1 ORDER BY s.function <> 'conseiller', s.function, s.full_name, s.id`, platformID)
+	if err != nil {
+		return nil, fmt.Errorf("staff: roster: %w", err)
+	}
+	return out, nil
+}
+
+// AllStaff lists the staff of every platform (of one région when region
+// is not empty), by platform: the national view's one query.
+func (s *Store) AllStaff(ctx context.Context, region string) ([]Member, error) {
+	var out []Member
+	err := s.db.SelectContext(ctx, &out, memberQuery+` JOIN organisations o ON o.id = s.platform_id
+		WHERE ($1 = '' OR o.region_code = $1) ORDER BY s.platform_id, s.id`, region)
+	if err != nil {
+		return nil, fmt.Errorf("staff: national: %w", err)
+	}
+	return out, nil
+}
+
+// Member returns one staff member.
+func (s *Store) Member(ctx context.Context, id int64) (*Member, error) {
+	var m Member
+	if err := s.db.GetContext(ctx, &m, memberQuery+` WHERE s.id = $1`, id); err != nil {
+		return nil, db.NotFound(err, ErrNotFound, "staff")
+	}
+	return &m, nil
+}
+
+// Targets lists the targets managers changed, for some platforms (all
+// when ids is empty).
+func (s *Store) Targets(ctx context.Context, ids ...int64) ([]Target, error) {
+	var out []Target
+	err := s.db.SelectContext(ctx, &out, `SELECT platform_id, year, target, reason FROM plan_targets
+		WHERE cardinality($1::bigint[]) = 0 OR platform_id = ANY($1) ORDER BY platform_id, year`, pq.Array(ids))
+	return out, err
+}
+
+// Validate checks a member as typed by a manager or read from an import,
+// on day today; it normalises the e-mail and trims the texts.
+func Validate(m *Member, today time.Time) error {
+	today = day(today)
+	m.FullName = strings.TrimSpace(m.FullName)
+	m.Employer = strings.TrimSpace(m.Employer)
+	m.EquivalentName = strings.TrimSpace(m.EquivalentName)
+	m.TrainingBody = strings.TrimSpace(m.TrainingBody)
+	m.CertificateNumber = strings.TrimSpace(m.CertificateNumber)
+	if m.SupervisorTraining == "" {
+		m.SupervisorTraining = SupervisorTodo
+	}
+	switch {
+	case m.FullName == "":
+		return invalid("full_name", "Le nom est obligatoire.")
+	case len([]rune(m.FullName)) > 200:
+		return invalid("full_name", "Le nom ne peut dépasser 200 caractères.")
+	}
+	if m.Email != nil {
+		e := strings.ToLower(strings.TrimSpace(*m.Email))
+		if e == "" {
+			m.Email = nil
+		} else if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
+			return invalid("email", "L'adresse électronique « %s » n'est pas valide.", e)
+		} else {
+			m.Email = &e
+		}
+	}
+	if !validFunction(m.Function) {
+		return invalid("function", "Fonction inconnue : choisissez conseiller, chef de service, responsable de dispositif ou coordination.")
+	}
+	if !(m.FTE > 0 && m.FTE <= 1) {
+		return invalid("fte", "Le temps de travail (ETP) doit être supérieur à 0 et au plus 1 (par exemple 0,8).")
+	}
+	switch {
+	case m.HiredOn.IsZero():
+		return invalid("hired_on", "La date de prise de poste est obligatoire.")
+	case day(m.HiredOn).After(today):
+		return invalid("hired_on", "La date de prise de poste (%s) est dans le futur.", m.HiredOn.Format("02/01/2006"))
+	case m.LeftOn != nil && m.LeftOn.Before(m.HiredOn):
+		return invalid("left_on", "La date de départ précède la date de prise de poste.")
+	}
+	if !validStatus(m.Status) {
+		return invalid("status", "Statut inconnu.")
+	}
+	if m.Status != NotEngaged {
+		if m.StatusOn == nil {
+			return invalid("status_on", "Indiquez la date d'obtention ou d'entrée en formation ou en VAE.")
+		}
+		if day(*m.StatusOn).After(today) {
+			return invalid("status_on", "La date du statut (%s) est dans le futur.", m.StatusOn.Format("02/01/2006"))
+		}
+	} else {
+		m.StatusOn = nil
+	}
+	if m.Status == Equivalent && m.EquivalentName == "" {
+		return invalid("equivalent_name", "Précisez la certification reconnue équivalente.")
+	}
+	if m.TrainingEnd != nil && m.StatusOn != nil && m.TrainingEnd.Before(*m.StatusOn) {
+		return invalid("training_end", "La fin prévue précède l'entrée en formation.")
+	}
+	if m.PlannedYear != nil && (*m.PlannedYear < FirstYear || *m.PlannedYear > LastYear) {
+		return invalid("planned_year", "L'année prévue doit être comprise entre %d et %d.", FirstYear, LastYear)
+	}
+	switch m.SupervisorTraining {
+	case SupervisorTodo, SupervisorPlanned, SupervisorDone:
+	default:
+		return invalid("supervisor_training", "État de la formation d'encadrement inconnu.")
+	}
+	if m.SupervisorTraining == SupervisorDone && m.SupervisorTrainingOn == nil {
+		return invalid("supervisor_training_on", "Indiquez la date de la formation d'encadrement suivie.")
+	}
+	for field, v := range map[string]string{"employer": m.Employer, "equivalent_name": m.EquivalentName, "training_body": m.TrainingBody} {
+		if len([]rune(v)) > 200 {
+			return invalid(field, "Ce champ ne peut dépasser 200 caractères.")
+		}
+	}
+	return nil
+}
+
+func validFunction(f Function) bool {
+	for _, x := range Functions {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+func validStatus(st Status) bool {
+	for _, x := range Statuses {
+		if x == st {
+			return true
+		}
+	}
+	return false
+}
+
+// Save creates the member (ID 0) or updates it, after validation, with an
+// audit row; the platform of an existing member never changes here.
+func (s *Store) Save(ctx context.Context, actor audit.Actor, m *Member) error {
+	if err := Validate(m, s.now()); err != nil {
+		return err
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		return s.saveTx(ctx, tx, actor, m)
+	})
+}
+
+func (s *Store) saveTx(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, m *Member) error {
+	args := []any{m.PlatformID, m.FullName, m.Email, m.Function, m.FTE, m.HiredOn, m.LeftOn, m.Employer, m.Status, m.StatusOn,
+		m.CertificateNumber, m.EquivalentName, m.TrainingBody, m.TrainingEnd, m.PlannedYear, m.SupervisorTraining, m.SupervisorTrainingOn}
+	var err error
+	action := "staff.updated"
+	if m.ID == 0 {
+		action = "staff.created"
+		err = tx.GetContext(ctx, &m.ID, `INSERT INTO staff (platform_id, full_name, email, function, fte, hired_on, left_on, employer, status, status_on,
+			certificate_number, equivalent_name, training_body, training_end, planned_year, supervisor_training, supervisor_training_on, user_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+			        (SELECT id FROM users WHERE lower(email) = lower($3))) RETURNING id`, args...)
+	} else {
+		var res sql.Result
+		res, err = tx.ExecContext(ctx, `UPDATE staff SET full_name = $2, email = $3, function = $4, fte = $5, hired_on = $6, left_on = $7,
+			employer = $8, status = $9, status_on = $10, certificate_number = $11, equivalent_name = $12, training_body = $13,
+			training_end = $14, planned_year = $15, supervisor_training = $16, supervisor_training_on = $17,
+			user_id = (SELECT id FROM users WHERE lower(email) = lower($3)), updated_at = now()
+			WHERE id = $18 AND platform_id = $1`, append(args, m.ID)...)
+		if err == nil {
+			if n, _ := res.RowsAffected(); n == 0 {
+				return ErrNotFound
+			}
+		}
+	}
+	if db.IsUniqueViolation(err, "staff_email_key") {
+		return invalid("email", "L'adresse %s figure déjà dans un effectif.", *m.Email)
+	}
+	if err != nil {
+		return fmt.Errorf("staff: save: %w", err)
+	}
+	return audit.Record(ctx, tx, actor.Entry(action, "staff", strconv.FormatInt(m.ID, 10), m))
+}
+
+// SetTarget changes one year's target of a platform's plan; the reason is
+// required and kept.
+func (s *Store) SetTarget(ctx context.Context, actor audit.Actor, platformID int64, year, target int, reason string) error {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case year < FirstYear || year > LastYear:
+		return invalid("year", "L'année doit être comprise entre %d et %d.", FirstYear, LastYear)
+	case target < 0 || target > 10000:
+		return invalid("target", "L'objectif doit être un nombre de personnes, entre 0 et 10 000.")
+	case reason == "":
+		return invalid("reason", "Dites pourquoi l'objectif change : le motif est conservé.")
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO plan_targets (platform_id, year, target, reason, updated_by) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (platform_id, year) DO UPDATE SET target = EXCLUDED.target, reason = EXCLUDED.reason, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+			platformID, year, target, reason, actor.UserID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor.Entry("plan.target", "platform", strconv.FormatInt(platformID, 10),
+			map[string]any{"year": year, "target": target, "reason": reason}))
+	})
+}
+
+// SetEvidence attaches the proof of a recorded status (a certificate, a
+// training contract) stored in the blob store.
+func (s *Store) SetEvidence(ctx context.Context, actor audit.Actor, id int64, sha, name, mime string) error {
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET evidence_sha256 = $2, evidence_name = $3, evidence_mime = $4, updated_at = now() WHERE id = $1`, id, sha, name, mime)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return audit.Record(ctx, tx, actor.Entry("staff.evidence", "staff", strconv.FormatInt(id, 10), map[string]string{"sha256": sha, "name": name}))
+	})
+}

@@ -1,0 +1,192 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/account"
+	"acquis/internal/geo"
+)
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+type accountView struct {
+	Layout
+	Account account.User
+	Roles   []roleLine
+	Errors  FormErrors
+}
+
+// roleLine is a grant as a sentence.
+type roleLine struct {
+	GrantID int64
+	Label   string
+}
+
+func (s *Server) describeGrant(c echo.Context, g account.Grant) string {
+	label := g.Role.Label()
+	switch {
+	case g.PlatformID != 0:
+		if o, err := s.accounts.Organisation(c.Request().Context(), g.PlatformID); err == nil {
+			label += " — " + o.Name
+		}
+	case g.Role == account.RoleObserver && g.RegionCode == "":
+		label += " — national"
+	case g.RegionCode != "":
+		r, _ := geo.RegionByCode(g.RegionCode)
+		label += " — " + r.Name
+	}
+	return label
+}
+
+func (s *Server) roleLines(c echo.Context, gs []account.Grant) []roleLine {
+	out := make([]roleLine, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, roleLine{GrantID: g.ID, Label: s.describeGrant(c, g)})
+	}
+	return out
+}
+
+func (s *Server) accountPage(c echo.Context) error {
+	return s.renderAccount(c, http.StatusOK, nil)
+}
+
+func (s *Server) renderAccount(c echo.Context, status int, errs FormErrors) error {
+	u, err := s.accounts.User(c.Request().Context(), principal(c).UserID)
+	if err != nil {
+		return err
+	}
+	return s.render.render(c, status, "account", accountView{Layout: s.layout(c, "Mon compte"), Account: u, Roles: s.roleLines(c, u.Grants), Errors: errs})
+}
+
+func (s *Server) accountPassword(c echo.Context) error {
+	cur, next, confirm := c.FormValue("current"), c.FormValue("password"), c.FormValue("confirm")
+	if next != confirm {
+		return s.renderAccount(c, http.StatusUnprocessableEntity, FormErrors{"confirm": "Les deux mots de passe ne sont pas identiques."})
+	}
+	hash, _ := c.Get(ctxSession).(string)
+	err := s.accounts.ChangePassword(c.Request().Context(), actor(c), principal(c).UserID, cur, next, hash)
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderAccount(c, http.StatusUnprocessableEntity, errs)
+	} else if other != nil {
+		return other
+	}
+	return redirectWith(c, "/compte", "Votre mot de passe a été changé. Vos autres sessions ont été fermées.")
+}
+
+// accountData downloads everything held about the signed-in user (RGPD).
+func (s *Server) accountData(c echo.Context) error {
+	data, err := s.accounts.Export(c.Request().Context(), actor(c), principal(c).UserID, s.exportSections)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("acquis-mes-donnees-%s.json", time.Now().Format("2006-01-02"))
+	c.Response().Header().Set(echo.HeaderContentDisposition, attachment(name))
+	return c.JSONPretty(http.StatusOK, data, "  ")
+}
+
+type forgotView struct {
+	Layout
+	Email  string
+	Sent   bool
+	Errors FormErrors
+}
+
+func (s *Server) forgotForm(c echo.Context) error {
+	return s.render.render(c, http.StatusOK, "forgot", forgotView{Layout: s.layout(c, "Mot de passe oublié")})
+}
+
+func (s *Server) forgotSubmit(c echo.Context) error {
+	email := c.FormValue("email")
+	if _, err := account.NormaliseEmail(email); err != nil {
+		return s.render.render(c, http.StatusUnprocessableEntity, "forgot", forgotView{Layout: s.layout(c, "Mot de passe oublié"), Email: email,
+			Errors: FormErrors{"email": "Indiquez une adresse électronique valide, par exemple nom@exemple.fr."}})
+	}
+	if err := s.accounts.RequestReset(c.Request().Context(), actor(c), email, s.cfg.BaseURL); err != nil {
+		return err
+	}
+	s.deliverMail(c)
+	// The same answer whether or not the address has an account.
+	return s.render.render(c, http.StatusOK, "forgot", forgotView{Layout: s.layout(c, "Mot de passe oublié"), Sent: true})
+}
+
+type tokenView struct {
+	Layout
+	Purpose string
+	Token   string
+	Account account.User
+	Invalid bool
+	Errors  FormErrors
+}
+
+func (s *Server) tokenForm(purpose string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		title := tokenTitle(purpose)
+		u, err := s.accounts.TokenUser(c.Request().Context(), c.Param("token"), purpose)
+		if errors.Is(err, account.ErrTokenInvalid) {
+			return s.render.render(c, http.StatusGone, "token", tokenView{Layout: s.layout(c, title), Purpose: purpose, Invalid: true})
+		}
+		if err != nil {
+			return err
+		}
+		return s.render.render(c, http.StatusOK, "token", tokenView{Layout: s.layout(c, title), Purpose: purpose, Token: c.Param("token"), Account: u})
+	}
+}
+
+func (s *Server) tokenSubmit(purpose string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		title := tokenTitle(purpose)
+		token := c.Param("token")
+		v := tokenView{Layout: s.layout(c, title), Purpose: purpose, Token: token}
+		if c.FormValue("password") != c.FormValue("confirm") {
+			v.Account, _ = s.accounts.TokenUser(c.Request().Context(), token, purpose)
+			v.Errors = FormErrors{"confirm": "Les deux mots de passe ne sont pas identiques."}
+			return s.render.render(c, http.StatusUnprocessableEntity, "token", v)
+		}
+		_, err := s.accounts.UseToken(c.Request().Context(), actor(c), token, purpose, c.FormValue("password"))
+		if errors.Is(err, account.ErrTokenInvalid) {
+			v.Invalid = true
+			return s.render.render(c, http.StatusGone, "token", v)
+		}
+		if errs, other := validationErrors(err); errs != nil {
+			v.Account, _ = s.accounts.TokenUser(c.Request().Context(), token, purpose)
+			v.Errors = errs
+			return s.render.render(c, http.StatusUnprocessableEntity, "token", v)
+		} else if other != nil {
+			return other
+		}
+		return redirectWith(c, "/login", "Votre mot de passe est enregistré : vous pouvez vous connecter.")
+	}
+}
+
+func tokenTitle(purpose string) string {
+	if purpose == account.PurposeInvite {
+		return "Activer mon compte"
+	}
+	return "Choisir un nouveau mot de passe"
+}
+
+// deliverMail sends what the request queued; a failure is logged and the
+// message stays in the outbox, so the user's action is not lost.
+func (s *Server) deliverMail(c echo.Context) {
+	if err := s.mail.Deliver(c.Request().Context()); err != nil {
+		s.log.Error("courriel", "err", err)
+	}
+}
+
+// attachment builds a Content-Disposition that keeps accents (RFC 6266).
+func attachment(name string) string {
+	ascii := make([]rune, 0, len(name))
+	for _, r := range name {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			r = '_'
+		}
+		ascii = append(ascii, r)
+	}
+	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, string(ascii), urlPathEscape(name))
+}

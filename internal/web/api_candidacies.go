@@ -1,0 +1,64 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/portfolio"
+)
+
+func (s *Server) apiCandidacyList(c echo.Context) error {
+	list, err := s.portfolio.Candidacies(c.Request().Context(), portfolio.Filter{CandidateID: principal(c).UserID})
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []portfolio.Candidacy{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"candidacies": list})
+}
+
+// apiCandidacy is a candidacy with its documents and self-assessment.
+type apiCandidacy struct {
+	*portfolio.Candidacy
+	Documents      []portfolio.Document            `json:"documents"`
+	SelfAssessment map[string]portfolio.Assessment `json:"self_assessment"`
+	Deposits       []portfolio.Deposit             `json:"deposits"`
+	History        []portfolio.TransitionRecord    `json:"history"`
+	Missing        map[string][]missingDeliverable `json:"missing"`
+}
+
+type missingDeliverable struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+func (s *Server) apiCandidacyShow(c echo.Context) error {
+	ctx := c.Request().Context()
+	cd := candidacyOf(c)
+	out := apiCandidacy{Candidacy: cd, Missing: map[string][]missingDeliverable{}}
+	var err error
+	if out.Documents, err = s.portfolio.Documents(ctx, cd.ID); err != nil {
+		return err
+	}
+	if out.SelfAssessment, err = s.portfolio.SelfAssessment(ctx, cd.ID); err != nil {
+		return err
+	}
+	if out.Deposits, err = s.portfolio.Deposits(ctx, cd.ID); err != nil {
+		return err
+	}
+	if out.History, err = s.portfolio.History(ctx, cd.ID); err != nil {
+		return err
+	}
+	cert, err := s.refs.Version(ctx, cd.VersionID)
+	if err != nil {
+		return err
+	}
+	for b, ds := range portfolio.Missing(cert, cd, out.Documents) {
+		for _, d := range ds {
+			out.Missing[b] = append(out.Missing[b], missingDeliverable{Code: d.Code, Label: d.Label})
+		}
+	}
+	return c.JSON(http.StatusOK, out)
+}

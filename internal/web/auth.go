@@ -1,0 +1,173 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"acquis/internal/account"
+	"acquis/internal/audit"
+)
+
+const (
+	sessionCookie = "acquis_session"
+	csrfCookie    = "acquis_csrf"
+	ctxPrincipal  = "principal"
+	ctxSession    = "session_hash"
+	ctxCSRF       = "csrf"
+)
+
+// loadPrincipal reads the session cookie and remembers who is asking. An
+// unknown or expired cookie is cleared and the visitor is anonymous.
+func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ck, err := c.Cookie(sessionCookie)
+		if err == nil && ck.Value != "" {
+			p, hash, err := s.accounts.SessionPrincipal(c.Request().Context(), ck.Value, s.sessionLimits())
+			switch {
+			case err == nil:
+				c.Set(ctxPrincipal, p)
+				c.Set(ctxSession, hash)
+			case errors.Is(err, account.ErrNoSession):
+				s.clearSessionCookie(c)
+			default:
+				return err
+			}
+		}
+		return next(c)
+	}
+}
+
+func (s *Server) sessionLimits() account.SessionLimits {
+	return account.SessionLimits{Idle: s.cfg.SessionIdle, Lifetime: s.cfg.SessionLifetime}
+}
+
+func (s *Server) setSessionCookie(c echo.Context, token string) {
+	c.SetCookie(&http.Cookie{
+		Name: sessionCookie, Value: token, Path: "/",
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure(),
+		MaxAge: int(s.cfg.SessionLifetime.Seconds()),
+	})
+}
+
+func (s *Server) clearSessionCookie(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.Secure()})
+}
+
+// principal returns who is asking, or nil for an anonymous visitor.
+func principal(c echo.Context) *account.Principal {
+	p, _ := c.Get(ctxPrincipal).(*account.Principal)
+	return p
+}
+
+// actor is the audit log's view of the request's author.
+func actor(c echo.Context) audit.Actor {
+	a := audit.Actor{IP: c.RealIP()}
+	if id, ok := c.Get(ctxRequestID).(string); ok {
+		a.RequestID = id
+	}
+	if p := principal(c); p != nil {
+		a.UserID = p.UserID
+		if len(p.Grants) > 0 {
+			roles := make([]string, 0, len(p.Grants))
+			for _, g := range p.Grants {
+				roles = append(roles, string(g.Role))
+			}
+			a.Role = strings.Join(roles, ",")
+		}
+	} else {
+		a.Role = "anonymous"
+	}
+	return a
+}
+
+// csrf protects every state-changing request with a double-submit token;
+// a refusal is said in French and audited. Requests authenticated by an
+// API key (Authorization header, no cookie) are not exposed to CSRF.
+func (s *Server) csrf() echo.MiddlewareFunc {
+	return middleware.CSRFWithConfig(middleware.CSRFConfig{
+		// Header and query first: an upload carries its token in the
+		// query string so its multipart body is never parsed into memory.
+		TokenLookup:    "header:X-CSRF-Token,query:_csrf,form:_csrf",
+		CookieName:     csrfCookie,
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteLaxMode,
+		CookieSecure:   s.cfg.Secure(),
+		ContextKey:     ctxCSRF,
+		Skipper: func(c echo.Context) bool {
+			return strings.HasPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
+		},
+		ErrorHandler: func(err error, c echo.Context) error {
+			_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", "csrf", c.Request().URL.Path, map[string]string{"method": c.Request().Method}))
+			return fail(http.StatusForbidden, "Ce formulaire a expiré ou ne provient pas d'acquis : rechargez la page et recommencez.")
+		},
+	})
+}
+
+// scopeFunc tells authorize what the request is about (whose platform,
+// which candidate, which jury), reading the route's parameters.
+type scopeFunc func(c echo.Context) (account.Resource, error)
+
+func noScope(echo.Context) (account.Resource, error) { return account.Resource{}, nil }
+
+// route is one entry of the routing table: every route names the action it
+// performs and how its scope is found, so that no handler checks access
+// itself and the authorisation matrix test can enumerate them all.
+type route struct {
+	Method string
+	Path   string
+	Action account.Action
+}
+
+// handle registers a route behind the policy.
+func (s *Server) handle(method, path string, action account.Action, scope scopeFunc, h echo.HandlerFunc) {
+	if scope == nil {
+		scope = noScope
+	}
+	s.table = append(s.table, route{Method: method, Path: path, Action: action})
+	s.echo.Add(method, path, s.authorize(action, scope, h))
+}
+
+// Routes returns the routing table, for the authorisation matrix test.
+func (s *Server) Routes() []route { return s.table }
+
+func (s *Server) authorize(action account.Action, scope scopeFunc, h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		p := principal(c)
+		if action != account.ActPublic && p == nil {
+			return s.needLogin(c)
+		}
+		res, err := scope(c)
+		if err != nil {
+			return err
+		}
+		if !account.Can(p, action, res) {
+			_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", string(action), c.Request().URL.Path,
+				map[string]any{"method": c.Request().Method, "platform_id": res.PlatformID, "owner_id": res.OwnerUserID}))
+			return fail(http.StatusForbidden, "Vous n'avez pas accès à cette page ou à cette action.")
+		}
+		return h(c)
+	}
+}
+
+// needLogin sends a browser to the login page and answers 401 to the API.
+func (s *Server) needLogin(c echo.Context) error {
+	if wantsJSON(c) || c.Request().Method != http.MethodGet {
+		return fail(http.StatusUnauthorized, "Veuillez vous connecter.")
+	}
+	return c.Redirect(http.StatusSeeOther, "/login?suite="+url.QueryEscape(c.Request().URL.RequestURI()))
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}

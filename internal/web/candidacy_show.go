@@ -1,0 +1,225 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/account"
+	"acquis/internal/jury"
+	"acquis/internal/portfolio"
+	"acquis/internal/referentiel"
+)
+
+type candidacyView struct {
+	Layout
+	C          *portfolio.Candidacy
+	Cert       *referentiel.Certification
+	Blocks     []blockView
+	History    []portfolio.TransitionRecord
+	Deposits   []portfolio.Deposit
+	IsOwner    bool
+	Certifier  bool
+	OwnSteps   []portfolio.State
+	AdminSteps []portfolio.State
+	Overdue    bool
+	Assessed   int
+	ToAssess   int
+	Results    []jury.CandidateResult
+	// Acquired are the blocs of this certification the candidate holds
+	// (each with its attestation); Certificate is set once it is awarded.
+	Acquired    []portfolio.AcquiredBlock
+	Certificate *portfolio.Certificate
+	Errors      FormErrors
+}
+
+// blockView is a targeted bloc with its deliverables and their files.
+type blockView struct {
+	Block        referentiel.Block
+	Pathway      portfolio.Pathway
+	Deliverables []deliverableView
+}
+
+type deliverableView struct {
+	D        referentiel.Deliverable
+	Versions []portfolio.Document
+	Current  *portfolio.Document
+}
+
+func (s *Server) buildCandidacyView(c echo.Context, errs FormErrors) (*candidacyView, error) {
+	ctx := c.Request().Context()
+	cd := candidacyOf(c)
+	cert, err := s.refs.Version(ctx, cd.VersionID)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := s.portfolio.Documents(ctx, cd.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := principal(c)
+	v := &candidacyView{Layout: s.layout(c, "Candidature — "+cert.Title), C: cd, Cert: cert, Errors: errs,
+		IsOwner:   account.Can(p, account.ActCandidacyOwn, account.Resource{OwnerUserID: cd.CandidateID}),
+		Certifier: account.Can(p, account.ActCertifierManage, account.Resource{}),
+		Overdue:   cd.Overdue(time.Now())}
+	if v.IsOwner {
+		v.OwnSteps = portfolio.NextSteps(cd.State, account.RoleCandidate)
+	}
+	if v.Certifier {
+		v.AdminSteps = portfolio.NextSteps(cd.State, account.RoleAdmin)
+	}
+	for _, t := range cd.Blocks {
+		for _, b := range cert.Blocks {
+			if b.Code != t.BlockCode {
+				continue
+			}
+			bv := blockView{Block: b, Pathway: t.Pathway}
+			for _, d := range b.Deliverables {
+				dv := deliverableView{D: d}
+				for i := range docs {
+					if docs[i].DeliverableCode == d.Code {
+						dv.Versions = append(dv.Versions, docs[i])
+						if docs[i].DeletedAt == nil {
+							dv.Current = &docs[i]
+						}
+					}
+				}
+				bv.Deliverables = append(bv.Deliverables, dv)
+			}
+			v.ToAssess += len(b.Competences)
+			v.Blocks = append(v.Blocks, bv)
+		}
+	}
+	sa, err := s.portfolio.SelfAssessment(ctx, cd.ID)
+	if err != nil {
+		return nil, err
+	}
+	v.Assessed = len(sa)
+	if v.History, err = s.portfolio.History(ctx, cd.ID); err != nil {
+		return nil, err
+	}
+	if v.Deposits, err = s.portfolio.Deposits(ctx, cd.ID); err != nil {
+		return nil, err
+	}
+	if v.Results, err = s.jury.ResultsFor(ctx, cd.ID); err != nil {
+		return nil, err
+	}
+	h, err := s.portfolio.HoldingsFor(ctx, cd.CandidateID, cd.CertificationCode)
+	if err != nil {
+		return nil, err
+	}
+	v.Acquired, v.Certificate = h.Blocks, h.Certificate
+	return v, nil
+}
+
+func (s *Server) candidacyShow(c echo.Context) error {
+	v, err := s.buildCandidacyView(c, nil)
+	if err != nil {
+		return err
+	}
+	return s.render.render(c, http.StatusOK, "candidacy", v)
+}
+
+func (s *Server) renderCandidacyErrors(c echo.Context, errs FormErrors) error {
+	v, err := s.buildCandidacyView(c, errs)
+	if err != nil {
+		return err
+	}
+	return s.render.render(c, http.StatusUnprocessableEntity, "candidacy", v)
+}
+
+// candidacyMove is the candidate's own moves (ask admissibility, start the
+// dossier, withdraw); candidacyDecide is the certifier's.
+func (s *Server) candidacyMove(c echo.Context) error {
+	return s.moveAs(c, account.RoleCandidate)
+}
+
+func (s *Server) candidacyDecide(c echo.Context) error {
+	return s.moveAs(c, account.RoleAdmin)
+}
+
+func (s *Server) moveAs(c echo.Context, role account.Role) error {
+	cd := candidacyOf(c)
+	to := portfolio.State(c.FormValue("vers"))
+	if to == portfolio.DossierSubmitted {
+		return s.candidacySubmit(c)
+	}
+	err := s.portfolio.Transition(c.Request().Context(), actor(c), cd.ID, to, role, c.FormValue("motifs"))
+	var te *portfolio.TransitionError
+	if errors.As(err, &te) {
+		return s.renderCandidacyErrors(c, FormErrors{"": te.Error()})
+	}
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderCandidacyErrors(c, errs)
+	} else if other != nil {
+		return other
+	}
+	return redirectWith(c, candidacyPath(cd.ID), "La candidature est maintenant : "+to.Label()+".")
+}
+
+// candidacySubmit deposits the dossier and shows its receipt.
+func (s *Server) candidacySubmit(c echo.Context) error {
+	cd := candidacyOf(c)
+	dep, err := s.portfolio.Submit(c.Request().Context(), actor(c), cd.ID)
+	var te *portfolio.TransitionError
+	if errors.As(err, &te) {
+		return s.renderCandidacyErrors(c, FormErrors{"": te.Error()})
+	}
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderCandidacyErrors(c, errs)
+	} else if other != nil {
+		return other
+	}
+	return redirectWith(c, candidacyPath(cd.ID)+"/depots/"+itoa(int64(dep.Number)), "Dossier déposé. Voici votre accusé de dépôt.")
+}
+
+type depositView struct {
+	Layout
+	C       *portfolio.Candidacy
+	Deposit portfolio.Deposit
+}
+
+func (s *Server) depositShow(c echo.Context) error {
+	cd := candidacyOf(c)
+	n, err := paramID(c, "n")
+	if err != nil {
+		return err
+	}
+	deps, err := s.portfolio.Deposits(c.Request().Context(), cd.ID)
+	if err != nil {
+		return err
+	}
+	for _, d := range deps {
+		if int64(d.Number) == n {
+			return s.render.render(c, http.StatusOK, "deposit", depositView{Layout: s.layout(c, "Accusé de dépôt"), C: cd, Deposit: d})
+		}
+	}
+	return fail(http.StatusNotFound, "Ce dépôt n'existe pas.")
+}
+
+type admissibilityQueueView struct {
+	Layout
+	Lines []queueLine
+}
+
+type queueLine struct {
+	portfolio.Candidacy
+	Overdue bool
+}
+
+// admissibilityQueue is the certifier's list of requests awaiting a
+// decision, oldest due date first, overdue ones flagged.
+func (s *Server) admissibilityQueue(c echo.Context) error {
+	list, err := s.portfolio.Candidacies(c.Request().Context(), portfolio.Filter{States: []portfolio.State{portfolio.AdmissibilitySubmitted}})
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	v := admissibilityQueueView{Layout: s.layout(c, "Recevabilité")}
+	for i := len(list) - 1; i >= 0; i-- {
+		v.Lines = append(v.Lines, queueLine{Candidacy: list[i], Overdue: list[i].Overdue(now)})
+	}
+	return s.render.render(c, http.StatusOK, "admissibility_queue", v)
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/portfolio"
+	"acquis/internal/referentiel"
+)
+
+type candidateHomeView struct {
+	Layout
+	Candidacies  []candidacyLine
+	Acquired     []portfolio.AcquiredBlock
+	Certificates []portfolio.Certificate
+}
+
+// candidacyLine is a candidacy on the dashboard, with what is missing.
+type candidacyLine struct {
+	portfolio.Candidacy
+	Missing  int
+	Overdue  bool
+	NextStep string
+}
+
+func (s *Server) candidateHome(c echo.Context) error {
+	ctx := c.Request().Context()
+	uid := principal(c).UserID
+	list, err := s.portfolio.Candidacies(ctx, portfolio.Filter{CandidateID: uid})
+	if err != nil {
+		return err
+	}
+	v := candidateHomeView{Layout: s.layout(c, "Mes candidatures")}
+	for _, cd := range list {
+		line := candidacyLine{Candidacy: cd, Overdue: cd.Overdue(time.Now())}
+		cert, err := s.refs.Version(ctx, cd.VersionID)
+		if err != nil {
+			return err
+		}
+		docs, err := s.portfolio.Documents(ctx, cd.ID)
+		if err != nil {
+			return err
+		}
+		cdCopy := cd
+		for _, ds := range portfolio.Missing(cert, &cdCopy, docs) {
+			line.Missing += len(ds)
+		}
+		line.NextStep = nextStepHint(cd.State, line.Missing)
+		v.Candidacies = append(v.Candidacies, line)
+	}
+	if v.Acquired, err = s.portfolio.AcquiredBlocks(ctx, uid); err != nil {
+		return err
+	}
+	if v.Certificates, err = s.portfolio.Certificates(ctx, uid); err != nil {
+		return err
+	}
+	return s.render.render(c, http.StatusOK, "candidate_home", v)
+}
+
+// nextStepHint says in one sentence what the candidate should do next.
+func nextStepHint(st portfolio.State, missing int) string {
+	switch st {
+	case portfolio.Draft:
+		return "Complétez votre candidature puis demandez la recevabilité."
+	case portfolio.AdmissibilitySubmitted:
+		return "Le certificateur examine la recevabilité de votre demande."
+	case portfolio.Incomplete:
+		return "Complétez votre demande selon les motifs du certificateur, puis renvoyez-la."
+	case portfolio.Admissible:
+		return "Votre candidature est recevable : commencez votre dossier."
+	case portfolio.DossierInProgress:
+		if missing > 0 {
+			return "Déposez les documents manquants, puis soumettez votre dossier."
+		}
+		return "Votre dossier est complet : vous pouvez le soumettre au jury."
+	case portfolio.DossierSubmitted:
+		return "Votre dossier est déposé ; il sera examiné par le jury."
+	case portfolio.Evaluated:
+		return "Le jury a rendu sa décision."
+	}
+	return ""
+}
+
+type newCandidacyView struct {
+	Layout
+	Certifications []*referentiel.Certification
+	Held           map[string]bool
+	Pathways       []portfolio.Pathway
+	Form           newCandidacyForm
+	Errors         FormErrors
+}
+
+type newCandidacyForm struct {
+	Certification      string
+	Pathways           map[string]string
+	ExperienceMonths   string
+	ExperienceRole     string
+	ExperienceEmployer string
+}
+
+func (s *Server) candidacyNewForm(c echo.Context) error {
+	return s.renderNewCandidacy(c, http.StatusOK, newCandidacyForm{Certification: c.QueryParam("certification")}, nil)
+}
+
+func (s *Server) renderNewCandidacy(c echo.Context, status int, form newCandidacyForm, errs FormErrors) error {
+	ctx := c.Request().Context()
+	list, err := s.refs.Certifications(ctx)
+	if err != nil {
+		return err
+	}
+	v := newCandidacyView{Layout: s.layout(c, "Nouvelle candidature"), Pathways: portfolio.Pathways, Form: form, Errors: errs, Held: map[string]bool{}}
+	for _, sum := range list {
+		cert, err := s.refs.Certification(ctx, sum.Code)
+		if err != nil {
+			return err
+		}
+		v.Certifications = append(v.Certifications, cert)
+	}
+	acquired, err := s.portfolio.AcquiredBlocks(ctx, principal(c).UserID)
+	if err != nil {
+		return err
+	}
+	for _, a := range acquired {
+		v.Held[a.BlockCode] = true
+	}
+	if v.Form.Pathways == nil {
+		v.Form.Pathways = map[string]string{}
+	}
+	return s.render.render(c, status, "candidacy_new", v)
+}
+
+func (s *Server) candidacyCreate(c echo.Context) error {
+	if err := c.Request().ParseForm(); err != nil {
+		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
+	}
+	form := newCandidacyForm{Certification: c.FormValue("certification"), Pathways: map[string]string{},
+		ExperienceMonths: c.FormValue("experience_months"), ExperienceRole: c.FormValue("experience_role"), ExperienceEmployer: c.FormValue("experience_employer")}
+	n := portfolio.NewCandidacy{CandidateID: principal(c).UserID, CertificationCode: form.Certification, Pathways: map[string]portfolio.Pathway{},
+		OrganisationID: principal(c).OrganisationID, ExperienceRole: form.ExperienceRole, ExperienceEmployer: form.ExperienceEmployer}
+	// Pathways come as pathway_<BLOC>=formation|vae|equivalence; an empty
+	// value means the bloc is not targeted.
+	for k, vals := range c.Request().PostForm {
+		if code, ok := strings.CutPrefix(k, "pathway_"); ok && len(vals) > 0 && vals[0] != "" {
+			if !strings.HasPrefix(code, form.Certification) {
+				continue // a field left over from another certification's section
+			}
+			form.Pathways[code] = vals[0]
+			n.Pathways[code] = portfolio.Pathway(vals[0])
+		}
+	}
+	months, ok := formInt(c, "experience_months")
+	if !ok {
+		return s.renderNewCandidacy(c, http.StatusUnprocessableEntity, form, FormErrors{"experience_months": "Indiquez un nombre de mois, par exemple 24."})
+	}
+	n.ExperienceMonths = int(months)
+	id, err := s.portfolio.Create(c.Request().Context(), actor(c), n)
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderNewCandidacy(c, http.StatusUnprocessableEntity, form, errs)
+	} else if other != nil {
+		return other
+	}
+	return redirectWith(c, candidacyPath(id), "Candidature créée. Demandez la recevabilité quand elle est complète.")
+}
+
+func candidacyPath(id int64) string { return "/candidatures/" + itoa(id) }

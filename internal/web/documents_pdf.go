@@ -1,0 +1,144 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/audit"
+	"acquis/internal/jury"
+	"acquis/internal/pdf"
+	"acquis/internal/portfolio"
+	"acquis/internal/referentiel"
+)
+
+// sendPDF serves a generated document as a download with its French name.
+func sendPDF(c echo.Context, name string, doc []byte) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, attachment(name))
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Cache-Control", "private, no-store")
+	return c.Blob(http.StatusOK, "application/pdf", doc)
+}
+
+// juryFilePDF prints a candidacy's jury file. It shows every evaluator's
+// verdicts, so the policy (ActJuryFile) gives it to the session's members
+// only once the jury deliberates, and to the certifier. Reading it is
+// audited like opening a candidate's document.
+func (s *Server) juryFilePDF(c echo.Context) error {
+	ctx := c.Request().Context()
+	f, err := s.jury.File(ctx, sessionOf(c).ID, candidacyOf(c).ID)
+	if errors.Is(err, jury.ErrNotFound) {
+		return fail(http.StatusNotFound, "Cette candidature n'est pas inscrite à cette session.")
+	}
+	if err != nil {
+		return err
+	}
+	doc, err := pdf.JuryFile(f, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := audit.RecordNow(ctx, s.db, actor(c).Entry("jury.file.read", "candidacy", itoa(f.Candidacy.ID),
+		map[string]int64{"session_id": f.Session.ID})); err != nil {
+		return err
+	}
+	return sendPDF(c, pdf.JuryFileName(f), doc)
+}
+
+// minutesPDF serves a signed version of the minutes exactly as stored at
+// signing.
+func (s *Server) minutesPDF(c echo.Context) error {
+	v, err := strconv.Atoi(c.Param("v"))
+	if err != nil || v < 1 {
+		return fail(http.StatusNotFound, "Cette version du procès-verbal n'existe pas.")
+	}
+	doc, m, err := s.jury.MinutesPDF(c.Request().Context(), sessionOf(c).ID, v)
+	if errors.Is(err, jury.ErrNotFound) {
+		return fail(http.StatusNotFound, "Cette version du procès-verbal n'existe pas (la session est-elle signée ?).")
+	}
+	if err != nil {
+		return err
+	}
+	return sendPDF(c, pdf.MinutesFileName(m.SessionID, m.Version), doc)
+}
+
+// receiptPDF prints the receipt of one deposit of a candidacy.
+func (s *Server) receiptPDF(c echo.Context) error {
+	cd := candidacyOf(c)
+	n, err := paramID(c, "n")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	deps, err := s.portfolio.Deposits(ctx, cd.ID)
+	if err != nil {
+		return err
+	}
+	for i := range deps {
+		if int64(deps[i].Number) == n {
+			cert, err := s.refs.Version(ctx, cd.VersionID)
+			if err != nil {
+				return err
+			}
+			doc, err := pdf.Receipt(&deps[i], cert)
+			if err != nil {
+				return err
+			}
+			return sendPDF(c, pdf.ReceiptFileName(&deps[i]), doc)
+		}
+	}
+	return fail(http.StatusNotFound, "Ce dépôt n'existe pas.")
+}
+
+// attestationPDF prints the attestation of a bloc the candidacy's
+// candidate holds.
+func (s *Server) attestationPDF(c echo.Context) error {
+	cd := candidacyOf(c)
+	h, cert, err := s.holdings(c)
+	if err != nil {
+		return err
+	}
+	b, ok := h.Block(c.Param("block"))
+	if !ok {
+		return fail(http.StatusNotFound, "Ce bloc n'est pas acquis : il n'y a pas d'attestation.")
+	}
+	doc, err := pdf.Attestation(cd.CandidateName, cert, b)
+	if err != nil {
+		return err
+	}
+	return sendPDF(c, pdf.AttestationFileName(b), doc)
+}
+
+// certificatePDF prints the certificate of the candidacy's certification,
+// once awarded.
+func (s *Server) certificatePDF(c echo.Context) error {
+	cd := candidacyOf(c)
+	h, cert, err := s.holdings(c)
+	if err != nil {
+		return err
+	}
+	if h.Certificate == nil {
+		return fail(http.StatusNotFound, "La certification n'est pas encore obtenue : il n'y a pas de certificat.")
+	}
+	doc, err := pdf.Certificate(cd.CandidateName, cert, *h.Certificate, h.Blocks)
+	if err != nil {
+		return err
+	}
+	return sendPDF(c, pdf.CertificateFileName(*h.Certificate), doc)
+}
+
+// holdings reads what the candidacy's candidate holds of its
+// certification, with the référentiel version the candidacy follows.
+func (s *Server) holdings(c echo.Context) (portfolio.Holdings, *referentiel.Certification, error) {
+	cd := candidacyOf(c)
+	ctx := c.Request().Context()
+	h, err := s.portfolio.HoldingsFor(ctx, cd.CandidateID, cd.CertificationCode)
+	if err != nil {
+		return h, nil, err
+	}
+	cert, err := s.refs.Version(ctx, cd.VersionID)
+	return h, cert, err
+}

@@ -1,0 +1,225 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/jury"
+	"acquis/internal/portfolio"
+	"acquis/internal/referentiel"
+)
+
+type jurySessionsView struct {
+	Layout
+	Sessions       []jury.Session
+	Certifications []referentiel.Summary
+	Form           sessionForm
+	Errors         FormErrors
+}
+
+type sessionForm struct {
+	Certification, Date, Time, Place, Deadline string
+	Remote                                     bool
+}
+
+func (s *Server) jurySessions(c echo.Context) error {
+	return s.renderJurySessions(c, http.StatusOK, sessionForm{Time: "09:00"}, nil)
+}
+
+func (s *Server) renderJurySessions(c echo.Context, status int, form sessionForm, errs FormErrors) error {
+	ctx := c.Request().Context()
+	list, err := s.jury.Sessions(ctx, 0)
+	if err != nil {
+		return err
+	}
+	certs, err := s.refs.Certifications(ctx)
+	if err != nil {
+		return err
+	}
+	return s.render.render(c, status, "jury_sessions", jurySessionsView{Layout: s.layout(c, "Sessions de jury"), Sessions: list, Certifications: certs, Form: form, Errors: errs})
+}
+
+func parisTime(day, clock string) (time.Time, bool) {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		loc = time.UTC
+	}
+	if clock == "" {
+		clock = "00:00"
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", day+" "+clock, loc)
+	return t, err == nil
+}
+
+func (s *Server) jurySessionCreate(c echo.Context) error {
+	form := sessionForm{Certification: c.FormValue("certification"), Date: c.FormValue("date"), Time: c.FormValue("time"),
+		Place: c.FormValue("place"), Deadline: c.FormValue("deadline"), Remote: c.FormValue("remote") == "oui"}
+	starts, ok := parisTime(form.Date, form.Time)
+	if !ok {
+		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, FormErrors{"date": "Indiquez la date (AAAA-MM-JJ) et l'heure (HH:MM) de la session."})
+	}
+	deadline, ok := parisTime(form.Deadline, "")
+	if !ok {
+		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, FormErrors{"deadline": "Indiquez la date limite de dépôt (AAAA-MM-JJ)."})
+	}
+	id, err := s.jury.CreateSession(c.Request().Context(), actor(c), jury.NewSession{CertificationCode: form.Certification, StartsAt: starts,
+		Place: form.Place, Remote: form.Remote, DossierDeadline: deadline})
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, errs)
+	} else if other != nil {
+		return other
+	}
+	return redirectWith(c, managePath(id), "Session créée : composez le jury et inscrivez les candidatures.")
+}
+
+type juryManageView struct {
+	Layout
+	S           *jury.Session
+	Members     []jury.Member
+	Pool        []jury.Profile
+	Composition jury.Composition
+	Assignments []jury.Assignment
+	Submitted   []portfolio.Candidacy
+	Errors      FormErrors
+}
+
+func (s *Server) juryManage(c echo.Context) error { return s.renderJuryManage(c, http.StatusOK, nil) }
+
+func (s *Server) renderJuryManage(c echo.Context, status int, errs FormErrors) error {
+	ctx := c.Request().Context()
+	sess := sessionOf(c)
+	v := juryManageView{Layout: s.layout(c, "Session de jury"), S: sess, Errors: errs}
+	var err error
+	if v.Members, err = s.jury.Members(ctx, sess.ID); err != nil {
+		return err
+	}
+	if v.Pool, err = s.jury.Pool(ctx); err != nil {
+		return err
+	}
+	v.Composition = jury.CheckComposition(sess.CertificationCode, v.Members)
+	if v.Assignments, err = s.jury.Assignments(ctx, sess.ID); err != nil {
+		return err
+	}
+	subs, err := s.portfolio.Candidacies(ctx, portfolio.Filter{States: []portfolio.State{portfolio.DossierSubmitted}})
+	if err != nil {
+		return err
+	}
+	on := map[int64]bool{}
+	for _, a := range v.Assignments {
+		on[a.CandidacyID] = true
+	}
+	for _, cd := range subs {
+		if cd.CertificationCode == sess.CertificationCode && !on[cd.ID] {
+			v.Submitted = append(v.Submitted, cd)
+		}
+	}
+	return s.render.render(c, status, "jury_manage", v)
+}
+
+// juryAct runs one of the certifier's actions on a session and comes back
+// to the management page, with the refusal shown there.
+func (s *Server) juryAct(c echo.Context, do func() error, done string) error {
+	err := do()
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderJuryManage(c, http.StatusUnprocessableEntity, errs)
+	} else if other != nil {
+		return other
+	}
+	return redirectWith(c, managePath(sessionOf(c).ID), done)
+}
+
+func (s *Server) juryMemberAdd(c echo.Context) error {
+	uid, ok := formInt(c, "member")
+	if !ok || uid == 0 {
+		return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"member": "Choisissez un membre du vivier."})
+	}
+	return s.juryAct(c, func() error {
+		return s.jury.AddMember(c.Request().Context(), actor(c), sessionOf(c).ID, uid, c.FormValue("chair") == "oui")
+	}, "Membre ajouté.")
+}
+
+func (s *Server) juryAssign(c echo.Context) error {
+	if err := c.Request().ParseForm(); err != nil {
+		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
+	}
+	cid, ok := formInt(c, "candidacy")
+	if !ok || cid == 0 {
+		return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"candidacy": "Choisissez une candidature."})
+	}
+	var evs []int64
+	for _, v := range c.Request().PostForm["evaluators"] {
+		id, ok := parseID(strings.TrimSpace(v))
+		if !ok {
+			return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"evaluators": "Évaluateur invalide."})
+		}
+		evs = append(evs, id)
+	}
+	return s.juryAct(c, func() error {
+		return s.jury.Assign(c.Request().Context(), actor(c), sessionOf(c).ID, cid, evs)
+	}, "Candidature inscrite.")
+}
+
+func (s *Server) juryOpen(c echo.Context) error {
+	return s.juryAct(c, func() error {
+		_, err := s.jury.Open(c.Request().Context(), actor(c), sessionOf(c).ID)
+		return err
+	}, "Session ouverte : les évaluateurs peuvent remplir leurs grilles.")
+}
+
+func (s *Server) juryDeliberate(c echo.Context) error {
+	return s.juryAct(c, func() error {
+		return s.jury.StartDeliberation(c.Request().Context(), actor(c), sessionOf(c).ID)
+	}, "Délibération ouverte.")
+}
+
+type juryPoolView struct {
+	Layout
+	Pool           []jury.Profile
+	Colleges       []jury.College
+	Certifications []referentiel.Summary
+	Errors         FormErrors
+}
+
+func (s *Server) juryPool(c echo.Context) error { return s.renderJuryPool(c, http.StatusOK, nil) }
+
+func (s *Server) renderJuryPool(c echo.Context, status int, errs FormErrors) error {
+	ctx := c.Request().Context()
+	pool, err := s.jury.Pool(ctx)
+	if err != nil {
+		return err
+	}
+	certs, err := s.refs.Certifications(ctx)
+	if err != nil {
+		return err
+	}
+	return s.render.render(c, status, "jury_pool", juryPoolView{Layout: s.layout(c, "Vivier du jury"), Pool: pool, Colleges: jury.Colleges, Certifications: certs, Errors: errs})
+}
+
+func (s *Server) juryProfileSave(c echo.Context) error {
+	uid, err := paramID(c, "uid")
+	if err != nil {
+		return err
+	}
+	if err := c.Request().ParseForm(); err != nil {
+		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
+	}
+	p := jury.Profile{UserID: uid, Gender: c.FormValue("gender"), College: jury.College(c.FormValue("college")), QualifiedFor: c.Request().PostForm["qualified"]}
+	var inPool bool
+	if err := s.db.GetContext(c.Request().Context(), &inPool, `SELECT EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND role = 'jury_member')`, uid); err != nil {
+		return err
+	}
+	if !inPool {
+		return fail(http.StatusNotFound, "Cette personne n'est pas dans le vivier du jury.")
+	}
+	if err := s.jury.SetProfile(c.Request().Context(), actor(c), p); err != nil {
+		if errs, other := validationErrors(err); errs != nil {
+			return s.renderJuryPool(c, http.StatusUnprocessableEntity, errs)
+		} else {
+			return other
+		}
+	}
+	return redirectWith(c, "/certificateur/vivier", "Profil enregistré.")
+}

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/account"
+)
+
+type loginView struct {
+	Layout
+	Email  string
+	Next   string
+	Errors FormErrors
+}
+
+func (s *Server) loginForm(c echo.Context) error {
+	if principal(c) != nil {
+		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("suite")))
+	}
+	return s.render.render(c, http.StatusOK, "login", loginView{Layout: s.layout(c, "Connexion"), Next: safeNext(c.QueryParam("suite"))})
+}
+
+func (s *Server) loginSubmit(c echo.Context) error {
+	email, pw, next := c.FormValue("email"), c.FormValue("password"), safeNext(c.FormValue("suite"))
+	v := loginView{Layout: s.layout(c, "Connexion"), Email: email, Next: next, Errors: FormErrors{}}
+	if email == "" || pw == "" {
+		if email == "" {
+			v.Errors["email"] = "Indiquez votre adresse électronique."
+		}
+		if pw == "" {
+			v.Errors["password"] = "Indiquez votre mot de passe."
+		}
+		return s.render.render(c, http.StatusUnprocessableEntity, "login", v)
+	}
+	ctx := c.Request().Context()
+	u, err := s.accounts.Authenticate(ctx, actor(c), email, pw)
+	var te *account.ThrottledError
+	switch {
+	case errors.As(err, &te):
+		v.Errors[""] = "Trop de tentatives de connexion ont échoué. Par sécurité, attendez " + account.FrenchDuration(te.Wait) + " avant de réessayer, ou utilisez « Mot de passe oublié »."
+		c.Response().Header().Set("Retry-After", itoa(int64(te.Wait.Seconds())+1))
+		return s.render.render(c, http.StatusTooManyRequests, "login", v)
+	case errors.Is(err, account.ErrInvalidCredentials):
+		v.Errors[""] = "Adresse électronique ou mot de passe incorrect."
+		return s.render.render(c, http.StatusUnauthorized, "login", v)
+	case err != nil:
+		return err
+	}
+	// A fresh token at each login: a token planted before login is useless.
+	if hash, ok := c.Get(ctxSession).(string); ok {
+		_ = s.accounts.DeleteSession(ctx, hash)
+	}
+	token, err := s.accounts.CreateSession(ctx, u.ID, s.sessionLimits(), c.RealIP(), c.Request().UserAgent())
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, token)
+	return redirectWith(c, next, "Bienvenue, "+u.FullName+".")
+}
+
+func (s *Server) logout(c echo.Context) error {
+	if hash, ok := c.Get(ctxSession).(string); ok {
+		if err := s.accounts.DeleteSession(c.Request().Context(), hash); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(c)
+	return redirectWith(c, "/", "Vous êtes déconnecté.")
+}

@@ -1,0 +1,151 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/account"
+	"acquis/internal/staff"
+)
+
+// platformScope finds the platform named by the route, so the policy can
+// check that the asker manages or observes it.
+func (s *Server) platformScope(c echo.Context) (account.Resource, error) {
+	id, err := paramID(c, "id")
+	if err != nil {
+		return account.Resource{}, err
+	}
+	o, err := s.accounts.Organisation(c.Request().Context(), id)
+	if errors.Is(err, account.ErrNotFound) || (err == nil && o.Kind != account.OrgPlatform) {
+		return account.Resource{}, fail(http.StatusNotFound, "Cette plateforme n'existe pas.")
+	}
+	if err != nil {
+		return account.Resource{}, err
+	}
+	c.Set("platform", o)
+	return account.Resource{PlatformID: o.ID, RegionCode: o.RegionCode}, nil
+}
+
+type platformView struct {
+	Layout
+	platformDashboard
+	Platform  account.Organisation
+	Partners  []account.Organisation
+	Staff     []account.User
+	CanManage bool
+	Form      inviteForm
+	Errors    FormErrors
+}
+
+func (s *Server) platformShow(c echo.Context) error {
+	return s.renderPlatform(c, http.StatusOK, inviteForm{}, nil)
+}
+
+func (s *Server) renderPlatform(c echo.Context, status int, form inviteForm, errs FormErrors) error {
+	o := c.Get("platform").(account.Organisation)
+	ctx := c.Request().Context()
+	partners, err := s.accounts.PlatformPartners(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	staff, err := s.accounts.Users(ctx, account.UserFilter{PlatformID: o.ID})
+	if err != nil {
+		return err
+	}
+	d, _, err := s.dashboard(c, o.ID)
+	if err != nil {
+		return err
+	}
+	v := platformView{Layout: s.layout(c, o.Name), platformDashboard: d, Platform: o, Partners: partners, Staff: staff,
+		CanManage: account.Can(principal(c), account.ActPlatformManage, account.Resource{PlatformID: o.ID, RegionCode: o.RegionCode}),
+		Form:      form, Errors: errs}
+	return s.render.render(c, status, "platform", v)
+}
+
+// platformInvite lets a manager invite a member of their own staff: the
+// account is attached to the platform, with the candidate role only, so a
+// manager can never hand out more than that.
+func (s *Server) platformInvite(c echo.Context) error {
+	o := c.Get("platform").(account.Organisation)
+	form := inviteForm{Email: c.FormValue("email"), FullName: c.FormValue("full_name")}
+	_, err := s.accounts.Invite(c.Request().Context(), actor(c), account.NewUser{Email: form.Email, FullName: form.FullName,
+		OrganisationID: o.ID, Grants: []account.Grant{{Role: account.RoleCandidate}}}, s.cfg.BaseURL, principal(c).Name)
+	if errors.Is(err, account.ErrEmailTaken) {
+		return s.renderPlatform(c, http.StatusUnprocessableEntity, form, FormErrors{"email": "Un compte existe déjà avec cette adresse."})
+	}
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderPlatform(c, http.StatusUnprocessableEntity, form, errs)
+	} else if other != nil {
+		return other
+	}
+	s.deliverMail(c)
+	return redirectWith(c, platformPath(o.ID), "Invitation envoyée à "+form.Email+".")
+}
+
+// regionScope reads ?region= for the national view; a regional observer
+// without it sees their own région.
+func (s *Server) regionScope(c echo.Context) (account.Resource, error) {
+	region := c.QueryParam("region")
+	if region == "" {
+		if regions, national := principal(c).ObservedRegions(); !national && len(regions) == 1 && !principal(c).Has(account.RoleAdmin) {
+			region = regions[0]
+			c.QueryParams().Set("region", region)
+		}
+	}
+	return account.Resource{RegionCode: region}, nil
+}
+
+type pilotageView struct {
+	Layout
+	Region   string
+	Sort     string
+	National staff.National
+	Chart    template.HTML
+}
+
+// pilotage is the national (or one région's) view of the plan: totals,
+// régions, and every platform sortable by gap, with the annual indicator
+// of title holders.
+func (s *Server) pilotage(c echo.Context) error {
+	v, err := s.national(c)
+	if err != nil {
+		return err
+	}
+	return s.render.render(c, http.StatusOK, "pilotage", v)
+}
+
+// national computes the national view: one query for every staff member
+// with their effective status, then the plans in memory.
+func (s *Server) national(c echo.Context) (pilotageView, error) {
+	ctx := c.Request().Context()
+	region := c.QueryParam("region")
+	sortBy := c.QueryParam("tri")
+	all, err := s.accounts.Organisations(ctx, account.OrgPlatform)
+	if err != nil {
+		return pilotageView{}, err
+	}
+	var list []account.Organisation
+	for _, o := range all {
+		if region == "" || o.RegionCode == region {
+			list = append(list, o)
+		}
+	}
+	members, err := s.staff.AllStaff(ctx, region)
+	if err != nil {
+		return pilotageView{}, err
+	}
+	targets, err := s.staff.Targets(ctx)
+	if err != nil {
+		return pilotageView{}, err
+	}
+	n := staff.Aggregate(list, members, targets, time.Now(), sortBy)
+	title := "Pilotage national"
+	if region != "" {
+		title = "Pilotage — région " + region
+	}
+	return pilotageView{Layout: s.layout(c, title), Region: region, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national")}, nil
+}

@@ -1,0 +1,125 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestReferentielPages(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	res := c.get("/")
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, "Conseiller en emploi accompagné") || !strings.Contains(res.Body, `lang="fr"`) {
+		t.Fatalf("accueil : %d", res.Status)
+	}
+	res = c.get("/referentiels")
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, "RNCP37779") || !strings.Contains(res.Body, "RNCP36625") {
+		t.Fatalf("liste : %d", res.Status)
+	}
+	res = c.get("/referentiels/RNCP36625")
+	if res.Status != http.StatusOK {
+		t.Fatalf("CASP : %d", res.Status)
+	}
+	for _, want := range []string{"RNCP36625BC01", "RNCP36625BC03", "Critères d'évaluation", "Un choix argumenté des partenaires à mobiliser est présenté."} {
+		if !strings.Contains(res.Body, want) {
+			t.Errorf("page CASP : %q manque", want)
+		}
+	}
+	// Blocs appear in the document's order.
+	if i1, i3 := strings.Index(res.Body, `id="RNCP36625BC01"`), strings.Index(res.Body, `id="RNCP36625BC03"`); i1 < 0 || i3 < i1 {
+		t.Error("blocs dans le désordre")
+	}
+	res = c.get("/referentiels/RNCP00000")
+	if res.Status != http.StatusNotFound || !strings.Contains(res.Body, "Cette certification n&#39;existe pas.") {
+		t.Fatalf("inconnu : %d %s", res.Status, res.Body)
+	}
+	if res.Header.Get("Content-Security-Policy") == "" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+		t.Error("en-têtes de sécurité absents")
+	}
+}
+
+func TestCertificationAPI(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	res := c.get("/api/v1/certifications")
+	var list struct {
+		Certifications []struct {
+			Code   string `json:"code"`
+			Title  string `json:"title"`
+			Blocks int    `json:"blocks"`
+		} `json:"certifications"`
+	}
+	if err := json.Unmarshal([]byte(res.Body), &list); err != nil || res.Status != http.StatusOK {
+		t.Fatalf("liste : %d %v", res.Status, err)
+	}
+	if len(list.Certifications) != 2 || list.Certifications[0].Code != "RNCP36625" || list.Certifications[1].Blocks != 3 {
+		t.Fatalf("liste : %+v", list)
+	}
+	res = c.get("/api/v1/certifications/RNCP37779")
+	var cert struct {
+		Code   string `json:"code"`
+		Blocks []struct {
+			Code         string `json:"code"`
+			Competences  []struct{ Code, Label string }
+			Criteria     []struct{ Code, Label string }
+			Deliverables []struct {
+				Code, Label, Kind string
+			}
+		} `json:"blocks"`
+	}
+	if err := json.Unmarshal([]byte(res.Body), &cert); err != nil || res.Status != http.StatusOK {
+		t.Fatalf("détail : %d %v", res.Status, err)
+	}
+	if cert.Code != "RNCP37779" || len(cert.Blocks) != 3 || cert.Blocks[0].Code != "RNCP37779BC01" {
+		t.Fatalf("détail : %+v", cert)
+	}
+	for _, b := range cert.Blocks {
+		if len(b.Criteria) == 0 || len(b.Competences) == 0 || len(b.Deliverables) == 0 || b.Criteria[0].Code == "" || b.Criteria[0].Label == "" {
+			t.Errorf("bloc %s incomplet", b.Code)
+		}
+	}
+	res = c.get("/api/v1/certifications/INCONNU")
+	var e struct {
+		Error string `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(res.Body), &e); err != nil || res.Status != http.StatusNotFound || e.Error == "" {
+		t.Fatalf("inconnu : %d %s", res.Status, res.Body)
+	}
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		t.Error("erreur d'API pas en JSON")
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	if res := c.get("/healthz"); res.Status != http.StatusOK {
+		t.Fatalf("healthz : %d", res.Status)
+	}
+	a.db.Close()
+	if res := c.get("/healthz"); res.Status != http.StatusServiceUnavailable {
+		t.Fatalf("healthz sans base : %d", res.Status)
+	}
+}
+
+func TestStaticAssetsHashed(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	url := a.s.assets.url("acquis.css")
+	if !strings.HasPrefix(url, "/static/acquis.") || url == "/static/acquis.css" {
+		t.Fatalf("URL non versionnée : %s", url)
+	}
+	res := c.get(url)
+	if res.Status != http.StatusOK || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") {
+		t.Fatalf("feuille de style : %d %v", res.Status, res.Header)
+	}
+	if res := c.get("/static/acquis.css"); res.Status != http.StatusNotFound {
+		t.Fatalf("URL sans empreinte : %d", res.Status)
+	}
+}

@@ -1,0 +1,123 @@
+package web
+
+import (
+	"net/http"
+
+	"acquis/internal/account"
+)
+
+// routes lists every route with the action it performs: the policy in
+// account.Can decides access for all of them, and the authorisation matrix
+// test fails on a route it does not know.
+func (s *Server) routes() {
+	e := s.echo
+	e.GET("/static/*", s.assets.handler)
+	e.GET("/healthz", s.healthz)
+
+	const (
+		get  = http.MethodGet
+		post = http.MethodPost
+		pub  = account.ActPublic
+	)
+	s.handle(get, "/", pub, nil, s.home)
+	s.handle(get, "/referentiels", pub, nil, s.referentielList)
+	s.handle(get, "/referentiels/:code", pub, nil, s.referentielShow)
+	s.handle(get, "/api/v1/certifications", pub, nil, s.apiCertificationList)
+	s.handle(get, "/api/v1/certifications/:code", pub, nil, s.apiCertificationShow)
+
+	s.handle(get, "/login", pub, nil, s.loginForm)
+	s.handle(post, "/login", pub, nil, s.loginSubmit)
+	s.handle(post, "/logout", pub, nil, s.logout)
+	s.handle(get, "/mot-de-passe-oublie", pub, nil, s.forgotForm)
+	s.handle(post, "/mot-de-passe-oublie", pub, nil, s.forgotSubmit)
+	s.handle(get, "/reinitialiser/:token", pub, nil, s.tokenForm(account.PurposeReset))
+	s.handle(post, "/reinitialiser/:token", pub, nil, s.tokenSubmit(account.PurposeReset))
+	s.handle(get, "/invitation/:token", pub, nil, s.tokenForm(account.PurposeInvite))
+	s.handle(post, "/invitation/:token", pub, nil, s.tokenSubmit(account.PurposeInvite))
+
+	s.handle(get, "/compte", account.ActSelf, nil, s.accountPage)
+	s.handle(post, "/compte/mot-de-passe", account.ActSelf, nil, s.accountPassword)
+	s.handle(get, "/compte/donnees", account.ActSelf, nil, s.accountData)
+
+	s.handle(get, "/admin", account.ActAdminUsers, nil, s.adminHome)
+	s.handle(get, "/admin/users", account.ActAdminUsers, nil, s.adminUsers)
+	s.handle(post, "/admin/users", account.ActAdminUsers, nil, s.adminUserInvite)
+	s.handle(get, "/admin/users/:id", account.ActAdminUsers, nil, s.adminUser)
+	s.handle(post, "/admin/users/:id/roles", account.ActAdminUsers, nil, s.adminUserGrant)
+	s.handle(post, "/admin/users/:id/roles/:grant/retirer", account.ActAdminUsers, nil, s.adminUserRevoke)
+	s.handle(post, "/admin/users/:id/desactiver", account.ActAdminUsers, nil, s.adminUserDisable(true))
+	s.handle(post, "/admin/users/:id/reactiver", account.ActAdminUsers, nil, s.adminUserDisable(false))
+	s.handle(post, "/admin/users/:id/invitation", account.ActAdminUsers, nil, s.adminUserReinvite)
+	s.handle(post, "/admin/users/:id/pseudonymiser", account.ActAdminUsers, nil, s.adminUserPseudonymise)
+	s.handle(get, "/admin/organisations", account.ActAdminOrgs, nil, s.adminOrgs)
+	s.handle(post, "/admin/organisations", account.ActAdminOrgs, nil, s.adminOrgCreate)
+	s.handle(get, "/admin/audit", account.ActAdminAudit, nil, s.adminAudit)
+	s.handle(get, "/admin/outbox", account.ActAdminOutbox, nil, s.adminOutbox)
+
+	s.handle(get, "/plateformes/:id", account.ActPlatformRead, s.platformScope, s.platformShow)
+	s.handle(post, "/plateformes/:id/invitations", account.ActPlatformManage, s.platformScope, s.platformInvite)
+	// The staff roster and the 2026–2030 plan.
+	pr, pm := account.ActPlatformRead, account.ActPlatformManage
+	s.handle(get, "/plateformes/:id/personnel/nouveau", pm, s.platformScope, s.staffNew)
+	s.handle(post, "/plateformes/:id/personnel", pm, s.platformScope, s.staffCreate)
+	s.handle(get, "/plateformes/:id/personnel/:sid", pm, s.staffScope, s.staffEdit)
+	s.handle(post, "/plateformes/:id/personnel/:sid", pm, s.staffScope, s.staffUpdate)
+	s.handle(post, "/plateformes/:id/personnel/:sid/justificatif", pm, s.staffScope, s.staffEvidence)
+	s.handle(get, "/plateformes/:id/personnel/:sid/justificatif", pr, s.staffScope, s.staffEvidenceDownload)
+	s.handle(post, "/plateformes/:id/objectifs", pm, s.platformScope, s.planTarget)
+	s.handle(post, "/plateformes/:id/import", pm, s.platformScope, s.staffImportPreview)
+	s.handle(post, "/plateformes/:id/import/confirmer", pm, s.platformScope, s.staffImportConfirm)
+	s.handle(get, "/plateformes/:id/effectif.csv", pr, s.platformScope, s.staffExport("roster"))
+	s.handle(get, "/plateformes/:id/plan.csv", pr, s.platformScope, s.staffExport("plan"))
+	s.handle(get, "/plateformes/:id/effectif.xlsx", pr, s.platformScope, s.staffExport("xlsx"))
+	s.handle(get, "/pilotage", account.ActNationalRead, s.regionScope, s.pilotage)
+
+	// The candidate's journey (portfolio).
+	own, read, cert := account.ActCandidacyOwn, account.ActCandidacyRead, account.ActCertifierManage
+	s.handle(get, "/candidat", account.ActCandidateSpace, nil, s.candidateHome)
+	s.handle(get, "/candidat/nouvelle", account.ActCandidateSpace, nil, s.candidacyNewForm)
+	s.handle(post, "/candidat/nouvelle", account.ActCandidateSpace, nil, s.candidacyCreate)
+	s.handle(get, "/candidatures/:id", read, s.candidacyScope, s.candidacyShow)
+	s.handle(post, "/candidatures/:id/etat", own, s.candidacyScope, s.candidacyMove)
+	s.handle(post, "/candidatures/:id/livrables/:code/documents", own, s.candidacyScope, s.documentUpload)
+	s.handle(get, "/candidatures/:id/autoevaluation", read, s.candidacyScope, s.selfAssessmentShow)
+	s.handle(post, "/candidatures/:id/autoevaluation", own, s.candidacyScope, s.selfAssessmentSave)
+	s.handle(get, "/candidatures/:id/depots/:n", read, s.candidacyScope, s.depositShow)
+	s.handle(get, "/candidatures/:id/depots/:n/recepisse.pdf", read, s.candidacyScope, s.receiptPDF)
+	s.handle(get, "/candidatures/:id/attestations/:block", read, s.candidacyScope, s.attestationPDF)
+	s.handle(get, "/candidatures/:id/certificat.pdf", read, s.candidacyScope, s.certificatePDF)
+	s.handle(get, "/documents/:id", read, s.documentScope, s.documentDownload)
+	s.handle(post, "/documents/:id/supprimer", own, s.documentScope, s.documentDelete)
+	s.handle(get, "/certificateur/recevabilite", cert, nil, s.admissibilityQueue)
+	s.handle(post, "/certificateur/candidatures/:id/etat", cert, s.candidacyScope, s.candidacyDecide)
+	s.handle(get, "/api/v1/candidacies", account.ActCandidateSpace, nil, s.apiCandidacyList)
+	s.handle(get, "/api/v1/candidacies/:id", read, s.candidacyScope, s.apiCandidacyShow)
+	s.handle(post, "/api/v1/candidacies/:id/deliverables/:code/documents", own, s.candidacyScope, s.documentUpload)
+
+	// Jury sessions: the certifier's management, the members' work.
+	js, jr, score, chair := account.ActJurySpace, account.ActJuryRead, account.ActJuryScore, account.ActJuryChair
+	s.handle(get, "/certificateur/jurys", cert, nil, s.jurySessions)
+	s.handle(post, "/certificateur/jurys", cert, nil, s.jurySessionCreate)
+	s.handle(get, "/certificateur/jurys/:sid", cert, s.juryScope, s.juryManage)
+	s.handle(post, "/certificateur/jurys/:sid/membres", cert, s.juryScope, s.juryMemberAdd)
+	s.handle(post, "/certificateur/jurys/:sid/affectations", cert, s.juryScope, s.juryAssign)
+	s.handle(post, "/certificateur/jurys/:sid/ouvrir", cert, s.juryScope, s.juryOpen)
+	s.handle(post, "/certificateur/jurys/:sid/deliberer", cert, s.juryScope, s.juryDeliberate)
+	s.handle(get, "/certificateur/vivier", cert, nil, s.juryPool)
+	s.handle(post, "/certificateur/vivier/:uid", cert, nil, s.juryProfileSave)
+	s.handle(get, "/jury", js, nil, s.juryHome)
+	s.handle(get, "/jury/sessions/:sid/candidats/:cid", jr, s.juryScope, s.juryCandidate)
+	s.handle(post, "/jury/sessions/:sid/candidats/:cid/declaration", score, s.juryScope, s.juryDeclare)
+	s.handle(post, "/jury/sessions/:sid/candidats/:cid/verdicts", score, s.juryScope, s.juryVerdict)
+	s.handle(post, "/jury/sessions/:sid/candidats/:cid/remettre", score, s.juryScope, s.jurySubmitGrid)
+	s.handle(post, "/jury/sessions/:sid/candidats/:cid/decisions", chair, s.juryScope, s.juryDecide)
+	s.handle(post, "/jury/sessions/:sid/candidats/:cid/resultat", chair, s.juryScope, s.juryOutcome)
+	s.handle(get, "/jury/sessions/:sid/deliberation", jr, s.juryScope, s.juryDeliberation)
+	s.handle(post, "/jury/sessions/:sid/signer", chair, s.juryScope, s.jurySign)
+	s.handle(post, "/jury/sessions/:sid/avenants", chair, s.juryScope, s.juryAmend)
+	s.handle(get, "/jury/sessions/:sid/resultats", jr, s.juryScope, s.juryResults)
+	s.handle(get, "/jury/sessions/:sid/proces-verbal/:v", jr, s.juryScope, s.minutesPDF)
+	s.handle(get, "/jury/sessions/:sid/candidats/:cid/dossier-jury.pdf", account.ActJuryFile, s.juryScope, s.juryFilePDF)
+	s.handle(get, "/api/v1/jury/sessions/:sid/candidacies/:cid/grid", jr, s.juryScope, s.apiJuryGrid)
+	s.handle(post, "/api/v1/jury/sessions/:sid/candidacies/:cid/verdicts", score, s.juryVerdictScope, s.apiJuryVerdict)
+}

@@ -1,0 +1,182 @@
+// Package web is the HTTP layer: routes, middleware, handlers, rendering and
+// the JSON API. Handlers parse, authorise, call a domain package and render;
+// the rules live in the domain packages.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"acquis/internal/account"
+	"acquis/internal/blob"
+	"acquis/internal/config"
+	"acquis/internal/db"
+	"acquis/internal/jury"
+	"acquis/internal/mail"
+	"acquis/internal/pdf"
+	"acquis/internal/portfolio"
+	"acquis/internal/referentiel"
+	"acquis/internal/staff"
+)
+
+// Deps are what the HTTP layer needs; cmd/acquis builds them.
+type Deps struct {
+	Config config.Config
+	DB     *sqlx.DB
+	Log    *slog.Logger
+	Blobs  *blob.Store
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	cfg       config.Config
+	db        *sqlx.DB
+	log       *slog.Logger
+	refs      *referentiel.Store
+	accounts  *account.Store
+	portfolio *portfolio.Store
+	jury      *jury.Store
+	staff     *staff.Store
+	blobs     *blob.Store
+	mail      *mail.Sender
+	render    *renderer
+	assets    *assets
+	echo      *echo.Echo
+	table     []route
+	// verdictScopeQ is the autosave's authorisation query, kept prepared.
+	verdictScopeQ *db.Prepared
+	// exportSections are the parts of a person's RGPD export that domain
+	// packages other than account hold.
+	exportSections map[string]account.ExportSection
+}
+
+// New builds the Echo application with every route.
+func New(d Deps) (*Server, error) {
+	a, err := newAssets()
+	if err != nil {
+		return nil, err
+	}
+	r, err := newRenderer(a)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:       d.Config,
+		db:        d.DB,
+		log:       d.Log,
+		refs:      referentiel.NewStore(d.DB),
+		accounts:  account.NewStore(d.DB),
+		portfolio: portfolio.NewStore(d.DB),
+		jury:      jury.NewStore(d.DB).WithMinutesRenderer(pdf.Minutes),
+		staff:     staff.NewStore(d.DB),
+		blobs:     d.Blobs,
+		mail:      mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log),
+		render:    r,
+		assets:    a,
+	}
+	s.verdictScopeQ = db.NewPrepared(d.DB, verdictScopeQuery)
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
+		RequestIDHandler: func(c echo.Context, id string) { c.Set(ctxRequestID, id) },
+	}))
+	e.Use(s.logRequests)
+	e.Use(s.recoverPanics)
+	e.Use(securityHeaders)
+	// Uploads stream their body and bound it themselves; every other
+	// request is small.
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}))
+	e.Use(s.loadPrincipal)
+	e.Use(s.csrf())
+	s.echo = e
+	s.routes()
+	return s, nil
+}
+
+// Handler returns the application as an http.Handler, for tests and servers.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// HTTPServer returns a server with timeouts that bound slow clients: the
+// headers must arrive within 10 s (slow-loris), a request may not sit idle.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Addr:              s.cfg.Addr,
+		Handler:           s.echo,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+// Shutdown stops accepting requests and waits for those in flight.
+func (s *Server) Shutdown(ctx context.Context, srv *http.Server) error {
+	return srv.Shutdown(ctx)
+}
+
+const ctxRequestID = "request_id"
+
+func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		req := c.Request()
+		s.log.Info("requête",
+			"request_id", c.Get(ctxRequestID),
+			"method", req.Method,
+			"path", req.URL.Path,
+			"status", c.Response().Status,
+			"bytes", c.Response().Size,
+			"duration", time.Since(start),
+			"ip", c.RealIP(),
+		)
+		return nil
+	}
+}
+
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				if r == http.ErrAbortHandler {
+					panic(r)
+				}
+				s.log.Error("panique", "request_id", c.Get(ctxRequestID), "panic", r)
+				err = errInternal
+			}
+		}()
+		return next(c)
+	}
+}
+
+// securityHeaders forbids inline scripts and framing and keeps the browser
+// from guessing content types: documents served by acquis are never HTML.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		return next(c)
+	}
+}
+
+// isUpload reports whether a request is a document upload, whose body may
+// be as large as the configured upload limit.
+func isUpload(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return c.Request().Method == http.MethodPost && (strings.HasSuffix(p, "/documents") || strings.HasSuffix(p, "/justificatif"))
+}

@@ -1,0 +1,157 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// postFile sends a multipart form with one file, as a browser would.
+func (c *client) postFile(path, field, name string, content []byte, fields url.Values) response {
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, vs := range fields {
+		for _, v := range vs {
+			_ = w.WriteField(k, v)
+		}
+	}
+	_ = w.WriteField("_csrf", c.csrf)
+	fw, _ := w.CreateFormFile(field, name)
+	_, _ = fw.Write(content)
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.a.srv.URL+path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	return c.do(req)
+}
+
+func TestNationalView(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	obs := a.client()
+	obs.login(whoEmails[obsNat])
+	res := obs.get("/pilotage?tri=gap")
+	if res.Status != http.StatusOK {
+		t.Fatalf("pilotage : %d", res.Status)
+	}
+	m := regexp.MustCompile(`Base du plan</dt><dd>(\d+) conseillers`).FindStringSubmatch(res.Body)
+	if m == nil {
+		t.Fatal("base du plan absente")
+	}
+	// The seed: about 600 counsellors to certify, about 120 a year.
+	if n, _ := strconv.Atoi(m[1]); n < 540 || n > 660 {
+		t.Errorf("base nationale %d, attendu environ 600", n)
+	}
+	if !strings.Contains(res.Body, "<svg") || !strings.Contains(res.Body, "Plan par année") || strings.Count(res.Body, `href="/plateformes/`) < 100 {
+		t.Error("vue nationale incomplète (graphique, tableau, plateformes)")
+	}
+	// A regional observer sees only their région, whatever they ask.
+	bzh := a.client()
+	bzh.login(whoEmails[obsBzh])
+	res = bzh.get("/pilotage")
+	if !strings.Contains(res.Body, "Finistère") || strings.Contains(res.Body, "Rhône") {
+		t.Error("l'observatrice de Bretagne voit hors de sa région")
+	}
+	if res := bzh.get("/pilotage?region=84"); res.Status != http.StatusForbidden {
+		t.Errorf("l'observatrice de Bretagne lit Auvergne-Rhône-Alpes : %d", res.Status)
+	}
+}
+
+func TestRosterJourney(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	pA := a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '29'`)
+	pB := a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '69'`)
+	base := fmt.Sprintf("/plateformes/%d", pA)
+	mgr := a.client()
+	mgr.login(whoEmails[mgrA])
+	page := mgr.get(base)
+	for _, want := range []string{"Plan de professionnalisation 2026–2030", "Yann Kerjean", "<svg", "Titulaires du titre RNCP37779 en poste"} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("tableau de bord : %q manque", want)
+		}
+	}
+	count := func() int64 { return a.id(`SELECT count(*) FROM staff WHERE platform_id = $1`, pA) }
+	before := count()
+	// A form with a future hire date: refused, said on the field.
+	mgr.get(base + "/personnel/nouveau")
+	res := mgr.post(base+"/personnel", url.Values{"full_name": {"Nouvelle Recrue"}, "function": {"conseiller"}, "fte": {"0,8"}, "hired_on": {"2099-01-01"}, "status": {"not_engaged"}})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "dans le futur") || count() != before {
+		t.Fatalf("date future : %d", res.Status)
+	}
+	res = mgr.post(base+"/personnel", url.Values{"full_name": {"Nouvelle Recrue"}, "function": {"conseiller"}, "fte": {"0,8"}, "hired_on": {"2026-09-01"}, "status": {"not_engaged"}})
+	if res.Status != http.StatusSeeOther || count() != before+1 {
+		t.Fatalf("ajout : %d %s", res.Status, res.Body)
+	}
+	// Import: one bad line and nothing is written; then the good file.
+	mgr.get(base)
+	bad := "nom;fonction;etp;date_prise_de_poste;statut\r\nA;conseiller;1;01/01/2020;non engagé\r\nB;conseiller;3;01/01/2020;non engagé\r\n"
+	res = mgr.postFile(base+"/import", "file", "effectif.csv", []byte(bad), nil)
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Ligne 3, colonne « etp »") || count() != before+1 {
+		t.Fatalf("aperçu d'un fichier invalide : %d", res.Status)
+	}
+	good := strings.Replace(bad, "B;conseiller;3", "B;conseiller;1", 1)
+	res = mgr.postFile(base+"/import", "file", "effectif.csv", []byte(good), nil)
+	if res.Status != http.StatusOK || !strings.Contains(res.Body, "Confirmer l'import") || count() != before+1 {
+		t.Fatalf("aperçu : %d", res.Status)
+	}
+	payload := regexp.MustCompile(`name="payload" value="([^"]+)"`).FindStringSubmatch(res.Body)
+	if payload == nil {
+		t.Fatal("aperçu sans fichier à confirmer")
+	}
+	res = mgr.post(base+"/import/confirmer", url.Values{"payload": {payload[1]}, "file_name": {"effectif.csv"}})
+	if res.Status != http.StatusSeeOther || count() != before+3 {
+		t.Fatalf("import confirmé : %d, %d lignes", res.Status, count()-before)
+	}
+	// Evidence of a recorded status: a PDF is kept, a GIF refused.
+	newID := a.id(`SELECT id FROM staff WHERE full_name = 'Nouvelle Recrue'`)
+	ev := fmt.Sprintf("%s/personnel/%d/justificatif?_csrf=", base, newID)
+	mgr.get(fmt.Sprintf("%s/personnel/%d", base, newID))
+	if res := mgr.postFile(ev+url.QueryEscape(mgr.csrf), "file", "diplome.gif", []byte("GIF89a\x01\x00\x01\x00"), nil); res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("justificatif GIF : %d", res.Status)
+	}
+	if res := mgr.postFile(ev+url.QueryEscape(mgr.csrf), "file", "diplôme.pdf", []byte("%PDF-1.4\n%%EOF\n"), nil); res.Status != http.StatusSeeOther {
+		t.Errorf("justificatif PDF : %d %s", res.Status, res.Body)
+	}
+	if got := mgr.get(fmt.Sprintf("%s/personnel/%d/justificatif", base, newID)); got.Status != http.StatusOK || !strings.HasPrefix(got.Body, "%PDF") {
+		t.Errorf("lecture du justificatif : %d", got.Status)
+	}
+	// Exports.
+	csv := mgr.get(base + "/effectif.csv")
+	if csv.Status != http.StatusOK || !strings.HasPrefix(csv.Body, "\xef\xbb\xbfnom;email;fonction") || !strings.Contains(csv.Body, "Nouvelle Recrue") {
+		t.Errorf("export CSV : %d", csv.Status)
+	}
+	if x := mgr.get(base + "/effectif.xlsx"); x.Status != http.StatusOK || !strings.HasPrefix(x.Body, "PK") {
+		t.Errorf("export XLSX : %d", x.Status)
+	}
+	// A target changed without a reason is refused; with one, kept.
+	mgr.get(base)
+	if res := mgr.post(base+"/objectifs", url.Values{"year": {"2027"}, "target": {"3"}}); res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("objectif sans motif : %d", res.Status)
+	}
+	if res := mgr.post(base+"/objectifs", url.Values{"year": {"2027"}, "target": {"3"}, "reason": {"Deux départs en formation."}}); res.Status != http.StatusSeeOther {
+		t.Errorf("objectif : %d", res.Status)
+	}
+	if !strings.Contains(mgr.get(base).Body, "Deux départs en formation.") {
+		t.Error("motif de l'objectif non affiché")
+	}
+	// Another platform's staff id through this platform's URL: not found;
+	// the other manager cannot read this roster.
+	other := a.id(`SELECT min(id) FROM staff WHERE platform_id = $1`, pB)
+	if res := mgr.get(fmt.Sprintf("%s/personnel/%d", base, other)); res.Status != http.StatusNotFound {
+		t.Errorf("personne d'une autre plateforme : %d", res.Status)
+	}
+	mgrBc := a.client()
+	mgrBc.login(whoEmails[mgrB])
+	if res := mgrBc.get(base + "/effectif.csv"); res.Status != http.StatusForbidden {
+		t.Errorf("export lu par le gestionnaire du Rhône : %d", res.Status)
+	}
+	if n := a.id(`SELECT count(*) FROM audit_log WHERE action IN ('staff.created', 'staff.imported', 'plan.target')`); n < 3 {
+		t.Errorf("%d lignes d'audit", n)
+	}
+}
