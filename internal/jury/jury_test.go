@@ -360,6 +360,9 @@ func TestDeliberateSignAndFreeze(t *testing.T) {
 	if _, err := f.s.Sign(f.ctx, chair, f.session); !errors.Is(err, ErrSigned) {
 		t.Fatalf("seconde signature : %v", err)
 	}
+	// The indicators' projection follows the signed minutes.
+	var before string
+	must(t, f.d.Get(&before, `SELECT decision FROM block_results WHERE session_id = $1 AND block_code = 'RNCP37779BC03'`, f.session))
 	// Amendment: BC03 validated after all; new version, old kept.
 	if _, err := f.s.Amend(f.ctx, chair, f.session, "", []AmendmentChange{{CandidacyID: f.candidacy, BlockCode: "RNCP37779BC03", Decision: Valide}}); err == nil {
 		t.Fatal("avenant sans motif")
@@ -383,6 +386,12 @@ func TestDeliberateSignAndFreeze(t *testing.T) {
 	acq, _ = f.pf.AcquiredBlocks(f.ctx, f.candidate)
 	if len(acq) != 2 {
 		t.Fatalf("bloc de l'avenant non acquis : %+v", acq)
+	}
+	var after, outcome string
+	must(t, f.d.Get(&after, `SELECT decision FROM block_results WHERE session_id = $1 AND block_code = 'RNCP37779BC03'`, f.session))
+	must(t, f.d.Get(&outcome, `SELECT outcome FROM results WHERE session_id = $1`, f.session))
+	if before != NonValide || after != Valide || outcome != string(ReussitePartielle) {
+		t.Fatalf("projection : bloc 3 %s puis %s, résultat %s", before, after, outcome)
 	}
 }
 

@@ -221,6 +221,9 @@ func (s *Store) Sign(ctx context.Context, actor audit.Actor, sessionID int64) (*
 			VALUES ($1, 1, $2, $3, $4, $5, $6, $7) RETURNING id`, sessionID, raw, sum, doc, docSum, actor.UserID, now); err != nil {
 			return err
 		}
+		if err := projectResults(ctx, tx, sessionID); err != nil {
+			return err
+		}
 		on := m.StartsAt
 		source := "jury_session:" + strconv.FormatInt(sessionID, 10)
 		for _, l := range m.Candidates {
@@ -363,6 +366,9 @@ func (s *Store) Amend(ctx context.Context, actor audit.Actor, sessionID int64, r
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`, sessionID, m.Version, prev.ID, reason, chRaw, raw, sum, doc, docSum, actor.UserID, now); err != nil {
 			return err
 		}
+		if err := projectResults(ctx, tx, sessionID); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, actor.Entry("jury.amended", "jury_session", strconv.FormatInt(sessionID, 10),
 			map[string]any{"version": m.Version, "supersedes": prev.ID, "reason": reason, "changes": changes, "sha256": sum, "pdf_sha256": docSum}))
 	})
@@ -470,4 +476,20 @@ func (s *Store) MinutesPDF(ctx context.Context, sessionID int64, version int) ([
 		return nil, nil, err
 	}
 	return row.PDF, &row.Minutes, nil
+}
+
+// projectResults rewrites what the indicators read of a signed session
+// from the current version of its minutes (SQL function project_results,
+// migration 00008), in the caller's transaction.
+func projectResults(ctx context.Context, tx *sqlx.Tx, sessionID int64) error {
+	_, err := tx.ExecContext(ctx, `SELECT project_results($1)`, sessionID)
+	return err
+}
+
+// Seal fills the totals of minutes content built outside a session's
+// workflow (the national demo's history) and returns its JSON and
+// SHA-256, exactly as signing computes them.
+func (m *MinutesContent) Seal() ([]byte, string, error) {
+	m.Totals = totals(m.Candidates)
+	return hashContent(m)
 }
