@@ -28,11 +28,11 @@ type History struct {
 	blocks   map[string][]string            // certification → bloc codes in order
 	criteria map[string]map[string][]string // certification → bloc → criteria codes
 	jurors   []int64
-	persons  map[int]int64   // person key → user id
-	acquired map[int64]int   // user → blocs acquired so far
-	seq      map[string]int  // "CODE-YEAR" → last certificate number
-	sessions []int64         // written, to sign and project at Close
-	Counts   map[string]int  // rows written per table
+	persons  map[int]int64  // person key → user id
+	acquired map[int64]int  // user → blocs acquired so far
+	seq      map[string]int // "CODE-YEAR" → last certificate number
+	sessions []int64        // written, to sign and project at Close
+	Counts   map[string]int // rows written per table
 	names    map[int64]string
 }
 

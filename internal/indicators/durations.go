@@ -43,7 +43,7 @@ func (s *Store) durations(ctx context.Context, f Filter) (*Table, error) {
 			"Première candidature → certification : de la création de la première candidature de la personne à cette certification jusqu'à la date d'obtention du certificat ; période : date d'obtention.",
 			"Médiane et 80e centile par interpolation linéaire (percentile_cont de PostgreSQL) ; en jours, au dixième.",
 		},
-		Columns: []Column{{"etape", "Étape", Text}, {"dossiers", "Dossiers", Count}, {"mediane", "Médiane (jours)", Days}, {"p80", "80e centile (jours)", Days}},
+		Columns:    []Column{{"etape", "Étape", Text}, {"dossiers", "Dossiers", Count}, {"mediane", "Médiane (jours)", Days}, {"p80", "80e centile (jours)", Days}},
 		ChartLabel: 0, ChartValue: 2,
 	}
 	seen := map[string]bool{}

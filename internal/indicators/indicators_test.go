@@ -71,7 +71,9 @@ func build(t *testing.T) *handBuilt {
 		return id
 	}
 	h := &handBuilt{d: d, s: indicators.NewStore(d), bzh: org("35", "Plateforme A"), rhone: org("69", "Plateforme B")}
-	p := func(k int, o int64) demo.Person { return demo.Person{Key: k, Name: "Personne " + string(rune('0'+k)), Organisation: o} }
+	p := func(k int, o int64) demo.Person {
+		return demo.Person{Key: k, Name: "Personne " + string(rune('0'+k)), Organisation: o}
+	}
 	all := func(pw string) map[string]string { return map[string]string{b1: pw, b2: pw, b3: pw} }
 	ok3 := map[string]string{b1: jury.Valide, b2: jury.Valide, b3: jury.Valide}
 	at := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 9, 0, 0, 0, time.UTC) }
