@@ -38,9 +38,25 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
+		if principal(c) == nil && strings.HasPrefix(c.Request().URL.Path, apiKeyPaths) {
+			if tok, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer "); ok {
+				p, err := s.accounts.APIKeyPrincipal(c.Request().Context(), strings.TrimSpace(tok))
+				if errors.Is(err, account.ErrAPIKeyUnknown) || errors.Is(err, account.ErrAPIKeyRevoked) {
+					return fail(http.StatusUnauthorized, err.Error())
+				}
+				if err != nil {
+					return err
+				}
+				c.Set(ctxPrincipal, p)
+			}
+		}
 		return next(c)
 	}
 }
+
+// apiKeyPaths is the only part of the site an API key opens: the key's
+// principal never reaches any other route.
+const apiKeyPaths = "/api/v1/indicators"
 
 func (s *Server) sessionLimits() account.SessionLimits {
 	return account.SessionLimits{Idle: s.cfg.SessionIdle, Lifetime: s.cfg.SessionLifetime}

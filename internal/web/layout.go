@@ -54,6 +54,7 @@ func menuFor(p *account.Principal) []MenuItem {
 	}
 	if _, national := p.ObservedRegions(); national || p.Has(account.RoleObserver) {
 		m = append(m, MenuItem{"Pilotage", "/pilotage"})
+		m = append(m, MenuItem{"Indicateurs", "/indicateurs"})
 	}
 	if p.Has(account.RoleAdmin) {
 		m = append(m, MenuItem{"Recevabilité", "/certificateur/recevabilite"})

@@ -72,6 +72,19 @@ func (s *Server) routes() {
 	s.handle(get, "/plateformes/:id/effectif.xlsx", pr, s.platformScope, s.staffExport("xlsx"))
 	s.handle(get, "/pilotage", account.ActNationalRead, s.regionScope, s.pilotage)
 
+	// Indicators: pages, exports and the national pilot's API (session or
+	// API key; a key is an observer of its scope, see loadPrincipal).
+	nat := account.ActNationalRead
+	s.handle(get, "/indicateurs", nat, s.regionScope, s.indicatorIndex)
+	s.handle(get, "/indicateurs/:key", nat, s.regionScope, s.indicatorShow)
+	s.handle(get, "/indicateurs/:key/csv", nat, s.regionScope, s.indicatorExport("csv"))
+	s.handle(get, "/indicateurs/:key/xlsx", nat, s.regionScope, s.indicatorExport("xlsx"))
+	s.handle(get, "/api/v1/indicators", nat, s.regionScope, s.apiIndicatorList)
+	s.handle(get, "/api/v1/indicators/:key", nat, s.regionScope, s.apiIndicator)
+	s.handle(get, "/admin/api-keys", account.ActAdminUsers, nil, s.adminAPIKeys)
+	s.handle(post, "/admin/api-keys", account.ActAdminUsers, nil, s.adminAPIKeyIssue)
+	s.handle(post, "/admin/api-keys/:kid/revoquer", account.ActAdminUsers, nil, s.adminAPIKeyRevoke)
+
 	// The candidate's journey (portfolio).
 	own, read, cert := account.ActCandidacyOwn, account.ActCandidacyRead, account.ActCertifierManage
 	s.handle(get, "/candidat", account.ActCandidateSpace, nil, s.candidateHome)
@@ -89,6 +102,8 @@ func (s *Server) routes() {
 	s.handle(get, "/documents/:id", read, s.documentScope, s.documentDownload)
 	s.handle(post, "/documents/:id/supprimer", own, s.documentScope, s.documentDelete)
 	s.handle(get, "/certificateur/recevabilite", cert, nil, s.admissibilityQueue)
+	s.handle(get, "/certificateur/suivi", cert, nil, s.followups)
+	s.handle(post, "/certificateur/suivi/:cert", cert, nil, s.followupRecord)
 	s.handle(post, "/certificateur/candidatures/:id/etat", cert, s.candidacyScope, s.candidacyDecide)
 	s.handle(get, "/api/v1/candidacies", account.ActCandidateSpace, nil, s.apiCandidacyList)
 	s.handle(get, "/api/v1/candidacies/:id", read, s.candidacyScope, s.apiCandidacyShow)

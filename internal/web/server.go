@@ -18,6 +18,7 @@ import (
 	"acquis/internal/blob"
 	"acquis/internal/config"
 	"acquis/internal/db"
+	"acquis/internal/indicators"
 	"acquis/internal/jury"
 	"acquis/internal/mail"
 	"acquis/internal/pdf"
@@ -36,20 +37,21 @@ type Deps struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	cfg       config.Config
-	db        *sqlx.DB
-	log       *slog.Logger
-	refs      *referentiel.Store
-	accounts  *account.Store
-	portfolio *portfolio.Store
-	jury      *jury.Store
-	staff     *staff.Store
-	blobs     *blob.Store
-	mail      *mail.Sender
-	render    *renderer
-	assets    *assets
-	echo      *echo.Echo
-	table     []route
+	cfg        config.Config
+	db         *sqlx.DB
+	log        *slog.Logger
+	refs       *referentiel.Store
+	accounts   *account.Store
+	portfolio  *portfolio.Store
+	jury       *jury.Store
+	staff      *staff.Store
+	indicators *indicators.Store
+	blobs      *blob.Store
+	mail       *mail.Sender
+	render     *renderer
+	assets     *assets
+	echo       *echo.Echo
+	table      []route
 	// verdictScopeQ is the autosave's authorisation query, kept prepared.
 	verdictScopeQ *db.Prepared
 	// exportSections are the parts of a person's RGPD export that domain
@@ -68,18 +70,19 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		cfg:       d.Config,
-		db:        d.DB,
-		log:       d.Log,
-		refs:      referentiel.NewStore(d.DB),
-		accounts:  account.NewStore(d.DB),
-		portfolio: portfolio.NewStore(d.DB),
-		jury:      jury.NewStore(d.DB).WithMinutesRenderer(pdf.Minutes),
-		staff:     staff.NewStore(d.DB),
-		blobs:     d.Blobs,
-		mail:      mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log),
-		render:    r,
-		assets:    a,
+		cfg:        d.Config,
+		db:         d.DB,
+		log:        d.Log,
+		refs:       referentiel.NewStore(d.DB),
+		accounts:   account.NewStore(d.DB),
+		portfolio:  portfolio.NewStore(d.DB),
+		jury:       jury.NewStore(d.DB).WithMinutesRenderer(pdf.Minutes),
+		staff:      staff.NewStore(d.DB),
+		indicators: indicators.NewStore(d.DB),
+		blobs:      d.Blobs,
+		mail:       mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log),
+		render:     r,
+		assets:     a,
 	}
 	s.verdictScopeQ = db.NewPrepared(d.DB, verdictScopeQuery)
 	e := echo.New()

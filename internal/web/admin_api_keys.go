@@ -1,0 +1,56 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/account"
+	"acquis/internal/geo"
+)
+
+type apiKeysView struct {
+	Layout
+	Keys    []account.APIKey
+	Regions []geo.Region
+	Token   string // the key just issued, shown once
+	Errors  FormErrors
+}
+
+func (s *Server) renderAPIKeys(c echo.Context, status int, token string, errs FormErrors) error {
+	keys, err := s.accounts.APIKeys(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return s.render.render(c, status, "admin_api_keys", apiKeysView{Layout: s.layout(c, "Clés d'API"), Keys: keys, Regions: geo.Regions(), Token: token, Errors: errs})
+}
+
+// adminAPIKeys lists the keys of the indicators API.
+func (s *Server) adminAPIKeys(c echo.Context) error { return s.renderAPIKeys(c, http.StatusOK, "", nil) }
+
+// adminAPIKeyIssue creates a key and shows its token once.
+func (s *Server) adminAPIKeyIssue(c echo.Context) error {
+	token, _, err := s.accounts.IssueAPIKey(c.Request().Context(), actor(c), c.FormValue("name"), c.FormValue("region"))
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, "", errs)
+	} else if other != nil {
+		return other
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return s.renderAPIKeys(c, http.StatusCreated, token, nil)
+}
+
+// adminAPIKeyRevoke revokes a key for good.
+func (s *Server) adminAPIKeyRevoke(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("kid"), 10, 64)
+	if err != nil {
+		return echo.ErrNotFound
+	}
+	if errs, other := validationErrors(s.accounts.RevokeAPIKey(c.Request().Context(), actor(c), id)); errs != nil {
+		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, "", errs)
+	} else if other != nil {
+		return other
+	}
+	return redirectWith(c, "/admin/api-keys", "Clé révoquée.")
+}

@@ -1,0 +1,169 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/account"
+	"acquis/internal/geo"
+	"acquis/internal/indicators"
+	"acquis/internal/referentiel"
+)
+
+type indicatorView struct {
+	Layout
+	Catalogue      []indicators.Indicator
+	Table          *indicators.Table
+	Cells          [][]string
+	Chart          template.HTML
+	Filter         indicators.Filter
+	Query          string
+	Certifications []referentiel.Summary
+	Regions        []geo.Region
+	Platforms      []account.Organisation
+	Pathways       []struct{ Code, Label string }
+	RegionFixed    bool
+}
+
+// indicatorFilter reads the filter from the query; regionScope has
+// already pinned a regional observer (or API key) to their région.
+func indicatorFilter(c echo.Context) (indicators.Filter, error) {
+	f, err := indicators.ParseFilter(c.QueryParams(), time.Now())
+	var fe *indicators.FilterError
+	if errors.As(err, &fe) {
+		return f, fail(http.StatusBadRequest, fe.Message)
+	}
+	return f, err
+}
+
+func (s *Server) indicatorPage(c echo.Context, key string) error {
+	f, err := indicatorFilter(c)
+	if err != nil {
+		return err
+	}
+	v := indicatorView{Layout: s.layout(c, "Indicateurs"), Catalogue: indicators.Catalogue, Filter: f, Query: f.Query().Encode(), Pathways: indicators.Pathways}
+	ctx := c.Request().Context()
+	if v.Certifications, err = s.refs.Certifications(ctx); err != nil {
+		return err
+	}
+	regions, national := principal(c).ObservedRegions()
+	v.RegionFixed = !national && !principal(c).Has(account.RoleAdmin)
+	for _, r := range geo.Regions() {
+		if !v.RegionFixed || has(regions, r.Code) {
+			v.Regions = append(v.Regions, r)
+		}
+	}
+	platforms, err := s.accounts.Organisations(ctx, account.OrgPlatform)
+	if err != nil {
+		return err
+	}
+	for _, o := range platforms {
+		if f.Region == "" || o.RegionCode == f.Region {
+			v.Platforms = append(v.Platforms, o)
+		}
+	}
+	if key != "" {
+		t, err := s.indicators.Compute(ctx, key, f)
+		if err != nil {
+			return err
+		}
+		v.Table, v.Title = t, t.Title
+		v.Chart = barChart(t, "indicateur")
+		for _, r := range t.Rows {
+			line := make([]string, len(r))
+			for i, x := range r {
+				line[i] = indicators.Format(t.Columns[i].Kind, x)
+			}
+			v.Cells = append(v.Cells, line)
+		}
+	}
+	return s.render.render(c, http.StatusOK, "indicators", v)
+}
+
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// indicatorIndex lists the indicators under the filter form.
+func (s *Server) indicatorIndex(c echo.Context) error { return s.indicatorPage(c, "") }
+
+// indicatorShow is one indicator: definition, chart, table, exports.
+func (s *Server) indicatorShow(c echo.Context) error {
+	key := c.Param("key")
+	if _, ok := indicators.Find(key); !ok {
+		return echo.ErrNotFound
+	}
+	return s.indicatorPage(c, key)
+}
+
+// indicatorExport sends one indicator as CSV or XLSX.
+func (s *Server) indicatorExport(format string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		key := c.Param("key")
+		if _, ok := indicators.Find(key); !ok {
+			return echo.ErrNotFound
+		}
+		f, err := indicatorFilter(c)
+		if err != nil {
+			return err
+		}
+		t, err := s.indicators.Compute(c.Request().Context(), key, f)
+		if err != nil {
+			return err
+		}
+		name := "indicateur-" + key + "-" + f.From.Format("2006-01-02") + "-" + f.To.Format("2006-01-02")
+		if format == "csv" {
+			c.Response().Header().Set(echo.HeaderContentDisposition, attachment(name+".csv"))
+			return c.Blob(http.StatusOK, "text/csv; charset=utf-8", t.CSV())
+		}
+		body, err := t.XLSX()
+		if err != nil {
+			return err
+		}
+		c.Response().Header().Set(echo.HeaderContentDisposition, attachment(name+".xlsx"))
+		return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body)
+	}
+}
+
+// apiIndicatorList is the catalogue, for the national pilot's tools.
+func (s *Server) apiIndicatorList(c echo.Context) error {
+	type item struct {
+		Key     string `json:"key"`
+		Title   string `json:"title"`
+		Summary string `json:"summary"`
+		URL     string `json:"url"`
+	}
+	var out []item
+	for _, i := range indicators.Catalogue {
+		out = append(out, item{i.Key, i.Title, i.Summary, "/api/v1/indicators/" + i.Key})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"indicators": out})
+}
+
+// apiIndicator is one indicator in JSON: the same table as the page, with
+// its definition and the filter applied. Rates are fractions (0.5 is
+// 50 %), null where the denominator is zero.
+func (s *Server) apiIndicator(c echo.Context) error {
+	key := c.Param("key")
+	if _, ok := indicators.Find(key); !ok {
+		return fail(http.StatusNotFound, "Indicateur inconnu.")
+	}
+	f, err := indicatorFilter(c)
+	if err != nil {
+		return err
+	}
+	t, err := s.indicators.Compute(c.Request().Context(), key, f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, t)
+}
