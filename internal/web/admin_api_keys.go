@@ -27,7 +27,9 @@ func (s *Server) renderAPIKeys(c echo.Context, status int, token string, errs Fo
 }
 
 // adminAPIKeys lists the keys of the indicators API.
-func (s *Server) adminAPIKeys(c echo.Context) error { return s.renderAPIKeys(c, http.StatusOK, "", nil) }
+func (s *Server) adminAPIKeys(c echo.Context) error {
+	return s.renderAPIKeys(c, http.StatusOK, "", nil)
+}
 
 // adminAPIKeyIssue creates a key and shows its token once.
 func (s *Server) adminAPIKeyIssue(c echo.Context) error {
