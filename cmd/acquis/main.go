@@ -18,7 +18,9 @@ Usage :
   acquis migrate    applique les migrations du schéma
   acquis version    affiche la version
   acquis user create --email … --role admin   crée un compte (le premier administrateur)
-  acquis demo       charge des données de démonstration et affiche les comptes
+  acquis demo [--scale national]   charge des données de démonstration (à l'échelle nationale : dix ans d'historique)
+  acquis export accrochage --from AAAA-MM-JJ --to AAAA-MM-JJ   flux d'accrochage Caisse des Dépôts sur la sortie standard
+  acquis import-rncp EXPORT.xml RNCPxxxxx   fiche RNCP (export v4.1) en référentiel YAML à compléter
   acquis audit verify   vérifie la chaîne du journal d'audit
 
 Configuration : variables ACQUIS_DATABASE_URL, ACQUIS_ADDR, ACQUIS_DATA_DIR
@@ -29,12 +31,14 @@ type command func(ctx context.Context, args []string) error
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":   runServe,
-		"migrate": runMigrate,
-		"version": runVersion,
-		"user":    runUser,
-		"audit":   runAudit,
-		"demo":    runDemo,
+		"serve":       runServe,
+		"migrate":     runMigrate,
+		"version":     runVersion,
+		"user":        runUser,
+		"audit":       runAudit,
+		"demo":        runDemo,
+		"export":      runExport,
+		"import-rncp": runImportRNCP,
 	}
 }
 

@@ -184,6 +184,18 @@ func TestUserCreateAndDemo(t *testing.T) {
 	if err != nil || !strings.Contains(out, "déjà chargées") {
 		t.Fatalf("demo rejouée : %v\n%s", err, out)
 	}
+	// Regulatory exchanges: the accrochage flow and the RNCP import.
+	if _, err := run("export", "accrochage", "--from", "2026-01-01", "--to", "2026-12-31"); err == nil {
+		t.Fatal("export sans identifiants Caisse des Dépôts accepté")
+	}
+	out, err = run("export", "accrochage", "--from", "2026-01-01", "--to", "2026-12-31", "--accrochage-id-client", "ABCD1234", "--accrochage-id-contrat", "MCFCER0001")
+	if err != nil || !strings.Contains(out, "<cpf:passageCertification>") {
+		t.Fatalf("export accrochage : %v\n%s", err, out)
+	}
+	out, err = run("import-rncp", "../../internal/rncp/testdata/export-v4.1.xml", "RNCP37779")
+	if err != nil || !strings.Contains(out, `code: "RNCP37779BC02-C02"`) {
+		t.Fatalf("import-rncp : %v\n%s", err, out)
+	}
 	out, err = run("audit", "verify")
 	if err != nil || !strings.Contains(out, "intègre") {
 		t.Fatalf("audit verify : %v\n%s", err, out)

@@ -106,6 +106,8 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 		fs.StringVar(&c.Addr, "addr", c.Addr, "adresse d'écoute HTTP [ACQUIS_ADDR]")
 		fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "dossier des données [ACQUIS_DATA_DIR]")
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "URL publique, pour les liens des courriels [ACQUIS_BASE_URL]")
+		fs.StringVar(&c.AccrochageClientID, "accrochage-id-client", c.AccrochageClientID, "identifiant client Caisse des Dépôts, 8 caractères [ACQUIS_ACCROCHAGE_ID_CLIENT]")
+		fs.StringVar(&c.AccrochageContractID, "accrochage-id-contrat", c.AccrochageContractID, "identifiant de contrat Caisse des Dépôts [ACQUIS_ACCROCHAGE_ID_CONTRAT]")
 		if err := fs.Parse(args); err != nil {
 			return c, err
 		}

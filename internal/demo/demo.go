@@ -159,6 +159,9 @@ func Load(ctx context.Context, d *sqlx.DB, blobs *blob.Store) (*Result, error) {
 			return nil, err
 		}
 	}
+	if err := civilStatuses(ctx, d); err != nil {
+		return nil, err
+	}
 	return res, accountsOf(res)
 }
 
@@ -225,4 +228,17 @@ func Print(w io.Writer, res *Result) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", a.Email, a.Name, a.Role)
 	}
 	tw.Flush()
+}
+
+// civilStatuses gives every demo candidate without one a made-up civil
+// status (the accrochage export needs it): names from the account, a
+// birth date spread over 1965–1999, born in Rennes (INSEE 35238).
+func civilStatuses(ctx context.Context, d *sqlx.DB) error {
+	_, err := d.ExecContext(ctx, `INSERT INTO civil_status (user_id, birth_name, first_name1, birth_date, sex, birth_insee, birth_commune)
+		SELECT u.id, left(coalesce(nullif(regexp_replace(u.full_name, '^\S+\s*', ''), ''), u.full_name), 60), left(split_part(u.full_name, ' ', 1), 60),
+			date '1965-01-01' + ((u.id * 379) % 12400)::int, CASE WHEN u.id % 2 = 0 THEN 'F' ELSE 'M' END, '35238', 'Rennes'
+		FROM users u JOIN user_roles r ON r.user_id = u.id AND r.role = 'candidate'
+		WHERE NOT EXISTS (SELECT 1 FROM civil_status c WHERE c.user_id = u.id)
+		ON CONFLICT DO NOTHING`)
+	return err
 }

@@ -38,6 +38,8 @@ func (s *Server) routes() {
 	s.handle(get, "/compte", account.ActSelf, nil, s.accountPage)
 	s.handle(post, "/compte/mot-de-passe", account.ActSelf, nil, s.accountPassword)
 	s.handle(get, "/compte/donnees", account.ActSelf, nil, s.accountData)
+	s.handle(get, "/compte/etat-civil", account.ActSelf, nil, s.civilStatusForm)
+	s.handle(post, "/compte/etat-civil", account.ActSelf, nil, s.civilStatusSave)
 
 	s.handle(get, "/admin", account.ActAdminUsers, nil, s.adminHome)
 	s.handle(get, "/admin/users", account.ActAdminUsers, nil, s.adminUsers)
@@ -103,6 +105,8 @@ func (s *Server) routes() {
 	s.handle(post, "/documents/:id/supprimer", own, s.documentScope, s.documentDelete)
 	s.handle(get, "/certificateur/recevabilite", cert, nil, s.admissibilityQueue)
 	s.handle(get, "/certificateur/suivi", cert, nil, s.followups)
+	s.handle(get, "/admin/accrochage", cert, nil, s.accrochagePage)
+	s.handle(get, "/admin/accrochage/flux.xml", cert, nil, s.accrochageFlow)
 	s.handle(post, "/certificateur/suivi/:cert", cert, nil, s.followupRecord)
 	s.handle(post, "/certificateur/candidatures/:id/etat", cert, s.candidacyScope, s.candidacyDecide)
 	s.handle(get, "/api/v1/candidacies", account.ActCandidateSpace, nil, s.apiCandidacyList)

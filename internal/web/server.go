@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"acquis/internal/account"
+	"acquis/internal/accrochage"
 	"acquis/internal/blob"
 	"acquis/internal/config"
 	"acquis/internal/db"
@@ -46,6 +47,7 @@ type Server struct {
 	jury       *jury.Store
 	staff      *staff.Store
 	indicators *indicators.Store
+	accrochage *accrochage.Store
 	blobs      *blob.Store
 	mail       *mail.Sender
 	render     *renderer
@@ -79,6 +81,7 @@ func New(d Deps) (*Server, error) {
 		jury:       jury.NewStore(d.DB).WithMinutesRenderer(pdf.Minutes),
 		staff:      staff.NewStore(d.DB),
 		indicators: indicators.NewStore(d.DB),
+		accrochage: accrochage.NewStore(d.DB),
 		blobs:      d.Blobs,
 		mail:       mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log),
 		render:     r,

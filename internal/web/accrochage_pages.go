@@ -1,0 +1,129 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/accrochage"
+)
+
+type civilView struct {
+	Layout
+	Purpose string
+	Civil   accrochage.CivilStatus
+	Errors  FormErrors
+}
+
+// civilStatusForm is the candidate's civil status, with why it is asked.
+func (s *Server) civilStatusForm(c echo.Context) error {
+	cs, err := s.accrochage.CivilStatus(c.Request().Context(), principal(c).UserID)
+	if err != nil {
+		return err
+	}
+	v := civilView{Layout: s.layout(c, "Mon état civil"), Purpose: accrochage.Purpose}
+	if cs != nil {
+		v.Civil = *cs
+	}
+	return s.render.render(c, http.StatusOK, "civil_status", v)
+}
+
+// civilStatusSave stores it; a refused field is shown beside itself.
+func (s *Server) civilStatusSave(c echo.Context) error {
+	cs := accrochage.CivilStatus{UserID: principal(c).UserID, BirthName: c.FormValue("birth_name"), UsageName: c.FormValue("usage_name"),
+		FirstName1: c.FormValue("first_name1"), FirstName2: c.FormValue("first_name2"), FirstName3: c.FormValue("first_name3"),
+		Sex: c.FormValue("sex"), BirthINSEE: c.FormValue("birth_insee"), BirthCommune: c.FormValue("birth_commune")}
+	bd, err := time.Parse("2006-01-02", strings.TrimSpace(c.FormValue("birth_date")))
+	if err == nil {
+		cs.BirthDate = bd
+	}
+	err = s.accrochage.SaveCivilStatus(c.Request().Context(), actor(c), cs, time.Now())
+	var fe *accrochage.FieldError
+	if errors.As(err, &fe) {
+		return s.render.render(c, http.StatusUnprocessableEntity, "civil_status", civilView{Layout: s.layout(c, "Mon état civil"),
+			Purpose: accrochage.Purpose, Civil: cs, Errors: FormErrors{fe.Field: fe.Message}})
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/compte", "État civil enregistré.")
+}
+
+type accrochageView struct {
+	Layout
+	From, To   time.Time
+	Awards     []accrochage.Award
+	Skipped    []accrochage.Skipped
+	Configured bool
+	Problem    string
+}
+
+func accrochagePeriod(c echo.Context) (time.Time, time.Time, error) {
+	y := time.Now().Year()
+	from, to := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)
+	if v := c.QueryParam("du"); v != "" {
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			return from, to, fail(http.StatusBadRequest, "Date de début invalide : attendu AAAA-MM-JJ.")
+		}
+		from = t
+	}
+	if v := c.QueryParam("au"); v != "" {
+		t, err := time.Parse("2006-01-02", v)
+		if err != nil {
+			return from, to, fail(http.StatusBadRequest, "Date de fin invalide : attendu AAAA-MM-JJ.")
+		}
+		to = t
+	}
+	if to.Before(from) {
+		return from, to, fail(http.StatusBadRequest, "La fin de la période précède son début.")
+	}
+	return from, to, nil
+}
+
+func (s *Server) accrochageIDs() accrochage.IDs {
+	return accrochage.IDs{Client: s.cfg.AccrochageClientID, Contract: s.cfg.AccrochageContractID}
+}
+
+// accrochagePage previews what the flow of a period declares and what it
+// leaves out, before downloading it.
+func (s *Server) accrochagePage(c echo.Context) error {
+	from, to, err := accrochagePeriod(c)
+	if err != nil {
+		return err
+	}
+	awards, skipped, err := s.accrochage.Awards(c.Request().Context(), from, to)
+	if err != nil {
+		return err
+	}
+	v := accrochageView{Layout: s.layout(c, "Export accrochage"), From: from, To: to, Awards: awards, Skipped: skipped, Configured: true}
+	if err := s.accrochageIDs().Check(); err != nil {
+		v.Configured, v.Problem = false, err.Error()
+	}
+	return s.render.render(c, http.StatusOK, "admin_accrochage", v)
+}
+
+// accrochageFlow downloads the flow, audited.
+func (s *Server) accrochageFlow(c echo.Context) error {
+	from, to, err := accrochagePeriod(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	_, _, err = s.accrochage.Export(c.Request().Context(), actor(c), &buf, s.accrochageIDs(), from, to, time.Now())
+	if errors.Is(err, accrochage.ErrNothing) {
+		return fail(http.StatusUnprocessableEntity, "Aucune certification à déclarer sur cette période (ou aucune dont l'état civil est renseigné).")
+	}
+	if err != nil && s.accrochageIDs().Check() != nil {
+		return fail(http.StatusConflict, "L'export n'est pas configuré : "+err.Error()+".")
+	}
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, attachment("accrochage-"+from.Format("2006-01-02")+"-"+to.Format("2006-01-02")+".xml"))
+	return c.Blob(http.StatusOK, "application/xml; charset=utf-8", buf.Bytes())
+}
