@@ -94,45 +94,49 @@ CREATE TABLE api_keys (
 CREATE INDEX certificates_awarded_idx ON certificates (awarded_on);
 CREATE INDEX candidacies_created_idx ON candidacies (candidate_id, created_at);
 
--- project_results rewrites the projection of one signed session from the
--- current version of its minutes; signing and amending call it in their
--- transaction, the national demo for every session it generates.
+-- project_results rewrites the projection of signed sessions from the
+-- current version of their minutes, set-based (the national demo projects
+-- thousands of sessions at once); signing and amending call it for their
+-- one session, in their transaction.
 -- +goose StatementBegin
-CREATE FUNCTION project_results(sid bigint) RETURNS void LANGUAGE sql AS $$
-  DELETE FROM block_results WHERE session_id = sid;
-  DELETE FROM results WHERE session_id = sid;
+CREATE FUNCTION project_results(sids bigint[]) RETURNS void LANGUAGE sql AS $$
+  DELETE FROM block_results WHERE session_id = ANY (sids);
+  DELETE FROM results WHERE session_id = ANY (sids);
   WITH m AS (
-    SELECT content FROM jury_minutes WHERE session_id = sid ORDER BY version DESC LIMIT 1
+    SELECT DISTINCT ON (session_id) session_id, content FROM jury_minutes
+    WHERE session_id = ANY (sids) ORDER BY session_id, version DESC
   ), lines AS (
-    SELECT (l->>'candidacy_id')::bigint AS candidacy_id, l->>'outcome' AS outcome,
+    SELECT m.session_id, (l->>'candidacy_id')::bigint AS candidacy_id, l->>'outcome' AS outcome,
            CASE jsonb_typeof(l->'decisions') WHEN 'array' THEN l->'decisions' ELSE '[]'::jsonb END AS decisions
     FROM m CROSS JOIN LATERAL jsonb_array_elements(m.content->'candidates') l
   ), r AS (
     INSERT INTO results (session_id, candidacy_id, candidate_id, certification_code, session_date, organisation_id, region_code, pathways, outcome, submitted_at)
-    SELECT sid, c.id, c.candidate_id, c.certification_code, (s.starts_at AT TIME ZONE 'Europe/Paris')::date, c.organisation_id, o.region_code,
+    SELECT lines.session_id, c.id, c.candidate_id, c.certification_code, (s.starts_at AT TIME ZONE 'Europe/Paris')::date, c.organisation_id, o.region_code,
            ARRAY(SELECT DISTINCT cb.pathway FROM candidacy_blocks cb WHERE cb.candidacy_id = c.id ORDER BY 1), lines.outcome, c.submitted_at
     FROM lines
     JOIN candidacies c ON c.id = lines.candidacy_id
-    JOIN jury_sessions s ON s.id = sid
+    JOIN jury_sessions s ON s.id = lines.session_id
     LEFT JOIN organisations o ON o.id = c.organisation_id
     RETURNING *
+  ), v AS (
+    SELECT session_id, candidacy_id, block_code, count(DISTINCT evaluator_id)::int AS evaluators,
+           coalesce(array_agg(criterion_code ORDER BY criterion_code) FILTER (WHERE verdict = 'non_acquis'), '{}') AS non_acquis
+    FROM jury_verdicts WHERE session_id = ANY (sids) GROUP BY 1, 2, 3
   )
   INSERT INTO block_results (session_id, candidacy_id, block_code, certification_code, session_date, organisation_id, region_code, pathway, presented, decision, evaluators, non_acquis)
-  SELECT sid, r.candidacy_id, d->>'block_code', r.certification_code, r.session_date, r.organisation_id, r.region_code,
-         cb.pathway, r.outcome NOT IN ('absent', 'excuse'), d->>'decision',
-         (SELECT count(DISTINCT v.evaluator_id) FROM jury_verdicts v WHERE v.session_id = sid AND v.candidacy_id = r.candidacy_id AND v.block_code = d->>'block_code'),
-         ARRAY(SELECT v.criterion_code FROM jury_verdicts v WHERE v.session_id = sid AND v.candidacy_id = r.candidacy_id
-               AND v.block_code = d->>'block_code' AND v.verdict = 'non_acquis' ORDER BY 1)
+  SELECT r.session_id, r.candidacy_id, d->>'block_code', r.certification_code, r.session_date, r.organisation_id, r.region_code,
+         cb.pathway, r.outcome NOT IN ('absent', 'excuse'), d->>'decision', coalesce(v.evaluators, 0), coalesce(v.non_acquis, '{}')
   FROM r
-  JOIN lines ON lines.candidacy_id = r.candidacy_id
+  JOIN lines ON lines.session_id = r.session_id AND lines.candidacy_id = r.candidacy_id
   CROSS JOIN LATERAL jsonb_array_elements(lines.decisions) d
-  JOIN candidacy_blocks cb ON cb.candidacy_id = r.candidacy_id AND cb.block_code = d->>'block_code';
+  JOIN candidacy_blocks cb ON cb.candidacy_id = r.candidacy_id AND cb.block_code = d->>'block_code'
+  LEFT JOIN v ON v.session_id = r.session_id AND v.candidacy_id = r.candidacy_id AND v.block_code = d->>'block_code';
 $$;
 -- +goose StatementEnd
 
-SELECT project_results(id) FROM jury_sessions WHERE status = 'signed';
+SELECT project_results(coalesce(array_agg(id), '{}')) FROM jury_sessions WHERE status = 'signed';
 
 -- +goose Down
 DROP TABLE api_keys, followups, civil_status, block_results, results;
 DROP INDEX certificates_awarded_idx, candidacies_created_idx;
-DROP FUNCTION project_results(bigint);
+DROP FUNCTION project_results(bigint[]);

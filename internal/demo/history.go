@@ -501,11 +501,17 @@ func (h *History) sign(ctx context.Context, sessions []PastSession, sids, cids [
 // Close signs every session written and builds the indicators'
 // projection for them.
 func (h *History) Close(ctx context.Context) error {
+	// Statistics first: the rows written in this transaction are invisible
+	// to autovacuum, and project_results would otherwise be planned for
+	// empty tables (sequential scans of millions of verdicts, per session).
+	if _, err := h.tx.ExecContext(ctx, `ANALYZE candidacies, candidacy_blocks, jury_sessions, jury_minutes, jury_verdicts, results, block_results`); err != nil {
+		return err
+	}
 	if _, err := h.tx.ExecContext(ctx, `UPDATE jury_sessions SET status = 'signed', signed_at = starts_at + interval '5 hours',
 		signed_by = (SELECT user_id FROM jury_members m WHERE m.session_id = jury_sessions.id AND m.is_chair) WHERE id = ANY ($1)`, pq.Array(h.sessions)); err != nil {
 		return err
 	}
-	_, err := h.tx.ExecContext(ctx, `SELECT project_results(id) FROM unnest($1::bigint[]) AS id`, pq.Array(h.sessions))
+	_, err := h.tx.ExecContext(ctx, `SELECT project_results($1::bigint[])`, pq.Array(h.sessions))
 	return err
 }
 

@@ -17,25 +17,29 @@ func annualSQL(f Filter) (string, []any, []string) {
 	var args []any
 	w, skipped := f.where(certificateCols, &args)
 	years := "generate_series(" + strconv.Itoa(f.From.Year()) + ", " + strconv.Itoa(f.To.Year()) + ")"
-	return `WITH ce AS (
-		SELECT extract(year FROM ce.awarded_on)::int AS year,
-			EXISTS (SELECT 1 FROM candidacy_blocks cb WHERE cb.candidacy_id = ce.candidacy_id AND cb.pathway = 'vae') AS vae,
-			f6.situation AS s6, f24.situation AS s24
+	// Aggregate per year first, then add the empty years: joining the
+	// years first misleads the planner into one index probe per
+	// certificate and per follow-up (140 ms instead of 14 at national
+	// scale).
+	return `WITH agg AS (
+		SELECT extract(year FROM ce.awarded_on)::int AS year, count(*) AS certified,
+			count(*) FILTER (WHERE EXISTS (SELECT 1 FROM candidacy_blocks cb WHERE cb.candidacy_id = ce.candidacy_id AND cb.pathway = 'vae')) AS vae,
+			count(*) FILTER (WHERE f.s6 <> 'sans_reponse') AS answered6,
+			count(*) FILTER (WHERE f.s6 IN ('emploi_metier', 'emploi_autre')) AS employed6,
+			count(*) FILTER (WHERE f.s6 = 'emploi_metier') AS job6,
+			count(*) FILTER (WHERE f.s24 <> 'sans_reponse') AS answered24,
+			count(*) FILTER (WHERE f.s24 IN ('emploi_metier', 'emploi_autre')) AS employed24,
+			count(*) FILTER (WHERE f.s24 = 'emploi_metier') AS job24
 		FROM certificates ce
 		LEFT JOIN candidacies c ON c.id = ce.candidacy_id
 		LEFT JOIN organisations o ON o.id = c.organisation_id
-		LEFT JOIN followups f6 ON f6.certificate_id = ce.id AND f6.horizon = '6m'
-		LEFT JOIN followups f24 ON f24.certificate_id = ce.id AND f24.horizon = '24m'
-		WHERE ` + w + `)
-		SELECT y.year, count(ce.year) AS certified, count(*) FILTER (WHERE ce.vae) AS vae,
-			count(*) FILTER (WHERE ce.s6 IS NOT NULL AND ce.s6 <> 'sans_reponse') AS answered6,
-			count(*) FILTER (WHERE ce.s6 IN ('emploi_metier', 'emploi_autre')) AS employed6,
-			count(*) FILTER (WHERE ce.s6 = 'emploi_metier') AS job6,
-			count(*) FILTER (WHERE ce.s24 IS NOT NULL AND ce.s24 <> 'sans_reponse') AS answered24,
-			count(*) FILTER (WHERE ce.s24 IN ('emploi_metier', 'emploi_autre')) AS employed24,
-			count(*) FILTER (WHERE ce.s24 = 'emploi_metier') AS job24
-		FROM ` + years + ` AS y(year) LEFT JOIN ce ON ce.year = y.year
-		GROUP BY y.year ORDER BY y.year`, args, skipped
+		LEFT JOIN (SELECT certificate_id, max(situation) FILTER (WHERE horizon = '6m') AS s6, max(situation) FILTER (WHERE horizon = '24m') AS s24
+			FROM followups GROUP BY 1) f ON f.certificate_id = ce.id
+		WHERE ` + w + ` GROUP BY 1)
+		SELECT y.year, coalesce(agg.certified, 0) AS certified, coalesce(agg.vae, 0) AS vae,
+			coalesce(agg.answered6, 0) AS answered6, coalesce(agg.employed6, 0) AS employed6, coalesce(agg.job6, 0) AS job6,
+			coalesce(agg.answered24, 0) AS answered24, coalesce(agg.employed24, 0) AS employed24, coalesce(agg.job24, 0) AS job24
+		FROM ` + years + ` AS y(year) LEFT JOIN agg ON agg.year = y.year ORDER BY y.year`, args, skipped
 }
 
 // annual: the yearly figures France Compétences asks certifiers for.

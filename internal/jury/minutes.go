@@ -482,7 +482,7 @@ func (s *Store) MinutesPDF(ctx context.Context, sessionID int64, version int) ([
 // from the current version of its minutes (SQL function project_results,
 // migration 00008), in the caller's transaction.
 func projectResults(ctx context.Context, tx *sqlx.Tx, sessionID int64) error {
-	_, err := tx.ExecContext(ctx, `SELECT project_results($1)`, sessionID)
+	_, err := tx.ExecContext(ctx, `SELECT project_results(ARRAY[$1::bigint])`, sessionID)
 	return err
 }
 
