@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/account"
+	"acquis/internal/indicators"
 	"acquis/internal/staff"
 )
 
@@ -105,6 +106,9 @@ type pilotageView struct {
 	Sort     string
 	National staff.National
 	Chart    template.HTML
+	// Rate is the certification rate over the default period (last five
+	// years) for the same scope: the plan and the jury results side by side.
+	Rate []string
 }
 
 // pilotage is the national (or one région's) view of the plan: totals,
@@ -147,5 +151,17 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 	if region != "" {
 		title = "Pilotage — région " + region
 	}
-	return pilotageView{Layout: s.layout(c, title), Region: region, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national")}, nil
+	v := pilotageView{Layout: s.layout(c, title), Region: region, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national")}
+	f := indicators.DefaultFilter(time.Now())
+	f.Region = region
+	t, err := s.indicators.Compute(ctx, "taux-certification", f)
+	if err != nil {
+		return pilotageView{}, err
+	}
+	if last := t.Rows[len(t.Rows)-1]; len(last) == len(t.Columns) {
+		for i, x := range last {
+			v.Rate = append(v.Rate, indicators.Format(t.Columns[i].Kind, x))
+		}
+	}
+	return v, nil
 }

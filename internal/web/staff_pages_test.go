@@ -35,9 +35,13 @@ func TestNationalView(t *testing.T) {
 	a := newApp(t)
 	obs := a.client()
 	obs.login(whoEmails[obsNat])
+	a.history(1) // one signed session dated 2024: 2 presented, 1 certified
 	res := obs.get("/pilotage?tri=gap")
 	if res.Status != http.StatusOK {
 		t.Fatalf("pilotage : %d", res.Status)
+	}
+	if !strings.Contains(res.Body, "<strong>50,0 %</strong> : 1 certifiés sur 2 candidatures présentées") {
+		t.Fatal("le taux de certification manque à la vue nationale")
 	}
 	m := regexp.MustCompile(`Base du plan</dt><dd>(\d+) conseillers`).FindStringSubmatch(res.Body)
 	if m == nil {
