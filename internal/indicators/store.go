@@ -58,27 +58,21 @@ func (s *Store) Compute(ctx context.Context, key string, f Filter) (*Table, erro
 	return t, nil
 }
 
+// singleSQL maps the indicators that run one statement to its builder.
+var singleSQL = map[string]func(Filter) (string, []any, []string){
+	"taux-certification": rateSQL, "blocs": blockSQL, "resultats": outcomeSQL, "criteres": criteriaSQL, "annuel": annualSQL,
+}
+
 // SQL returns the statement and arguments an indicator runs for f, for
-// the benchmark that compares the page's time with its SQL alone.
+// the benchmark that compares the page's time with its SQL alone; false
+// for the durations, which run three statements side by side.
 func SQL(key string, f Filter) (string, []any, bool) {
-	switch key {
-	case "taux-certification":
-		q, a, _ := rateSQL(f)
-		return q, a, true
-	case "blocs":
-		q, a, _ := blockSQL(f)
-		return q, a, true
-	case "resultats":
-		q, a, _ := outcomeSQL(f)
-		return q, a, true
-	case "criteres":
-		q, a, _ := criteriaSQL(f)
-		return q, a, true
-	case "annuel":
-		q, a, _ := annualSQL(f)
-		return q, a, true
+	build, ok := singleSQL[key]
+	if !ok {
+		return "", nil, false
 	}
-	return "", nil, false
+	q, a, _ := build(f)
+	return q, a, true
 }
 
 // skippedNote says which filters an indicator could not apply.

@@ -105,22 +105,28 @@ func (s *Server) indicatorShow(c echo.Context) error {
 	return s.indicatorPage(c, key)
 }
 
+// indicatorTable computes the indicator the route names for the filter
+// the query gives.
+func (s *Server) indicatorTable(c echo.Context) (*indicators.Table, error) {
+	key := c.Param("key")
+	if _, ok := indicators.Find(key); !ok {
+		return nil, fail(http.StatusNotFound, "Indicateur inconnu.")
+	}
+	f, err := indicatorFilter(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.indicators.Compute(c.Request().Context(), key, f)
+}
+
 // indicatorExport sends one indicator as CSV or XLSX.
 func (s *Server) indicatorExport(format string) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		key := c.Param("key")
-		if _, ok := indicators.Find(key); !ok {
-			return echo.ErrNotFound
-		}
-		f, err := indicatorFilter(c)
+		t, err := s.indicatorTable(c)
 		if err != nil {
 			return err
 		}
-		t, err := s.indicators.Compute(c.Request().Context(), key, f)
-		if err != nil {
-			return err
-		}
-		name := "indicateur-" + key + "-" + f.From.Format("2006-01-02") + "-" + f.To.Format("2006-01-02")
+		name := "indicateur-" + t.Key + "-" + t.Filter.From.Format("2006-01-02") + "-" + t.Filter.To.Format("2006-01-02")
 		if format == "csv" {
 			c.Response().Header().Set(echo.HeaderContentDisposition, attachment(name+".csv"))
 			return c.Blob(http.StatusOK, "text/csv; charset=utf-8", t.CSV())
@@ -153,15 +159,7 @@ func (s *Server) apiIndicatorList(c echo.Context) error {
 // its definition and the filter applied. Rates are fractions (0.5 is
 // 50 %), null where the denominator is zero.
 func (s *Server) apiIndicator(c echo.Context) error {
-	key := c.Param("key")
-	if _, ok := indicators.Find(key); !ok {
-		return fail(http.StatusNotFound, "Indicateur inconnu.")
-	}
-	f, err := indicatorFilter(c)
-	if err != nil {
-		return err
-	}
-	t, err := s.indicators.Compute(c.Request().Context(), key, f)
+	t, err := s.indicatorTable(c)
 	if err != nil {
 		return err
 	}
