@@ -6,8 +6,11 @@ GO ?= go
 run:
 	$(GO) run ./cmd/acquis serve
 
+# The whole suite, then every fuzz target for a few seconds (FUZZTIME=2m
+# ./scripts/fuzz.sh for a longer run).
 test:
 	$(GO) test ./...
+	./scripts/fuzz.sh
 
 build:
 	$(GO) build -o bin/acquis ./cmd/acquis
