@@ -40,6 +40,7 @@ func commands() map[string]command {
 		"demo":        runDemo,
 		"export":      runExport,
 		"import-rncp": runImportRNCP,
+		"documents":   runDocuments,
 	}
 }
 
