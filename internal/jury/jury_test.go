@@ -453,3 +453,54 @@ func TestConcurrentEvaluators(t *testing.T) {
 func fakeMinutesPDF(m *MinutesContent, sum string) ([]byte, error) {
 	return []byte(fmt.Sprintf("%%PDF-fake v%d %s", m.Version, sum)), nil
 }
+
+// TestSigningIsAllOrNothing: a failure at the very last statement of the
+// signature (the database refusing to mark the session signed, as a crash
+// there would) leaves nothing of it: no minutes, no projection, no
+// acquired bloc, no certificate, no state change, no audit row. Then the
+// signature goes through whole.
+func TestSigningIsAllOrNothing(t *testing.T) {
+	f := newFx(t, "RNCP37779", "RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03")
+	f.ready()
+	for _, m := range f.members {
+		f.scoreAll(m)
+	}
+	must(t, f.s.StartDeliberation(f.ctx, sys, f.session))
+	chair := as(f.members[0])
+	for _, b := range []string{"RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03"} {
+		must(t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, b, Valide, ""))
+	}
+	must(t, f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussiteTotale, ""))
+	f.d.MustExec(`CREATE FUNCTION test_crash() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN IF NEW.status = 'signed' THEN RAISE EXCEPTION 'panne simulée'; END IF; RETURN NEW; END $$`)
+	f.d.MustExec(`CREATE TRIGGER test_crash BEFORE UPDATE ON jury_sessions FOR EACH ROW EXECUTE FUNCTION test_crash()`)
+	if _, err := f.s.Sign(f.ctx, chair, f.session); err == nil || !strings.Contains(err.Error(), "panne simulée") {
+		t.Fatalf("signature malgré la panne : %v", err)
+	}
+	count := func(q string) int {
+		var n int
+		must(t, f.d.Get(&n, q, f.session))
+		return n
+	}
+	for what, q := range map[string]string{
+		"procès-verbal":      `SELECT count(*) FROM jury_minutes WHERE session_id = $1`,
+		"résultats projetés": `SELECT count(*) FROM results WHERE session_id = $1`,
+		"blocs acquis":       `SELECT count(*) FROM acquired_blocks WHERE source = 'jury_session:' || $1::text`,
+		"certificats":        `SELECT count(*) FROM certificates WHERE candidacy_id IN (SELECT candidacy_id FROM jury_assignments WHERE session_id = $1)`,
+		"session signée":     `SELECT count(*) FROM jury_sessions WHERE id = $1 AND status = 'signed'`,
+		"audit":              `SELECT count(*) FROM audit_log WHERE action = 'jury.signed' AND entity_id = $1::text`,
+	} {
+		if n := count(q); n != 0 {
+			t.Errorf("%s : %d ligne(s) malgré l'échec de la signature", what, n)
+		}
+	}
+	if c, _ := f.pf.Candidacy(f.ctx, f.candidacy); c.State != portfolio.DossierSubmitted {
+		t.Fatalf("candidature passée à %s malgré l'échec", c.State)
+	}
+	f.d.MustExec(`DROP TRIGGER test_crash ON jury_sessions`)
+	_, err := f.s.Sign(f.ctx, chair, f.session)
+	must(t, err)
+	if count(`SELECT count(*) FROM jury_minutes WHERE session_id = $1`) != 1 || count(`SELECT count(*) FROM results WHERE session_id = $1`) != 1 {
+		t.Fatal("signature incomplète après la panne")
+	}
+}
