@@ -12,22 +12,15 @@ func runAudit(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "verify" {
 		return errors.New("usage : acquis audit verify")
 	}
-	cfg, log, err := loadConfig("audit verify", args[1:])
-	if err != nil {
-		return err
-	}
-	e, err := openEnv(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer e.close()
-	res, err := audit.Verify(ctx, e.db)
-	if err != nil {
-		return err
-	}
-	if !res.OK {
-		return fmt.Errorf("journal d'audit altéré à la ligne %d : %s (%d lignes lues)", res.FirstBadID, res.Reason, res.Rows)
-	}
-	fmt.Printf("Journal d'audit intègre : %d lignes vérifiées.\n", res.Rows)
-	return nil
+	return withEnv(ctx, "audit verify", args[1:], func(e *env) error {
+		res, err := audit.Verify(ctx, e.db)
+		if err != nil {
+			return err
+		}
+		if !res.OK {
+			return fmt.Errorf("journal d'audit altéré à la ligne %d : %s (%d lignes lues)", res.FirstBadID, res.Reason, res.Rows)
+		}
+		fmt.Printf("Journal d'audit intègre : %d lignes vérifiées.\n", res.Rows)
+		return nil
+	})
 }

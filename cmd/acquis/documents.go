@@ -16,29 +16,22 @@ func runDocuments(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "verify" {
 		return errors.New("usage : acquis documents verify")
 	}
-	cfg, log, err := loadConfig("documents verify", args[1:])
-	if err != nil {
-		return err
-	}
-	e, err := openEnv(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer e.close()
-	store, err := blob.Open(filepath.Join(cfg.DataDir, "blobs"))
-	if err != nil {
-		return err
-	}
-	r, err := blob.Verify(ctx, e.db, store)
-	if err != nil {
-		return err
-	}
-	for _, p := range r.Problems {
-		fmt.Println(p)
-	}
-	if len(r.Problems) > 0 {
-		return fmt.Errorf("%d fichier(s) absent(s) ou altéré(s) sur %d", len(r.Problems), r.Checked+len(r.Problems))
-	}
-	fmt.Printf("Documents intègres : %d fichiers re-hachés, tous conformes à leur empreinte SHA-256.\n", r.Checked)
-	return nil
+	return withEnv(ctx, "documents verify", args[1:], func(e *env) error {
+		store, err := blob.Open(filepath.Join(e.cfg.DataDir, "blobs"))
+		if err != nil {
+			return err
+		}
+		r, err := blob.Verify(ctx, e.db, store)
+		if err != nil {
+			return err
+		}
+		for _, p := range r.Problems {
+			fmt.Println(p)
+		}
+		if len(r.Problems) > 0 {
+			return fmt.Errorf("%d fichier(s) absent(s) ou altéré(s) sur %d", len(r.Problems), r.Checked+len(r.Problems))
+		}
+		fmt.Printf("Documents intègres : %d fichiers re-hachés, tous conformes à leur empreinte SHA-256.\n", r.Checked)
+		return nil
+	})
 }

@@ -109,3 +109,18 @@ func loadReferentiels(ctx context.Context, d *sqlx.DB, log *slog.Logger) error {
 	}
 	return nil
 }
+
+// withEnv is the shape of the maintenance commands: read the
+// configuration, open (or start) the database, run fn, close.
+func withEnv(ctx context.Context, name string, args []string, fn func(e *env) error) error {
+	cfg, log, err := loadConfig(name, args)
+	if err != nil {
+		return err
+	}
+	e, err := openEnv(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer e.close()
+	return fn(e)
+}

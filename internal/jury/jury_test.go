@@ -397,16 +397,7 @@ func TestDeliberateSignAndFreeze(t *testing.T) {
 
 func TestAwardOnSigning(t *testing.T) {
 	f := newFx(t, "RNCP37779", "RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03")
-	f.ready()
-	for _, m := range f.members {
-		f.scoreAll(m)
-	}
-	must(t, f.s.StartDeliberation(f.ctx, sys, f.session))
-	chair := as(f.members[0])
-	for _, b := range []string{"RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03"} {
-		must(t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, b, Valide, ""))
-	}
-	must(t, f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussiteTotale, ""))
+	chair := f.allValidated()
 	_, err := f.s.Sign(f.ctx, chair, f.session)
 	must(t, err)
 	certs, _ := f.pf.Certificates(f.ctx, f.candidate)
@@ -461,16 +452,7 @@ func fakeMinutesPDF(m *MinutesContent, sum string) ([]byte, error) {
 // signature goes through whole.
 func TestSigningIsAllOrNothing(t *testing.T) {
 	f := newFx(t, "RNCP37779", "RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03")
-	f.ready()
-	for _, m := range f.members {
-		f.scoreAll(m)
-	}
-	must(t, f.s.StartDeliberation(f.ctx, sys, f.session))
-	chair := as(f.members[0])
-	for _, b := range []string{"RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03"} {
-		must(t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, b, Valide, ""))
-	}
-	must(t, f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussiteTotale, ""))
+	chair := f.allValidated()
 	f.d.MustExec(`CREATE FUNCTION test_crash() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN IF NEW.status = 'signed' THEN RAISE EXCEPTION 'panne simulée'; END IF; RETURN NEW; END $$`)
 	f.d.MustExec(`CREATE TRIGGER test_crash BEFORE UPDATE ON jury_sessions FOR EACH ROW EXECUTE FUNCTION test_crash()`)
@@ -503,4 +485,22 @@ func TestSigningIsAllOrNothing(t *testing.T) {
 	if count(`SELECT count(*) FROM jury_minutes WHERE session_id = $1`) != 1 || count(`SELECT count(*) FROM results WHERE session_id = $1`) != 1 {
 		t.Fatal("signature incomplète après la panne")
 	}
+}
+
+// allValidated takes a session whose candidacy targets the three
+// RNCP37779 blocs to the point of signing: every criterion acquis, every
+// bloc validated, full success. It returns the chair.
+func (f *fx) allValidated() audit.Actor {
+	f.t.Helper()
+	f.ready()
+	for _, m := range f.members {
+		f.scoreAll(m)
+	}
+	must(f.t, f.s.StartDeliberation(f.ctx, sys, f.session))
+	chair := as(f.members[0])
+	for _, b := range []string{"RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03"} {
+		must(f.t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, b, Valide, ""))
+	}
+	must(f.t, f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussiteTotale, ""))
+	return chair
 }
