@@ -56,6 +56,10 @@ type Server struct {
 	table      []route
 	// verdictScopeQ is the autosave's authorisation query, kept prepared.
 	verdictScopeQ *db.Prepared
+	// bodyTimeout and uploadTimeout bound how long a request body may take
+	// to arrive (a client dripping bytes holds a connection otherwise);
+	// uploads get longer, for slow lines and 50 MB files.
+	bodyTimeout, uploadTimeout time.Duration
 	// exportSections are the parts of a person's RGPD export that domain
 	// packages other than account hold.
 	exportSections map[string]account.ExportSection
@@ -88,6 +92,7 @@ func New(d Deps) (*Server, error) {
 		assets:     a,
 	}
 	s.verdictScopeQ = db.NewPrepared(d.DB, verdictScopeQuery)
+	s.bodyTimeout, s.uploadTimeout = 30*time.Second, 30*time.Minute
 	e := echo.New()
 	e.HideBanner = true
 	e.HidePort = true
@@ -98,6 +103,7 @@ func New(d Deps) (*Server, error) {
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
 	e.Use(securityHeaders)
+	e.Use(s.readDeadline)
 	// Uploads stream their body and bound it themselves; every other
 	// request is small.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}))
@@ -176,6 +182,20 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		return next(c)
+	}
+}
+
+// readDeadline bounds the time a request's body may take, per request:
+// the server-wide ReadHeaderTimeout only covers the headers.
+func (s *Server) readDeadline(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		d := s.bodyTimeout
+		if isUpload(c) {
+			d = s.uploadTimeout
+		}
+		// Unsupported on some test recorders: the deadline is then simply absent.
+		_ = http.NewResponseController(c.Response().Writer).SetReadDeadline(time.Now().Add(d))
 		return next(c)
 	}
 }
