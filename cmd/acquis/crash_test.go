@@ -17,8 +17,10 @@ import (
 	"testing"
 	"time"
 
+	"acquis/internal/audit"
 	"acquis/internal/db"
 	"acquis/internal/demo"
+	"acquis/internal/jury"
 )
 
 var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
@@ -138,12 +140,7 @@ func TestKilledDuringUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv.Wait()
-	for i := 0; postgresFor(data) > 0 && i < 100; i++ {
-		time.Sleep(100 * time.Millisecond)
-	}
-	if n := postgresFor(data); n != 0 {
-		t.Fatalf("%d processus postgres survivent à acquis tué", n)
-	}
+	waitNoPostgres(t, data)
 
 	// Restart: crash recovery, orphan clean-up, nothing half-done visible.
 	addr2 := freeAddr(t)
@@ -172,5 +169,170 @@ func TestKilledDuringUpload(t *testing.T) {
 	}
 	if out := cmdRun("audit", "verify"); !strings.Contains(out, "intègre") {
 		t.Fatalf("audit verify : %s", out)
+	}
+}
+
+// TestKilledDuringSigning: the server is killed (SIGKILL) while the chair's
+// signature is being processed. After a restart the session is either
+// wholly signed (minutes, projection, acquired blocs, candidacies
+// evaluated) or not at all (none of these), never in between; a session
+// left unsigned can then be signed normally. The kill lands wherever the
+// scheduler puts it; TestSigningIsAllOrNothing (internal/jury) forces the
+// failure at the signature's last statement.
+func TestKilledDuringSigning(t *testing.T) {
+	bin := buildBinary(t)
+	data := dataDir(t)
+	env := append(os.Environ(), "ACQUIS_DATA_DIR="+data, "ACQUIS_DATABASE_URL=", "ACQUIS_LOG_FORMAT=json")
+	run := func(args ...string) string {
+		t.Helper()
+		c := exec.Command(bin, args...)
+		c.Env = env
+		out, err := c.CombinedOutput()
+		if err != nil {
+			t.Fatalf("acquis %v : %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	run("demo")
+	addr := freeAddr(t)
+	srv, _ := serve(t, bin, data, addr)
+	waitHealthy(t, addr, 60*time.Second)
+	abs, _ := filepath.Abs(data)
+	dsn := "host=" + filepath.Join(abs, "run") + " user=postgres dbname=acquis sslmode=disable"
+	ctx := context.Background()
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Take the demo's open session to the point of signing, as its
+	// members would have.
+	js := jury.NewStore(d)
+	var sid, chair int64
+	if err := d.Get(&sid, `SELECT id FROM jury_sessions WHERE status = 'open' ORDER BY id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	_ = d.Get(&chair, `SELECT user_id FROM jury_members WHERE session_id = $1 AND is_chair`, sid)
+	var evals []struct {
+		CID int64 `db:"candidacy_id"`
+		EV  int64 `db:"evaluator_id"`
+	}
+	_ = d.Select(&evals, `SELECT candidacy_id, evaluator_id FROM jury_evaluators WHERE session_id = $1 AND submitted_at IS NULL ORDER BY 1, 2`, sid)
+	as := func(id int64) audit.Actor { return audit.Actor{UserID: id, Role: "jury_member"} }
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, e := range evals {
+		_ = js.Declare(ctx, as(e.EV), sid, e.CID) // already declared in the demo: refused, fine
+		g, err := js.Grid(ctx, sid, e.CID, e.EV)
+		must(err)
+		for _, b := range g.Blocks {
+			for _, cr := range b.Criteria {
+				_, err := js.RecordVerdict(ctx, as(e.EV), sid, e.CID, cr.Code, jury.Acquis, "")
+				must(err)
+			}
+		}
+		must(js.SubmitGrid(ctx, as(e.EV), sid, e.CID))
+	}
+	must(js.StartDeliberation(ctx, audit.System, sid))
+	var cids []int64
+	_ = d.Select(&cids, `SELECT candidacy_id FROM jury_assignments WHERE session_id = $1`, sid)
+	for _, cid := range cids {
+		var blocks []string
+		_ = d.Select(&blocks, `SELECT block_code FROM candidacy_blocks WHERE candidacy_id = $1`, cid)
+		for _, b := range blocks {
+			must(js.Decide(ctx, as(chair), sid, cid, b, jury.Valide, ""))
+		}
+		must(js.SetOutcome(ctx, as(chair), sid, cid, jury.ReussiteTotale, ""))
+	}
+	var chairEmail string
+	_ = d.Get(&chairEmail, `SELECT email FROM users WHERE id = $1`, chair)
+	d.Close()
+
+	// The chair signs; the server is killed while it works.
+	sign := func(addr string) func() (*http.Response, error) {
+		jar, _ := cookiejar.New(nil)
+		hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		base := "http://" + addr
+		token := func(path string) string {
+			res, err := hc.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			m := csrfRE.FindStringSubmatch(string(b))
+			if m == nil {
+				t.Fatalf("pas de jeton CSRF sur %s", path)
+			}
+			return m[1]
+		}
+		res, err := hc.PostForm(base+"/login", url.Values{"_csrf": {token("/login")}, "email": {chairEmail}, "password": {demo.Password}})
+		if err != nil || res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("connexion : %v %v", err, res)
+		}
+		res.Body.Close()
+		csrf := token(fmt.Sprintf("/jury/sessions/%d/deliberation", sid))
+		return func() (*http.Response, error) {
+			return hc.PostForm(fmt.Sprintf("%s/jury/sessions/%d/signer", base, sid), url.Values{"_csrf": {csrf}, "confirm": {"oui"}})
+		}
+	}
+	go sign(addr)() //nolint:errcheck // killed under it
+	after := 50 * time.Millisecond // ACQUIS_KILL_AFTER moves the kill
+	if v, err := time.ParseDuration(os.Getenv("ACQUIS_KILL_AFTER")); err == nil {
+		after = v
+	}
+	time.Sleep(after)
+	must(srv.Process.Signal(syscall.SIGKILL))
+	srv.Wait()
+	waitNoPostgres(t, data)
+
+	addr2 := freeAddr(t)
+	srv2, _ := serve(t, bin, data, addr2)
+	waitHealthy(t, addr2, 60*time.Second)
+	d, err = db.Open(ctx, dsn)
+	must(err)
+	count := func(q string) int {
+		var n int
+		must(d.Get(&n, q, sid))
+		return n
+	}
+	signed := count(`SELECT count(*) FROM jury_sessions WHERE id = $1 AND status = 'signed'`) == 1
+	minutes := count(`SELECT count(*) FROM jury_minutes WHERE session_id = $1`)
+	results := count(`SELECT count(*) FROM results WHERE session_id = $1`)
+	acquired := count(`SELECT count(*) FROM acquired_blocks WHERE source = 'jury_session:' || $1::text`)
+	evaluated := count(`SELECT count(*) FROM candidacies WHERE state = 'evaluated' AND id IN (SELECT candidacy_id FROM jury_assignments WHERE session_id = $1)`)
+	t.Logf("après l'arrêt brutal : signée=%v, PV=%d, résultats=%d, blocs acquis=%d, candidatures évaluées=%d/%d", signed, minutes, results, acquired, evaluated, len(cids))
+	switch {
+	case signed && minutes == 1 && results == len(cids) && acquired > 0 && evaluated == len(cids):
+	case !signed && minutes == 0 && results == 0 && acquired == 0 && evaluated == 0:
+		// Nothing of it happened: the chair signs again, and it works.
+		res, err := sign(addr2)()
+		if err != nil || res.StatusCode != http.StatusSeeOther || count(`SELECT count(*) FROM jury_minutes WHERE session_id = $1`) != 1 {
+			t.Fatalf("signature après redémarrage : %v %v", err, res)
+		}
+		res.Body.Close()
+	default:
+		t.Fatal("signature à moitié visible après l'arrêt brutal")
+	}
+	d.Close()
+	srv2.Process.Signal(syscall.SIGTERM)
+	srv2.Wait()
+	if out := run("audit", "verify"); !strings.Contains(out, "intègre") {
+		t.Fatalf("audit verify : %s", out)
+	}
+}
+
+// waitNoPostgres waits for the embedded cluster of a killed acquis to stop
+// (it follows its parent) and fails if it survives.
+func waitNoPostgres(t *testing.T, data string) {
+	t.Helper()
+	for i := 0; postgresFor(data) > 0 && i < 200; i++ {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := postgresFor(data); n != 0 {
+		t.Fatalf("%d processus postgres survivent à acquis tué", n)
 	}
 }
