@@ -279,7 +279,7 @@ func TestKilledDuringSigning(t *testing.T) {
 			return hc.PostForm(fmt.Sprintf("%s/jury/sessions/%d/signer", base, sid), url.Values{"_csrf": {csrf}, "confirm": {"oui"}})
 		}
 	}
-	go sign(addr)() //nolint:errcheck // killed under it
+	go sign(addr)()                //nolint:errcheck // killed under it
 	after := 50 * time.Millisecond // ACQUIS_KILL_AFTER moves the kill
 	if v, err := time.ParseDuration(os.Getenv("ACQUIS_KILL_AFTER")); err == nil {
 		after = v
