@@ -44,17 +44,7 @@ func countFiles(dir string) int {
 func TestKilledDuringUpload(t *testing.T) {
 	bin := buildBinary(t)
 	data := dataDir(t)
-	env := append(os.Environ(), "ACQUIS_DATA_DIR="+data, "ACQUIS_DATABASE_URL=", "ACQUIS_LOG_FORMAT=json")
-	cmdRun := func(args ...string) string {
-		t.Helper()
-		c := exec.Command(bin, args...)
-		c.Env = env
-		out, err := c.CombinedOutput()
-		if err != nil {
-			t.Fatalf("acquis %v : %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	cmdRun := acquisRunner(t, bin, data)
 	cmdRun("demo")
 	addr := freeAddr(t)
 	srv, logs := serve(t, bin, data, addr)
@@ -83,27 +73,8 @@ func TestKilledDuringUpload(t *testing.T) {
 	objectsBefore := countFiles(objects)
 
 	// Sign in as the candidate.
-	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	hc, token := signIn(t, addr, "yann.kerjean@demo.acquis.fr")
 	base := "http://" + addr
-	token := func(path string) string {
-		res, err := hc.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		m := csrfRE.FindStringSubmatch(string(b))
-		if m == nil {
-			t.Fatalf("pas de jeton CSRF sur %s", path)
-		}
-		return m[1]
-	}
-	res, err := hc.PostForm(base+"/login", url.Values{"_csrf": {token("/login")}, "email": {"yann.kerjean@demo.acquis.fr"}, "password": {demo.Password}})
-	if err != nil || res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("connexion : %v %v", err, res)
-	}
-	res.Body.Close()
 	csrf := token(fmt.Sprintf("/candidatures/%d", cand.ID))
 
 	// Half an upload, then SIGKILL.
@@ -182,17 +153,7 @@ func TestKilledDuringUpload(t *testing.T) {
 func TestKilledDuringSigning(t *testing.T) {
 	bin := buildBinary(t)
 	data := dataDir(t)
-	env := append(os.Environ(), "ACQUIS_DATA_DIR="+data, "ACQUIS_DATABASE_URL=", "ACQUIS_LOG_FORMAT=json")
-	run := func(args ...string) string {
-		t.Helper()
-		c := exec.Command(bin, args...)
-		c.Env = env
-		out, err := c.CombinedOutput()
-		if err != nil {
-			t.Fatalf("acquis %v : %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
+	run := acquisRunner(t, bin, data)
 	run("demo")
 	addr := freeAddr(t)
 	srv, _ := serve(t, bin, data, addr)
@@ -253,30 +214,10 @@ func TestKilledDuringSigning(t *testing.T) {
 
 	// The chair signs; the server is killed while it works.
 	sign := func(addr string) func() (*http.Response, error) {
-		jar, _ := cookiejar.New(nil)
-		hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		base := "http://" + addr
-		token := func(path string) string {
-			res, err := hc.Get(base + path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			m := csrfRE.FindStringSubmatch(string(b))
-			if m == nil {
-				t.Fatalf("pas de jeton CSRF sur %s", path)
-			}
-			return m[1]
-		}
-		res, err := hc.PostForm(base+"/login", url.Values{"_csrf": {token("/login")}, "email": {chairEmail}, "password": {demo.Password}})
-		if err != nil || res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("connexion : %v %v", err, res)
-		}
-		res.Body.Close()
+		hc, token := signIn(t, addr, chairEmail)
 		csrf := token(fmt.Sprintf("/jury/sessions/%d/deliberation", sid))
 		return func() (*http.Response, error) {
-			return hc.PostForm(fmt.Sprintf("%s/jury/sessions/%d/signer", base, sid), url.Values{"_csrf": {csrf}, "confirm": {"oui"}})
+			return hc.PostForm(fmt.Sprintf("http://%s/jury/sessions/%d/signer", addr, sid), url.Values{"_csrf": {csrf}, "confirm": {"oui"}})
 		}
 	}
 	go sign(addr)()                //nolint:errcheck // killed under it
@@ -335,4 +276,49 @@ func waitNoPostgres(t *testing.T, data string) {
 	if n := postgresFor(data); n != 0 {
 		t.Fatalf("%d processus postgres survivent à acquis tué", n)
 	}
+}
+
+// acquisRunner runs acquis commands on a data dir and returns their output,
+// failing the test on error.
+func acquisRunner(t *testing.T, bin, data string) func(args ...string) string {
+	env := append(os.Environ(), "ACQUIS_DATA_DIR="+data, "ACQUIS_DATABASE_URL=", "ACQUIS_LOG_FORMAT=json")
+	return func(args ...string) string {
+		t.Helper()
+		c := exec.Command(bin, args...)
+		c.Env = env
+		out, err := c.CombinedOutput()
+		if err != nil {
+			t.Fatalf("acquis %v : %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+}
+
+// signIn logs a demo account in on a running server and returns its
+// client and a function that reads the CSRF token of a page.
+func signIn(t *testing.T, addr, email string) (*http.Client, func(path string) string) {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	base := "http://" + addr
+	token := func(path string) string {
+		t.Helper()
+		res, err := hc.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		m := csrfRE.FindStringSubmatch(string(b))
+		if m == nil {
+			t.Fatalf("pas de jeton CSRF sur %s", path)
+		}
+		return m[1]
+	}
+	res, err := hc.PostForm(base+"/login", url.Values{"_csrf": {token("/login")}, "email": {email}, "password": {demo.Password}})
+	if err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("connexion de %s : %v %v", email, err, res)
+	}
+	res.Body.Close()
+	return hc, token
 }
