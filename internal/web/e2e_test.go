@@ -186,6 +186,28 @@ func (b *browser) loginWithKeyboard(email string) {
 	b.fail("connexion", fmt.Errorf("toujours sur /login"))
 }
 
+// keyboardChoose reaches a radio button with Tab alone and selects it with
+// Space, as someone without a mouse would.
+func (b *browser) keyboardChoose(id string) {
+	b.t.Helper()
+	for i := 0; i < 40; i++ {
+		var at string
+		b.do("tabulation vers "+id, chromedp.KeyEvent(kb.Tab), chromedp.Evaluate(`document.activeElement ? document.activeElement.id : ''`, &at))
+		if at == id {
+			b.do("choix de "+id, chromedp.KeyEvent(" "))
+			var checked bool
+			b.do("vérification de "+id, chromedp.Evaluate(`document.getElementById(`+strconvQuote(id)+`).checked`, &checked))
+			if !checked {
+				b.fail("clavier", fmt.Errorf("%s atteint mais pas coché par la barre d'espace", id))
+			}
+			return
+		}
+	}
+	b.fail("clavier", fmt.Errorf("%s n'est pas atteignable par tabulation", id))
+}
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+
 // waitFor polls a condition on the database (what the page's action must
 // have written), so the test waits for facts, not for a fixed time.
 func (a *app) waitFor(b *browser, what string, cond func() bool) {
@@ -275,6 +297,10 @@ func TestBrowserJourney(t *testing.T) {
 		j.open(grid)
 		j.accessible("grille d'évaluation")
 		for _, code := range crits {
+			if m.id == memberID {
+				j.keyboardChoose("a-" + code) // the second member scores with the keyboard alone
+				continue
+			}
 			j.do("verdict "+code, chromedp.Click("#a-"+code, chromedp.ByID))
 		}
 		a.waitFor(j, "grille enregistrée au fil de l'eau", func() bool {
