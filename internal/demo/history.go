@@ -12,6 +12,7 @@ import (
 	"github.com/lib/pq"
 
 	"acquis/internal/jury"
+	"acquis/internal/portfolio"
 )
 
 // History writes past jury sessions straight into the tables, in bulk
@@ -23,17 +24,18 @@ import (
 // need a hand-built history with known figures; it writes no audit rows,
 // since no one did these things.
 type History struct {
-	tx       *sqlx.Tx
-	versions map[string]int64               // certification → current version
-	blocks   map[string][]string            // certification → bloc codes in order
-	criteria map[string]map[string][]string // certification → bloc → criteria codes
-	jurors   []int64
-	persons  map[int]int64  // person key → user id
-	acquired map[int64]int  // user → blocs acquired so far
-	seq      map[string]int // "CODE-YEAR" → last certificate number
-	sessions []int64        // written, to sign and project at Close
-	Counts   map[string]int // rows written per table
-	names    map[int64]string
+	tx        *sqlx.Tx
+	versions  map[string]int64               // certification → current version
+	blocks    map[string][]string            // certification → bloc codes in order
+	criteria  map[string]map[string][]string // certification → bloc → criteria codes
+	jurors    []int64
+	persons   map[int]int64  // person key → user id
+	acquired  map[int64]int  // user → blocs acquired so far
+	certified map[int64]bool // users already certified: never twice
+	seq       map[string]int // "CODE-YEAR" → last certificate number
+	sessions  []int64        // written, to sign and project at Close
+	Counts    map[string]int // rows written per table
+	names     map[int64]string
 }
 
 // Person is someone who presents candidacies; Key ties several
@@ -70,7 +72,7 @@ type PastSession struct {
 // creates a pool of jurors (at least three) if the demo has none.
 func NewHistory(ctx context.Context, tx *sqlx.Tx) (*History, error) {
 	h := &History{tx: tx, versions: map[string]int64{}, blocks: map[string][]string{}, criteria: map[string]map[string][]string{},
-		persons: map[int]int64{}, acquired: map[int64]int{}, seq: map[string]int{}, Counts: map[string]int{}, names: map[int64]string{}}
+		persons: map[int]int64{}, acquired: map[int64]int{}, certified: map[int64]bool{}, seq: map[string]int{}, Counts: map[string]int{}, names: map[int64]string{}}
 	var crit []struct {
 		Cert, Block, Criterion string
 		Version                int64
@@ -140,30 +142,45 @@ type copier struct {
 	h     *History
 }
 
-func (h *History) copyInto(ctx context.Context, table string, columns ...string) (*copier, error) {
-	st, err := h.tx.PrepareContext(ctx, pq.CopyIn(table, columns...))
-	return &copier{stmt: st, table: table, h: h}, err
-}
-
 func (c *copier) row(ctx context.Context, vals ...any) error {
 	c.h.Counts[c.table]++
 	_, err := c.stmt.ExecContext(ctx, vals...)
 	return err
 }
 
-func (c *copier) close(ctx context.Context) error {
-	if _, err := c.stmt.ExecContext(ctx); err != nil {
-		return err
+// copyAll writes the rows that rows emits into table through one COPY
+// (COPY holds the connection: rows must not query the database).
+func (h *History) copyAll(ctx context.Context, table string, columns []string, rows func(emit func(...any) error) error) error {
+	st, err := h.tx.PrepareContext(ctx, pq.CopyIn(table, columns...))
+	if err != nil {
+		return fmt.Errorf("%s: %w", table, err)
 	}
-	return c.stmt.Close()
+	c := &copier{stmt: st, table: table, h: h}
+	if err := rows(func(v ...any) error { return c.row(ctx, v...) }); err != nil {
+		st.Close()
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	if _, err := st.ExecContext(ctx); err != nil {
+		st.Close()
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	return st.Close()
 }
+
+// preconisations is what the history's partial successes are told.
+const preconisations = "Compléter l'expérience sur les blocs non validés et les présenter à une prochaine session."
+
+// colleges of the three members of every past session, chair first.
+var colleges = []string{"professional", "employer_rep", "employee_rep"}
 
 // Write adds a batch of sessions. Call Close once all are written.
 func (h *History) Write(ctx context.Context, sessions []PastSession) error {
 	// People first: one user per new person key.
 	var newPersons []Person
 	seen := map[int]bool{}
+	n := 0
 	for _, s := range sessions {
+		n += len(s.Candidacies)
 		for _, c := range s.Candidacies {
 			if _, ok := h.persons[c.Person.Key]; !ok && !seen[c.Person.Key] {
 				seen[c.Person.Key] = true
@@ -175,37 +192,6 @@ func (h *History) Write(ctx context.Context, sessions []PastSession) error {
 	if err != nil {
 		return err
 	}
-	users, err := h.copyInto(ctx, "users", "id", "email", "full_name", "organisation_id")
-	if err != nil {
-		return err
-	}
-	for i, p := range newPersons {
-		h.persons[p.Key] = uids[i]
-		h.names[uids[i]] = p.Name
-		if err := users.row(ctx, uids[i], fmt.Sprintf("candidat.%06d@historique.demo.acquis.fr", p.Key), p.Name, nullable(p.Organisation)); err != nil {
-			return err
-		}
-	}
-	if err := users.close(ctx); err != nil {
-		return err
-	}
-	roles, err := h.copyInto(ctx, "user_roles", "user_id", "role")
-	if err != nil {
-		return err
-	}
-	for _, id := range uids {
-		if err := roles.row(ctx, id, "candidate"); err != nil {
-			return err
-		}
-	}
-	if err := roles.close(ctx); err != nil {
-		return err
-	}
-
-	n := 0
-	for _, s := range sessions {
-		n += len(s.Candidacies)
-	}
 	cids, err := h.ids(ctx, "candidacies_id_seq", n)
 	if err != nil {
 		return err
@@ -214,39 +200,8 @@ func (h *History) Write(ctx context.Context, sessions []PastSession) error {
 	if err != nil {
 		return err
 	}
-	tables := map[string]*copier{}
-	for _, t := range []struct {
-		name string
-		cols []string
-	}{
-		{"candidacies", []string{"id", "candidate_id", "certification_code", "version_id", "organisation_id", "state", "experience_months", "created_at", "state_changed_at",
-			"admissibility_submitted_at", "admissibility_due", "admissibility_decided_at", "submitted_at", "locked"}},
-	} {
-		c, err := h.copyInto(ctx, t.name, t.cols...)
-		if err != nil {
-			return err
-		}
-		tables[t.name] = c
-	}
-	k := 0
-	for _, s := range sessions {
-		for _, c := range s.Candidacies {
-			created, sub, dec, submitted := c.dates(s.StartsAt)
-			if err := tables["candidacies"].row(ctx, cids[k], h.persons[c.Person.Key], s.Certification, h.versions[s.Certification], nullable(c.Person.Organisation),
-				"evaluated", 36, created, s.StartsAt, sub, sub.AddDate(0, 2, 0), dec, submitted, true); err != nil {
-				return err
-			}
-			k++
-		}
-	}
-	if err := tables["candidacies"].close(ctx); err != nil {
-		return err
-	}
-	// The rest, table by table: COPY takes one table at a time.
-	type step struct {
-		table string
-		cols  []string
-		rows  func(emit func(...any) error) error
+	for i, p := range newPersons {
+		h.persons[p.Key], h.names[uids[i]] = uids[i], p.Name
 	}
 	each := func(fn func(si int, s PastSession, ci int, cid int64, c PastCandidacy) error) error {
 		k := 0
@@ -260,9 +215,37 @@ func (h *History) Write(ctx context.Context, sessions []PastSession) error {
 		}
 		return nil
 	}
-	chair := func(si int) int64 { return h.jurors[(int(sids[si])*3)%len(h.jurors)] }
+	// member i of session si; member 0 chairs.
 	member := func(si, i int) int64 { return h.jurors[(int(sids[si])*3+i)%len(h.jurors)] }
-	steps := []step{
+	steps := []struct {
+		table string
+		cols  []string
+		rows  func(emit func(...any) error) error
+	}{
+		{"users", []string{"id", "email", "full_name", "organisation_id"}, func(emit func(...any) error) error {
+			for i, p := range newPersons {
+				if err := emit(uids[i], fmt.Sprintf("candidat.%06d@historique.demo.acquis.fr", p.Key), p.Name, nullable(p.Organisation)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{"user_roles", []string{"user_id", "role"}, func(emit func(...any) error) error {
+			for _, id := range uids {
+				if err := emit(id, "candidate"); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{"candidacies", []string{"id", "candidate_id", "certification_code", "version_id", "organisation_id", "state", "experience_months", "created_at", "state_changed_at",
+			"admissibility_submitted_at", "admissibility_due", "admissibility_decided_at", "submitted_at", "locked"}, func(emit func(...any) error) error {
+			return each(func(_ int, s PastSession, _ int, cid int64, c PastCandidacy) error {
+				created, sub, dec, submitted := c.dates(s.StartsAt)
+				return emit(cid, h.persons[c.Person.Key], s.Certification, h.versions[s.Certification], nullable(c.Person.Organisation),
+					"evaluated", 36, created, s.StartsAt, sub, sub.AddDate(0, 2, 0), dec, submitted, true)
+			})
+		}},
 		{"candidacy_blocks", []string{"candidacy_id", "block_code", "position", "pathway"}, func(emit func(...any) error) error {
 			return each(func(_ int, s PastSession, _ int, cid int64, c PastCandidacy) error {
 				for i, b := range h.blocks[s.Certification] {
@@ -285,8 +268,8 @@ func (h *History) Write(ctx context.Context, sessions []PastSession) error {
 		}},
 		{"jury_members", []string{"session_id", "user_id", "college", "is_chair"}, func(emit func(...any) error) error {
 			for i := range sessions {
-				for m := 0; m < 3; m++ {
-					if err := emit(sids[i], member(i, m), []string{"professional", "employer_rep", "employee_rep"}[m], m == 0); err != nil {
+				for m, college := range colleges {
+					if err := emit(sids[i], member(i, m), college, m == 0); err != nil {
 						return err
 					}
 				}
@@ -299,7 +282,7 @@ func (h *History) Write(ctx context.Context, sessions []PastSession) error {
 		{"jury_evaluators", []string{"session_id", "candidacy_id", "evaluator_id", "declared_at", "submitted_at"}, func(emit func(...any) error) error {
 			return each(func(si int, s PastSession, ci int, cid int64, _ PastCandidacy) error {
 				for e := 0; e < 2; e++ {
-					if err := emit(sids[si], cid, h.evaluator(si, ci, e, member), s.StartsAt.Add(-time.Hour), s.StartsAt.Add(2*time.Hour)); err != nil {
+					if err := emit(sids[si], cid, evaluator(si, ci, e, member), s.StartsAt.Add(-time.Hour), s.StartsAt.Add(2*time.Hour)); err != nil {
 						return err
 					}
 				}
@@ -312,7 +295,7 @@ func (h *History) Write(ctx context.Context, sessions []PastSession) error {
 					return nil
 				}
 				for e := 0; e < 2; e++ {
-					ev := h.evaluator(si, ci, e, member)
+					ev := evaluator(si, ci, e, member)
 					for _, b := range h.blocks[s.Certification] {
 						if _, ok := c.Pathways[b]; !ok {
 							continue
@@ -342,7 +325,7 @@ func (h *History) Write(ctx context.Context, sessions []PastSession) error {
 				}
 				for _, b := range h.blocks[s.Certification] {
 					if d, ok := c.Decisions[b]; ok {
-						if err := emit(sids[si], cid, b, d, d, chair(si), s.StartsAt.Add(3*time.Hour)); err != nil {
+						if err := emit(sids[si], cid, b, d, d, member(si, 0), s.StartsAt.Add(3*time.Hour)); err != nil {
 							return err
 						}
 					}
@@ -352,39 +335,36 @@ func (h *History) Write(ctx context.Context, sessions []PastSession) error {
 		}},
 		{"jury_outcomes", []string{"session_id", "candidacy_id", "outcome", "preconisations", "decided_by", "decided_at"}, func(emit func(...any) error) error {
 			return each(func(si int, s PastSession, _ int, cid int64, c PastCandidacy) error {
-				pre := ""
-				if c.Outcome == jury.ReussitePartielle {
-					pre = "Compléter l'expérience sur les blocs non validés et les présenter à une prochaine session."
-				}
-				return emit(sids[si], cid, string(c.Outcome), pre, chair(si), s.StartsAt.Add(4*time.Hour))
+				return emit(sids[si], cid, string(c.Outcome), c.preconisations(), member(si, 0), s.StartsAt.Add(4*time.Hour))
 			})
 		}},
 	}
 	for _, st := range steps {
-		c, err := h.copyInto(ctx, st.table, st.cols...)
-		if err != nil {
+		if err := h.copyAll(ctx, st.table, st.cols, st.rows); err != nil {
 			return err
-		}
-		if err := st.rows(func(v ...any) error { return c.row(ctx, v...) }); err != nil {
-			return err
-		}
-		if err := c.close(ctx); err != nil {
-			return fmt.Errorf("%s: %w", st.table, err)
 		}
 	}
-	return h.sign(ctx, sessions, sids, cids, chair, member)
+	return h.sign(ctx, sessions, sids, cids, member)
+}
+
+// preconisations are required for a partial success, empty otherwise.
+func (c PastCandidacy) preconisations() string {
+	if c.Outcome == jury.ReussitePartielle {
+		return preconisations
+	}
+	return ""
 }
 
 // evaluator is the member scoring candidacy ci of session si as its e-th
 // evaluator: the two members after the chair, rotating.
-func (h *History) evaluator(si, ci, e int, member func(si, i int) int64) int64 {
+func evaluator(si, ci, e int, member func(si, i int) int64) int64 {
 	return member(si, 1+(ci+e)%2)
 }
 
 // sign writes the minutes, the acquired blocs and the certificates of a
 // batch, sessions in date order so that blocs acquired at one session
 // count for the certificates of later ones.
-func (h *History) sign(ctx context.Context, sessions []PastSession, sids, cids []int64, chair func(int) int64, member func(int, int) int64) error {
+func (h *History) sign(ctx context.Context, sessions []PastSession, sids, cids []int64, member func(int, int) int64) error {
 	// Certificate numbers continue each certification's yearly sequence;
 	// read before COPY starts, which holds the connection.
 	for _, s := range sessions {
@@ -398,17 +378,12 @@ func (h *History) sign(ctx context.Context, sessions []PastSession, sids, cids [
 			h.seq[key] = n
 		}
 	}
-	minutes, err := h.copyInto(ctx, "jury_minutes", "session_id", "version", "content", "sha256", "signed_by", "signed_at")
-	if err != nil {
-		return err
-	}
 	type award struct {
 		user   int64
 		cert   string
 		block  string
 		on     time.Time
 		source string
-		cid    int64
 	}
 	var acquired []award
 	type certificate struct {
@@ -420,82 +395,75 @@ func (h *History) sign(ctx context.Context, sessions []PastSession, sids, cids [
 	}
 	var certs []certificate
 	order := make([]int, len(sessions))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return sessions[order[a]].StartsAt.Before(sessions[order[b]].StartsAt) })
-	first := make([]int, len(sessions))
+	first := make([]int, len(sessions)) // index in cids of each session's first candidacy
 	for i, k := 0, 0; i < len(sessions); i++ {
-		first[i] = k
+		order[i], first[i] = i, k
 		k += len(sessions[i].Candidacies)
 	}
-	for _, si := range order {
-		s := sessions[si]
-		m := &jury.MinutesContent{SessionID: sids[si], Certifier: "CFEA", CertificationCode: s.Certification, CertificationTitle: s.Certification,
-			StartsAt: s.StartsAt, Place: s.Place, Version: 1, SignedBy: h.names[chair(si)], SignedAt: s.StartsAt.Add(5 * time.Hour)}
-		for i := 0; i < 3; i++ {
-			m.Members = append(m.Members, jury.MinutesMember{UserID: member(si, i), Name: h.names[member(si, i)], College: []string{"professional", "employer_rep", "employee_rep"}[i], Chair: i == 0})
-		}
-		for ci, c := range s.Candidacies {
-			cid, uid := cids[first[si]+ci], h.persons[c.Person.Key]
-			line := jury.MinutesLine{CandidacyID: cid, CandidateID: uid, CandidateName: c.Person.Name, Outcome: c.Outcome}
-			for _, b := range h.blocks[s.Certification] {
-				d, ok := c.Decisions[b]
-				if !ok || !c.Outcome.Presented() {
-					continue
+	sort.SliceStable(order, func(a, b int) bool { return sessions[order[a]].StartsAt.Before(sessions[order[b]].StartsAt) })
+	err := h.copyAll(ctx, "jury_minutes", []string{"session_id", "version", "content", "sha256", "signed_by", "signed_at"}, func(emit func(...any) error) error {
+		for _, si := range order {
+			s := sessions[si]
+			m := &jury.MinutesContent{SessionID: sids[si], Certifier: "CFEA", CertificationCode: s.Certification, CertificationTitle: s.Certification,
+				StartsAt: s.StartsAt, Place: s.Place, Version: 1, SignedBy: h.names[member(si, 0)], SignedAt: s.StartsAt.Add(5 * time.Hour)}
+			for i, college := range colleges {
+				m.Members = append(m.Members, jury.MinutesMember{UserID: member(si, i), Name: h.names[member(si, i)], College: college, Chair: i == 0})
+			}
+			for ci, c := range s.Candidacies {
+				cid, uid := cids[first[si]+ci], h.persons[c.Person.Key]
+				line := jury.MinutesLine{CandidacyID: cid, CandidateID: uid, CandidateName: c.Person.Name, Outcome: c.Outcome, Preconisations: c.preconisations()}
+				for _, b := range h.blocks[s.Certification] {
+					d, ok := c.Decisions[b]
+					if !ok || !c.Outcome.Presented() {
+						continue
+					}
+					line.Decisions = append(line.Decisions, jury.BlockDecision{CandidacyID: cid, BlockCode: b, Proposal: d, Decision: d})
+					if d == jury.Valide {
+						acquired = append(acquired, award{uid, s.Certification, b, s.StartsAt, "jury_session:" + strconv.FormatInt(sids[si], 10)})
+						h.acquired[uid]++
+					}
 				}
-				line.Decisions = append(line.Decisions, jury.BlockDecision{CandidacyID: cid, BlockCode: b, Proposal: d, Decision: d})
-				if d == jury.Valide {
-					acquired = append(acquired, award{uid, s.Certification, b, s.StartsAt, "jury_session:" + strconv.FormatInt(sids[si], 10), cid})
-					h.acquired[uid]++
+				if c.Outcome.Presented() && !h.certified[uid] && h.acquired[uid] == len(h.blocks[s.Certification]) {
+					y := s.StartsAt.Year()
+					key := s.Certification + "-" + strconv.Itoa(y)
+					h.seq[key]++
+					certs = append(certs, certificate{uid, s.Certification, portfolio.CertificateNumber(s.Certification, y, h.seq[key]), s.StartsAt, cid})
+					h.certified[uid] = true
 				}
+				m.Candidates = append(m.Candidates, line)
 			}
-			if c.Outcome == jury.ReussitePartielle {
-				line.Preconisations = "Compléter l'expérience sur les blocs non validés et les présenter à une prochaine session."
+			raw, sum, err := m.Seal()
+			if err != nil {
+				return err
 			}
-			if c.Outcome.Presented() && h.acquired[uid] == len(h.blocks[s.Certification]) {
-				y := s.StartsAt.Year()
-				key := s.Certification + "-" + strconv.Itoa(y)
-				h.seq[key]++
-				certs = append(certs, certificate{uid, s.Certification, fmt.Sprintf("%s-%d-%05d", s.Certification, y, h.seq[key]), s.StartsAt, cid})
-				h.acquired[uid] = -1 << 20 // certified: never twice
+			if err := emit(sids[si], 1, string(raw), sum, member(si, 0), m.SignedAt); err != nil {
+				return err
 			}
-			m.Candidates = append(m.Candidates, line)
+			h.sessions = append(h.sessions, sids[si])
 		}
-		raw, sum, err := m.Seal()
-		if err != nil {
-			return err
-		}
-		if err := minutes.row(ctx, sids[si], 1, string(raw), sum, chair(si), m.SignedAt); err != nil {
-			return err
-		}
-		h.sessions = append(h.sessions, sids[si])
-	}
-	if err := minutes.close(ctx); err != nil {
-		return err
-	}
-	ab, err := h.copyInto(ctx, "acquired_blocks", "user_id", "certification_code", "block_code", "acquired_on", "how", "source")
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	for _, a := range acquired {
-		if err := ab.row(ctx, a.user, a.cert, a.block, a.on, "jury", a.source); err != nil {
-			return err
+	if err := h.copyAll(ctx, "acquired_blocks", []string{"user_id", "certification_code", "block_code", "acquired_on", "how", "source"}, func(emit func(...any) error) error {
+		for _, a := range acquired {
+			if err := emit(a.user, a.cert, a.block, a.on, "jury", a.source); err != nil {
+				return err
+			}
 		}
-	}
-	if err := ab.close(ctx); err != nil {
+		return nil
+	}); err != nil {
 		return err
 	}
-	ce, err := h.copyInto(ctx, "certificates", "user_id", "certification_code", "number", "awarded_on", "candidacy_id")
-	if err != nil {
-		return err
-	}
-	for _, c := range certs {
-		if err := ce.row(ctx, c.user, c.cert, c.number, c.on, c.cid); err != nil {
-			return err
+	return h.copyAll(ctx, "certificates", []string{"user_id", "certification_code", "number", "awarded_on", "candidacy_id"}, func(emit func(...any) error) error {
+		for _, c := range certs {
+			if err := emit(c.user, c.cert, c.number, c.on, c.cid); err != nil {
+				return err
+			}
 		}
-	}
-	return ce.close(ctx)
+		return nil
+	})
 }
 
 // Close signs every session written and builds the indicators'

@@ -144,7 +144,7 @@ func awardIfComplete(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, userID
 		return nil, err
 	}
 	cert := &Certificate{UserID: userID, CertificationCode: certCode, AwardedOn: on,
-		Number: fmt.Sprintf("%s-%d-%05d", certCode, on.Year(), seq)}
+		Number: CertificateNumber(certCode, on.Year(), seq)}
 	var cid *int64
 	if candidacyID != 0 {
 		cid = &candidacyID
@@ -185,4 +185,10 @@ func (s *Store) RecordEquivalence(ctx context.Context, actor audit.Actor, userID
 		return err
 	})
 	return out, err
+}
+
+// CertificateNumber is the number of the seq-th certificate of a
+// certification awarded in year: CODE-YEAR-NNNNN.
+func CertificateNumber(certCode string, year, seq int) string {
+	return fmt.Sprintf("%s-%d-%05d", certCode, year, seq)
 }
