@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -64,9 +65,9 @@ func LoadNationalHistory(ctx context.Context, d *sqlx.DB, progress io.Writer) (*
 			return err
 		}
 		type pending struct {
-			person PastCandidacy
-			cert   string
-			month  int
+			person       PastCandidacy
+			cert, region string
+			month        int
 		}
 		var returning []pending
 		key := 0
@@ -84,7 +85,7 @@ func LoadNationalHistory(ctx context.Context, d *sqlx.DB, progress io.Writer) (*
 			var keep []pending
 			for _, p := range returning {
 				if p.month == m {
-					add(p.cert, regionOf(platforms, p.person.Person.Organisation), p.person)
+					add(p.cert, p.region, p.person)
 				} else {
 					keep = append(keep, p)
 				}
@@ -115,7 +116,7 @@ func LoadNationalHistory(ctx context.Context, d *sqlx.DB, progress io.Writer) (*
 			var batch []PastSession
 			for _, g := range order {
 				list := groups[g]
-				cert := g[:9]
+				cert, region, _ := strings.Cut(g, "|")
 				for len(list) > 0 {
 					n := min(sessionSize, len(list))
 					day := 2 + rng.IntN(25)
@@ -134,7 +135,7 @@ func LoadNationalHistory(ctx context.Context, d *sqlx.DB, progress io.Writer) (*
 									missing[b] = p
 								}
 							}
-							returning = append(returning, pending{PastCandidacy{Person: c.Person, Pathways: missing}, cert, m + 6 + rng.IntN(7)})
+							returning = append(returning, pending{PastCandidacy{Person: c.Person, Pathways: missing}, cert, region, m + 6 + rng.IntN(7)})
 						}
 						st.Candidacies++
 						st.BlockDecisions += len(c.Decisions)
@@ -181,18 +182,6 @@ func LoadNationalHistory(ctx context.Context, d *sqlx.DB, progress io.Writer) (*
 	}
 	st.Took = time.Since(start)
 	return st, nil
-}
-
-func regionOf(platforms []struct {
-	ID     int64  `db:"id"`
-	Region string `db:"region_code"`
-}, id int64) string {
-	for _, p := range platforms {
-		if p.ID == id {
-			return p.Region
-		}
-	}
-	return ""
 }
 
 // decide draws an outcome, the bloc decisions and the `non acquis`
