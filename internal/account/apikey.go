@@ -51,9 +51,9 @@ func (s *Store) IssueAPIKey(ctx context.Context, actor audit.Actor, name, region
 		}
 		reg = &region
 	}
-	token, hash := NewToken()
-	token = APIKeyPrefix + token
-	hash = HashToken(token)
+	random, _ := NewToken() // its hash is of the token without the prefix: recomputed below
+	token := APIKeyPrefix + random
+	hash := HashToken(token)
 	var id int64
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if err := tx.GetContext(ctx, &id, `INSERT INTO api_keys (name, prefix, token_hash, region_code, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,

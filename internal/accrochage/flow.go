@@ -167,8 +167,8 @@ func Build(ids IDs, awards []Award, from, to, now time.Time) *Flux {
 
 func passage(a Award) Passage {
 	p := Passage{IDTechnique: a.Number, Obtention: "PAR_ADMISSION", DonneeCertifiee: true,
-		DateDebutValidite: a.AwardedOn.Format("2006-01-02"), DateFinValidite: nilDate(),
-		Scoring: nilString(), Mention: nilString()}
+		DateDebutValidite: a.AwardedOn.Format("2006-01-02"), DateFinValidite: null(),
+		Scoring: null(), Mention: null()}
 	if a.ExamOn != nil {
 		d := a.ExamOn.Format("2006-01-02")
 		p.DateDebutExamen, p.DateFinExamen = d, d
@@ -184,7 +184,7 @@ func passage(a Award) Passage {
 	case a.Formation:
 		p.Inscription.ModaliteAcces = Nillable{Value: "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION"}
 	default:
-		p.Inscription.ModaliteAcces = Nillable{Nil: "true"}
+		p.Inscription.ModaliteAcces = null()
 	}
 	if a.EnrolledOn != nil {
 		p.Inscription.DateInscription = a.EnrolledOn.Format("2006-01-02")
@@ -194,7 +194,7 @@ func passage(a Award) Passage {
 	t.NomNaissance, t.Prenom1, t.Prenom2, t.Prenom3 = c.BirthName, c.FirstName1, c.FirstName2, c.FirstName3
 	t.NomUsage = Nillable{Value: c.UsageName}
 	if c.UsageName == "" {
-		t.NomUsage = Nillable{Nil: "true"}
+		t.NomUsage = null()
 	}
 	t.Annee = c.BirthDate.Year()
 	t.Mois = Nillable{Value: strconv.Itoa(int(c.BirthDate.Month()))}

@@ -39,8 +39,8 @@ type Nillable struct {
 	Nil   string `xml:"xsi:nil,attr,omitempty"`
 }
 
-func nilString() Nillable { return Nillable{Nil: "true"} }
-func nilDate() Nillable   { return Nillable{Nil: "true"} }
+// null is an element written empty with xsi:nil="true".
+func null() Nillable { return Nillable{Nil: "true"} }
 
 // Passage is one person's award.
 type Passage struct {

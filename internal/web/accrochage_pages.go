@@ -113,13 +113,14 @@ func (s *Server) accrochageFlow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	ids := s.accrochageIDs()
+	if err := ids.Check(); err != nil {
+		return fail(http.StatusConflict, "L'export n'est pas configuré : "+err.Error()+".")
+	}
 	var buf bytes.Buffer
-	_, _, err = s.accrochage.Export(c.Request().Context(), actor(c), &buf, s.accrochageIDs(), from, to, time.Now())
+	_, _, err = s.accrochage.Export(c.Request().Context(), actor(c), &buf, ids, from, to, time.Now())
 	if errors.Is(err, accrochage.ErrNothing) {
 		return fail(http.StatusUnprocessableEntity, "Aucune certification à déclarer sur cette période (ou aucune dont l'état civil est renseigné).")
-	}
-	if err != nil && s.accrochageIDs().Check() != nil {
-		return fail(http.StatusConflict, "L'export n'est pas configuré : "+err.Error()+".")
 	}
 	if err != nil {
 		return err
