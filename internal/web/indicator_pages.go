@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -53,7 +54,7 @@ func (s *Server) indicatorPage(c echo.Context, key string) error {
 	regions, national := principal(c).ObservedRegions()
 	v.RegionFixed = !national && !principal(c).Has(account.RoleAdmin)
 	for _, r := range geo.Regions() {
-		if !v.RegionFixed || has(regions, r.Code) {
+		if !v.RegionFixed || slices.Contains(regions, r.Code) {
 			v.Regions = append(v.Regions, r)
 		}
 	}
@@ -82,15 +83,6 @@ func (s *Server) indicatorPage(c echo.Context, key string) error {
 		}
 	}
 	return s.render.render(c, http.StatusOK, "indicators", v)
-}
-
-func has(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // indicatorIndex lists the indicators under the filter form.

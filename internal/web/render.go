@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -87,15 +88,8 @@ func funcs(a *assets) template.FuncMap {
 		"decision": jury.DecisionLabel,
 		"outcome":  func(o string) string { return jury.Outcome(o).Label() },
 		"college":  func(c string) string { return jury.College(c).Label() },
-		"has": func(list []string, s string) bool {
-			for _, x := range list {
-				if x == s {
-					return true
-				}
-			}
-			return false
-		},
-		"lower": strings.ToLower,
+		"has":      slices.Contains[[]string],
+		"lower":    strings.ToLower,
 		// Calendar dates (hire, status, training): stored as dates, printed
 		// without a time-zone shift.
 		"dmy": func(v any) string { return calendarDate(v, "02/01/2006") },
