@@ -15,11 +15,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/demo"
-	"acquis/internal/jury"
-	"acquis/internal/portfolio"
 )
 
 // browser is one person's headless Chromium tab, with its own cookies.
@@ -234,16 +231,7 @@ func TestBrowserJourney(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
 	candEmail := whoEmails[cand]
-	cid, _ := a.candidacyWithDocument(candEmail)
-	me := audit.Actor{UserID: a.id(`SELECT id FROM users WHERE email = $1`, candEmail)}
-	for _, st := range []struct {
-		to   portfolio.State
-		role string
-	}{{portfolio.AdmissibilitySubmitted, "candidate"}, {portfolio.Admissible, "admin"}, {portfolio.DossierInProgress, "candidate"}} {
-		if err := a.s.portfolio.Transition(ctx, me, cid, st.to, accountRole(st.role), ""); err != nil {
-			t.Fatal(err)
-		}
-	}
+	cid := a.inProgressCandidacy(candEmail)
 	pdfFile := filepath.Join(t.TempDir(), "dossier-professionnel.pdf")
 	if err := os.WriteFile(pdfFile, []byte(testPDF), 0o600); err != nil {
 		t.Fatal(err)
@@ -275,8 +263,8 @@ func TestBrowserJourney(t *testing.T) {
 	// 2. The certifier has composed and opened the session.
 	chairEmail, memberEmail := "helene.marchand@demo.acquis.fr", "sophie.roussel@demo.acquis.fr"
 	chairID, memberID := a.id(`SELECT id FROM users WHERE email = $1`, chairEmail), a.id(`SELECT id FROM users WHERE email = $1`, memberEmail)
-	a.db.MustExec(`INSERT INTO jury_profiles (user_id, qualified_for) VALUES ($1, '{RNCP37779}') ON CONFLICT (user_id) DO UPDATE SET qualified_for = '{RNCP37779}'`, chairID)
-	sid := a.openSession(cid, chairID, memberID)
+	sid := a.plannedSession(cid, chairID, memberID)
+	a.openWithQualifiedChair(sid)
 
 	// 3. Both members declare no conflict and score every criterion.
 	var crits []string
@@ -373,50 +361,5 @@ func TestBrowserJourney(t *testing.T) {
 	mg.do("statut", chromedp.Text("body", &text, chromedp.ByQuery))
 	if !strings.Contains(text, number) {
 		mg.fail("statut du conseiller", fmt.Errorf("le certificat %s n'apparaît pas sur le tableau de bord", number))
-	}
-}
-
-func accountRole(r string) account.Role { return account.Role(r) }
-
-// openSession creates an RNCP37779 session with the chair and a member,
-// assigns the candidacy to both, and opens it for scoring.
-func (a *app) openSession(candidacy, chair, member int64) int64 {
-	a.t.Helper()
-	ctx := context.Background()
-	sid, err := a.s.jury.CreateSession(ctx, audit.System, jury.NewSession{CertificationCode: "RNCP37779",
-		StartsAt: time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC), Place: "Paris", DossierDeadline: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	for _, m := range []struct {
-		id    int64
-		chair bool
-	}{{chair, true}, {member, false}} {
-		if err := a.s.jury.AddMember(ctx, audit.System, sid, m.id, m.chair); err != nil {
-			a.t.Fatal(err)
-		}
-	}
-	if err := a.s.jury.Assign(ctx, audit.System, sid, candidacy, []int64{chair, member}); err != nil {
-		a.t.Fatal(err)
-	}
-	if _, err := a.s.jury.Open(ctx, actorFor(chair), sid); err != nil {
-		a.t.Fatal(err)
-	}
-	return sid
-}
-
-// TestAxeFindsViolations: the accessibility check is not blind: a page
-// with an unlabelled field, an image without text and grey-on-white text
-// is caught.
-func TestAxeFindsViolations(t *testing.T) {
-	b := newBrowsers(t)("axe", "")
-	b.do("page fautive", chromedp.Navigate(`data:text/html;charset=utf-8,<html lang="fr"><body><main><img src="x.png"><input type="text"><p style="color:%23eee">texte</p></main></body></html>`))
-	v := b.violations("page fautive")
-	ids := map[string]bool{}
-	for _, x := range v {
-		ids[fmt.Sprint(x["id"])] = true
-	}
-	if !ids["image-alt"] || !ids["label"] || !ids["color-contrast"] {
-		t.Fatalf("violations attendues absentes : %v", v)
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -183,12 +184,30 @@ func (a *app) candidacyWithDocument(email string) (candidacy, document int64) {
 // testPDF is a minimal valid PDF.
 const testPDF = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj 3 0 obj<</Type/Page/MediaBox[0 0 612 792]/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
+// inProgressCandidacy takes a demo candidate's new candidacy (one
+// document already uploaded) to "dossier in progress".
+func (a *app) inProgressCandidacy(email string) int64 {
+	a.t.Helper()
+	id, _ := a.candidacyWithDocument(email)
+	me := audit.Actor{UserID: a.id(`SELECT candidate_id FROM candidacies WHERE id = $1`, id)}
+	steps := []struct {
+		to   portfolio.State
+		role account.Role
+	}{{portfolio.AdmissibilitySubmitted, account.RoleCandidate}, {portfolio.Admissible, account.RoleAdmin}, {portfolio.DossierInProgress, account.RoleCandidate}}
+	for _, st := range steps {
+		if err := a.s.portfolio.Transition(context.Background(), me, id, st.to, st.role, ""); err != nil {
+			a.t.Fatal(err)
+		}
+	}
+	return id
+}
+
 // submittedCandidacy takes a demo candidate's candidacy to "dossier
 // submitted", with a PDF for every deliverable.
 func (a *app) submittedCandidacy(email string) int64 {
 	a.t.Helper()
 	ctx := context.Background()
-	id, _ := a.candidacyWithDocument(email)
+	id := a.inProgressCandidacy(email)
 	c, err := a.s.portfolio.Candidacy(ctx, id)
 	if err != nil {
 		a.t.Fatal(err)
@@ -209,15 +228,6 @@ func (a *app) submittedCandidacy(email string) int64 {
 			}
 		}
 	}
-	steps := []struct {
-		to   portfolio.State
-		role account.Role
-	}{{portfolio.AdmissibilitySubmitted, account.RoleCandidate}, {portfolio.Admissible, account.RoleAdmin}, {portfolio.DossierInProgress, account.RoleCandidate}}
-	for _, st := range steps {
-		if err := a.s.portfolio.Transition(ctx, me, id, st.to, st.role, ""); err != nil {
-			a.t.Fatal(err)
-		}
-	}
 	if _, err := a.s.portfolio.Submit(ctx, me, id); err != nil {
 		a.t.Fatal(err)
 	}
@@ -228,15 +238,20 @@ func (a *app) submittedCandidacy(email string) int64 {
 // the candidate's submitted candidacy assigned to both members.
 func (a *app) jurySession(candidateEmail, chairEmail, memberEmail string) (session, candidacy int64) {
 	a.t.Helper()
-	ctx := context.Background()
 	candidacy = a.submittedCandidacy(candidateEmail)
+	return a.plannedSession(candidacy, a.id(`SELECT id FROM users WHERE email = $1`, chairEmail), a.id(`SELECT id FROM users WHERE email = $1`, memberEmail)), candidacy
+}
+
+// plannedSession creates an RNCP37779 session with the chair and a
+// member, and assigns the candidacy to both.
+func (a *app) plannedSession(candidacy, chair, member int64) int64 {
+	a.t.Helper()
+	ctx := context.Background()
 	session, err := a.s.jury.CreateSession(ctx, audit.System, jury.NewSession{CertificationCode: "RNCP37779",
 		StartsAt: time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC), Place: "Paris", DossierDeadline: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	chair := a.id(`SELECT id FROM users WHERE email = $1`, chairEmail)
-	member := a.id(`SELECT id FROM users WHERE email = $1`, memberEmail)
 	if err := a.s.jury.AddMember(ctx, audit.System, session, chair, true); err != nil {
 		a.t.Fatal(err)
 	}
@@ -246,7 +261,39 @@ func (a *app) jurySession(candidateEmail, chairEmail, memberEmail string) (sessi
 	if err := a.s.jury.Assign(ctx, audit.System, session, candidacy, []int64{chair, member}); err != nil {
 		a.t.Fatal(err)
 	}
-	return session, candidacy
+	return session
+}
+
+// openWithQualifiedChair makes the session's chair qualified for
+// RNCP37779 (the composition rule) and opens the session for scoring.
+func (a *app) openWithQualifiedChair(session int64) {
+	a.t.Helper()
+	chair := a.id(`SELECT user_id FROM jury_members WHERE session_id = $1 AND is_chair`, session)
+	a.db.MustExec(`INSERT INTO jury_profiles (user_id, qualified_for) VALUES ($1, '{RNCP37779}') ON CONFLICT (user_id) DO UPDATE SET qualified_for = '{RNCP37779}'`, chair)
+	if _, err := a.s.jury.Open(context.Background(), actorFor(chair), session); err != nil {
+		a.t.Fatal(err)
+	}
+}
+
+// scoringSession is the load tests' starting point: a session opened
+// with its two evaluators signed in, their declarations signed, and the
+// RNCP37779 criteria they score.
+func (a *app) scoringSession() (session, candidacy int64, evaluators []*client, criteria []string) {
+	a.t.Helper()
+	session, candidacy = a.jurySession("ronan.le.gall@demo.acquis.fr", "helene.marchand@demo.acquis.fr", "sophie.roussel@demo.acquis.fr")
+	a.openWithQualifiedChair(session)
+	evaluators = []*client{a.client(), a.client()}
+	evaluators[0].login("helene.marchand@demo.acquis.fr")
+	evaluators[1].login("sophie.roussel@demo.acquis.fr")
+	page := fmt.Sprintf("/jury/sessions/%d/candidats/%d", session, candidacy)
+	for _, c := range evaluators {
+		c.get(page)
+		c.post(page+"/declaration", nil)
+		c.get(page)
+	}
+	_ = a.db.Select(&criteria, `SELECT cr.code FROM criteria cr JOIN blocks b ON b.id = cr.block_id JOIN certifications c ON c.current_version_id = b.version_id
+		WHERE c.code = 'RNCP37779' ORDER BY b.position, cr.position`)
+	return session, candidacy, evaluators, criteria
 }
 
 func mustURL(s string) *url.URL {

@@ -37,24 +37,8 @@ func TestLoadMixedRoles(t *testing.T) {
 	}
 	a := newApp(t)
 	a.history(3)
-	sid, cid := a.jurySession("ronan.le.gall@demo.acquis.fr", "helene.marchand@demo.acquis.fr", "sophie.roussel@demo.acquis.fr")
-	chairID := a.id(`SELECT id FROM users WHERE email = 'helene.marchand@demo.acquis.fr'`)
-	a.db.MustExec(`INSERT INTO jury_profiles (user_id, qualified_for) VALUES ($1, '{RNCP37779}') ON CONFLICT (user_id) DO UPDATE SET qualified_for = '{RNCP37779}'`, chairID)
-	if _, err := a.s.jury.Open(t.Context(), actorFor(chairID), sid); err != nil {
-		t.Fatal(err)
-	}
+	sid, cid, jurors, crits := a.scoringSession()
 	grid := fmt.Sprintf("/jury/sessions/%d/candidats/%d", sid, cid)
-	jurors := []*client{a.client(), a.client()}
-	jurors[0].login("helene.marchand@demo.acquis.fr")
-	jurors[1].login("sophie.roussel@demo.acquis.fr")
-	for _, c := range jurors {
-		c.get(grid)
-		c.post(grid+"/declaration", nil)
-		c.get(grid)
-	}
-	var crits []string
-	_ = a.db.Select(&crits, `SELECT cr.code FROM criteria cr JOIN blocks b ON b.id = cr.block_id JOIN certifications c ON c.current_version_id = b.version_id
-		WHERE c.code = 'RNCP37779' ORDER BY b.position, cr.position`)
 	candC := a.client()
 	candC.login(whoEmails[cand])
 	candidacy, _ := a.candidacyWithDocument(whoEmails[cand])

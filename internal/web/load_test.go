@@ -85,24 +85,7 @@ func TestLoadVerdictAutosave(t *testing.T) {
 	}
 	a := newApp(t)
 	a.s.log = a.s.log.With() // requests are logged to io.Discard
-	sid, cid := a.jurySession("ronan.le.gall@demo.acquis.fr", "helene.marchand@demo.acquis.fr", "sophie.roussel@demo.acquis.fr")
-	chairID := a.id(`SELECT id FROM users WHERE email = 'helene.marchand@demo.acquis.fr'`)
-	a.db.MustExec(`INSERT INTO jury_profiles (user_id, qualified_for) VALUES ($1, '{RNCP37779}') ON CONFLICT (user_id) DO UPDATE SET qualified_for = '{RNCP37779}'`, chairID)
-	if _, err := a.s.jury.Open(t.Context(), actorFor(chairID), sid); err != nil {
-		t.Fatal(err)
-	}
-	evaluators := []*client{a.client(), a.client()}
-	evaluators[0].login("helene.marchand@demo.acquis.fr")
-	evaluators[1].login("sophie.roussel@demo.acquis.fr")
-	page := fmt.Sprintf("/jury/sessions/%d/candidats/%d", sid, cid)
-	for _, c := range evaluators {
-		c.get(page)
-		c.post(page+"/declaration", nil)
-		c.get(page)
-	}
-	var crits []string
-	a.db.Select(&crits, `SELECT cr.code FROM criteria cr JOIN blocks b ON b.id = cr.block_id JOIN certifications c ON c.current_version_id = b.version_id
-		WHERE c.code = 'RNCP37779' ORDER BY b.position, cr.position`)
+	sid, cid, evaluators, crits := a.scoringSession()
 	cookies := make([][]*http.Cookie, len(evaluators))
 	for i, c := range evaluators {
 		cookies[i] = c.http.Jar.Cookies(mustURL(a.srv.URL))
