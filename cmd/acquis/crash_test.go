@@ -50,8 +50,7 @@ func TestKilledDuringUpload(t *testing.T) {
 	srv, logs := serve(t, bin, data, addr)
 	waitHealthy(t, addr, 60*time.Second)
 
-	abs, _ := filepath.Abs(data)
-	d, err := db.Open(context.Background(), "host="+filepath.Join(abs, "run")+" user=postgres dbname=acquis sslmode=disable")
+	d, err := db.Open(context.Background(), embeddedDSN(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +122,7 @@ func TestKilledDuringUpload(t *testing.T) {
 	if n := countFiles(objects); n != objectsBefore {
 		t.Fatalf("%d objets stockés, %d avant l'envoi coupé", n, objectsBefore)
 	}
-	d, err = db.Open(context.Background(), "host="+filepath.Join(abs, "run")+" user=postgres dbname=acquis sslmode=disable")
+	d, err = db.Open(context.Background(), embeddedDSN(data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,8 +157,7 @@ func TestKilledDuringSigning(t *testing.T) {
 	addr := freeAddr(t)
 	srv, _ := serve(t, bin, data, addr)
 	waitHealthy(t, addr, 60*time.Second)
-	abs, _ := filepath.Abs(data)
-	dsn := "host=" + filepath.Join(abs, "run") + " user=postgres dbname=acquis sslmode=disable"
+	dsn := embeddedDSN(data)
 	ctx := context.Background()
 	d, err := db.Open(ctx, dsn)
 	if err != nil {
@@ -321,4 +319,11 @@ func signIn(t *testing.T, addr, email string) (*http.Client, func(path string) s
 	}
 	res.Body.Close()
 	return hc, token
+}
+
+// embeddedDSN reaches the embedded cluster of a running acquis from the
+// test, through its socket directory.
+func embeddedDSN(data string) string {
+	abs, _ := filepath.Abs(data)
+	return "host=" + filepath.Join(abs, "run") + " user=postgres dbname=acquis sslmode=disable"
 }
