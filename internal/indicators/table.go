@@ -78,6 +78,20 @@ func Format(k Kind, v any) string {
 	return fmt.Sprint(v)
 }
 
+// Line formats one row as text; an undefined figure (nil) becomes
+// missing: a dash on pages, an empty cell in spreadsheets.
+func (t *Table) Line(row []any, missing string) []string {
+	out := make([]string, len(row))
+	for i, v := range row {
+		if v == nil {
+			out[i] = missing
+			continue
+		}
+		out[i] = Format(t.Columns[i].Kind, v)
+	}
+	return out
+}
+
 // Records are the table as text, header first, for CSV.
 func (t *Table) Records() [][]string {
 	head := make([]string, len(t.Columns))
@@ -86,14 +100,7 @@ func (t *Table) Records() [][]string {
 	}
 	out := [][]string{head}
 	for _, r := range t.Rows {
-		line := make([]string, len(r))
-		for i, v := range r {
-			if v == nil {
-				continue // an empty cell, not a dash, for spreadsheets
-			}
-			line[i] = Format(t.Columns[i].Kind, v)
-		}
-		out = append(out, line)
+		out = append(out, t.Line(r, ""))
 	}
 	return out
 }

@@ -75,11 +75,7 @@ func (s *Server) indicatorPage(c echo.Context, key string) error {
 		v.Table, v.Title = t, t.Title
 		v.Chart = barChart(t, "indicateur")
 		for _, r := range t.Rows {
-			line := make([]string, len(r))
-			for i, x := range r {
-				line[i] = indicators.Format(t.Columns[i].Kind, x)
-			}
-			v.Cells = append(v.Cells, line)
+			v.Cells = append(v.Cells, t.Line(r, "—"))
 		}
 	}
 	return s.render.render(c, http.StatusOK, "indicators", v)

@@ -158,10 +158,6 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 	if err != nil {
 		return pilotageView{}, err
 	}
-	if last := t.Rows[len(t.Rows)-1]; len(last) == len(t.Columns) {
-		for i, x := range last {
-			v.Rate = append(v.Rate, indicators.Format(t.Columns[i].Kind, x))
-		}
-	}
+	v.Rate = t.Line(t.Rows[len(t.Rows)-1], "—") // the total row
 	return v, nil
 }
