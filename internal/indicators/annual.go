@@ -80,8 +80,14 @@ var Situations = []struct{ Code, Label string }{
 	{"sans_reponse", "N'a pas répondu"},
 }
 
-// Horizons of the follow-up survey: months after certification.
-var Horizons = map[string]int{"6m": 6, "24m": 24}
+// Horizon is when a follow-up survey is due: months after certification.
+type Horizon struct {
+	Months int
+	Label  string
+}
+
+// Horizons of the follow-up survey, by code.
+var Horizons = map[string]Horizon{"6m": {6, "6 mois"}, "24m": {24, "2 ans"}}
 
 // Due is a certificate whose follow-up answer is due or recorded.
 type Due struct {
@@ -120,12 +126,10 @@ func (e *FollowupError) Unwrap() error { return ErrFollowup }
 
 func refuse(msg string) error { return &FollowupError{msg} }
 
-var horizonLabels = map[string]string{"6m": "6 mois", "24m": "2 ans"}
-
 // RecordFollowup records (or corrects) the answer of a certified person
 // at one horizon, audited.
 func (s *Store) RecordFollowup(ctx context.Context, actor audit.Actor, certificateID int64, horizon, situation string, answeredOn, today time.Time) error {
-	months, ok := Horizons[horizon]
+	h, ok := Horizons[horizon]
 	if !ok {
 		return refuse("Échéance inconnue : 6 mois ou 2 ans.")
 	}
@@ -144,8 +148,8 @@ func (s *Store) RecordFollowup(ctx context.Context, actor audit.Actor, certifica
 		if err := tx.GetContext(ctx, &awarded, `SELECT awarded_on FROM certificates WHERE id = $1`, certificateID); err != nil {
 			return db.NotFound(err, refuse("Certificat introuvable."), "certificat")
 		}
-		if answeredOn.Before(awarded.AddDate(0, months, 0)) {
-			return refuse("La réponse précède l'échéance de l'enquête à " + horizonLabels[horizon] + " : " + awarded.AddDate(0, months, 0).Format("02/01/2006") + ".")
+		if answeredOn.Before(awarded.AddDate(0, h.Months, 0)) {
+			return refuse("La réponse précède l'échéance de l'enquête à " + h.Label + " : " + awarded.AddDate(0, h.Months, 0).Format("02/01/2006") + ".")
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO followups (certificate_id, horizon, situation, answered_on, recorded_by) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (certificate_id, horizon) DO UPDATE SET situation = EXCLUDED.situation, answered_on = EXCLUDED.answered_on,
