@@ -25,7 +25,7 @@ import (
 func TestMain(m *testing.M) { dbtest.Main(m, seed.Referentiels) }
 
 // schema is the official XSD, in the shared folder beside the project.
-const schema = "../../../shared/formats/cdc-accrochage-1.1.2.xsd"
+const schema = "testdata/cdc-accrochage-1.1.2.xsd"
 
 var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 

@@ -64,7 +64,7 @@ func TestCivilStatusAndAccrochage(t *testing.T) {
 	}
 	f := filepath.Join(t.TempDir(), "flux.xml")
 	_ = os.WriteFile(f, []byte(res.Body), 0o600)
-	if out, err := exec.Command("xmllint", "--noout", "--schema", "../../../shared/formats/cdc-accrochage-1.1.2.xsd", f).CombinedOutput(); err != nil {
+	if out, err := exec.Command("xmllint", "--noout", "--schema", "../accrochage/testdata/cdc-accrochage-1.1.2.xsd", f).CombinedOutput(); err != nil {
 		t.Fatalf("flux invalide : %v\n%s", err, out)
 	}
 }
