@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -151,7 +152,7 @@ func (c *copier) row(ctx context.Context, vals ...any) error {
 // copyAll writes the rows that rows emits into table through one COPY
 // (COPY holds the connection: rows must not query the database).
 func (h *History) copyAll(ctx context.Context, table string, columns []string, rows func(emit func(...any) error) error) error {
-	st, err := h.tx.PrepareContext(ctx, pq.CopyIn(table, columns...))
+	st, err := h.tx.PrepareContext(ctx, copyStatement(table, columns))
 	if err != nil {
 		return fmt.Errorf("%s: %w", table, err)
 	}
@@ -507,4 +508,14 @@ func nullable(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// copyStatement is the COPY … FROM STDIN that lib/pq turns into a bulk load
+// when it is prepared inside a transaction.
+func copyStatement(table string, columns []string) string {
+	quoted := make([]string, len(columns))
+	for i, c := range columns {
+		quoted[i] = pq.QuoteIdentifier(c)
+	}
+	return "COPY " + pq.QuoteIdentifier(table) + " (" + strings.Join(quoted, ", ") + ") FROM STDIN"
 }
