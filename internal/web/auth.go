@@ -41,8 +41,11 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 		if principal(c) == nil && strings.HasPrefix(c.Request().URL.Path, apiKeyPaths) {
 			if tok, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer "); ok {
 				p, err := s.accounts.APIKeyPrincipal(c.Request().Context(), strings.TrimSpace(tok))
-				if errors.Is(err, account.ErrAPIKeyUnknown) || errors.Is(err, account.ErrAPIKeyRevoked) {
-					return fail(http.StatusUnauthorized, err.Error())
+				if errors.Is(err, account.ErrAPIKeyUnknown) {
+					return fail(http.StatusUnauthorized, "Clé d'API inconnue.")
+				}
+				if errors.Is(err, account.ErrAPIKeyRevoked) {
+					return fail(http.StatusUnauthorized, "Clé d'API révoquée.")
 				}
 				if err != nil {
 					return err
