@@ -115,14 +115,14 @@ func New(d Deps) (*Server, error) {
 }
 
 // Handler returns the application as an http.Handler, for tests and servers.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return headAsGet(s.echo) }
 
 // HTTPServer returns a server with timeouts that bound slow clients: the
 // headers must arrive within 10 s (slow-loris), a request may not sit idle.
 func (s *Server) HTTPServer() *http.Server {
 	return &http.Server{
 		Addr:              s.cfg.Addr,
-		Handler:           s.echo,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
