@@ -17,17 +17,17 @@ import (
 
 type indicatorView struct {
 	Layout
-	Catalogue      []indicators.Indicator
-	Table          *indicators.Table
-	Cells          [][]string
-	Chart          template.HTML
-	Filter         indicators.Filter
+	Catalogue []indicators.Indicator
+	Table     *indicators.Table
+	Cells     [][]string
+	Chart     template.HTML
+	Filter    indicators.Filter
 	// Query is the filter as a URL query, built by url.Values so that each
 	// key and value is encoded on its own; typed as a URL so that
 	// html/template does not encode it a second time as one opaque value
 	// (which turned « au=…&region=53 » into « au%3d…%26region%3d53 » and
 	// sent every link back to the national default).
-	Query template.URL
+	Query          template.URL
 	Certifications []referentiel.Summary
 	Regions        []geo.Region
 	Platforms      []account.Organisation
