@@ -7,7 +7,9 @@
 #                          backup test, poppler for PDFs, xmllint for the
 #                          accrochage XSD, Chromium for the browser journey,
 #                          Node.js for the independent JOSE verifier,
-#                          staticcheck for `make lint`)
+#                          Java and the Nu HTML Checker (vnu-jar, from
+#                          npm, into var/tools) to validate every page)
+#   scripts/deps.sh lint   staticcheck for `make lint`
 #
 # When everything is present it does nothing and touches no network. When a
 # Debian package is missing and we are root, it runs `apt-get update` once
@@ -23,8 +25,10 @@ case "$mode" in run | test | lint) ;; *)
   ;;
 esac
 
-# Pinned Go tools: name, package@version.
+# Pinned tools: a Go package@version, an npm package@version.
 STATICCHECK="honnef.co/go/tools/cmd/staticcheck@v0.8.2"
+VNU="vnu-jar@26.9.27"
+root="$(cd "$(dirname "$0")/.." && pwd)"
 
 missing=()
 have_cmd() { command -v "$1" >/dev/null 2>&1; }
@@ -45,6 +49,8 @@ if [ "$mode" = test ]; then
   need libxml2-utils have_cmd xmllint
   need chromium have_cmd chromium
   need nodejs have_cmd node
+  need npm have_cmd npm
+  need default-jre-headless have_cmd java
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -57,6 +63,15 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$mode" = test ]; then
+  tools="$root/var/tools"
+  if ! grep -qs "\"version\": \"${VNU##*@}\"" "$tools/node_modules/vnu-jar/package.json"; then
+    echo "deps: installation du Nu HTML Checker ($VNU) dans var/tools" >&2
+    mkdir -p "$tools"
+    (cd "$tools" && npm install --no-audit --no-fund --silent --no-save --ignore-scripts "$VNU")
+  fi
 fi
 
 if [ "$mode" = lint ]; then

@@ -183,11 +183,9 @@ func matrix(x ids) []matrixCase {
 	}
 }
 
-// TestAuthorisationMatrix asks every route as every kind of principal and
-// checks the answer. A route missing from the matrix fails the test, so
-// each new route must say who may use it.
-func TestAuthorisationMatrix(t *testing.T) {
-	a := newApp(t)
+// matrixIDs makes the records the matrix's URLs point at: a candidacy with
+// a document, a jury session, a staff row, another user's role.
+func matrixIDs(a *app) ids {
 	x := ids{
 		platformA: a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '29'`),
 		platformB: a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '69'`),
@@ -198,7 +196,15 @@ func TestAuthorisationMatrix(t *testing.T) {
 	x.session, x.juryCandidacy = a.jurySession("ronan.le.gall@demo.acquis.fr", whoEmails[juror], "sophie.roussel@demo.acquis.fr")
 	x.juror2 = a.id(`SELECT id FROM users WHERE email = $1`, whoEmails[juror2])
 	x.staffA = a.id(`SELECT min(id) FROM staff WHERE platform_id = $1`, x.platformA)
-	cases := matrix(x)
+	return x
+}
+
+// TestAuthorisationMatrix asks every route as every kind of principal and
+// checks the answer. A route missing from the matrix fails the test, so
+// each new route must say who may use it.
+func TestAuthorisationMatrix(t *testing.T) {
+	a := newApp(t)
+	cases := matrix(matrixIDs(a))
 
 	known := map[string]bool{}
 	for _, c := range cases {
