@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"acquis/internal/audit"
+	"acquis/internal/csvexport"
 	"acquis/internal/db"
 )
 
@@ -197,7 +198,9 @@ func parseRecords(records [][]string, platformID int64, byEmail map[string]int64
 		line := i + 2
 		cell := func(name string) string {
 			if j, ok := col[name]; ok && j < len(rec) {
-				return strings.TrimSpace(rec[j])
+				// An exported cell starting with a formula character was
+				// prefixed with an apostrophe (csvexport): take it off.
+				return csvexport.Restore(strings.TrimSpace(rec[j]))
 			}
 			return ""
 		}
