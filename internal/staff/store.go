@@ -21,12 +21,13 @@ const Title = "RNCP37779"
 
 // Store keeps rosters and plan targets in PostgreSQL.
 type Store struct {
-	db  *sqlx.DB
-	now func() time.Time
+	db            *sqlx.DB
+	now           func() time.Time
+	importTimeout time.Duration
 }
 
 // NewStore returns a Store on d.
-func NewStore(d *sqlx.DB) *Store { return &Store{db: d, now: time.Now} }
+func NewStore(d *sqlx.DB) *Store { return &Store{db: d, now: time.Now, importTimeout: ImportTimeout} }
 
 // memberQuery reads staff with their effective status: a certificate of
 // the title awarded in acquis makes the person a holder (with its number
