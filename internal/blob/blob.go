@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -137,7 +138,10 @@ func (s *Store) Put(ctx context.Context, r io.Reader, lim Limits) (b Blob, err e
 	if n > lim.MaxBytes {
 		return b, &RejectError{Reason: fmt.Sprintf("Le fichier dépasse la taille maximale de %s.", humanSize(lim.MaxBytes))}
 	}
-	kind, mime := sniff(head.b, f, n)
+	kind, mime, problem := sniff(head.b, f, n)
+	if problem != "" {
+		return b, &RejectError{Reason: problem}
+	}
 	if !accepted(kind, lim.Accepted) {
 		return b, &RejectError{Reason: rejectMessage(mime, lim.Accepted)}
 	}
@@ -216,8 +220,18 @@ var unsafeName = regexp.MustCompile(`[\x00-\x1f\x7f<>:"/\\|?*]`)
 
 // SanitizeName keeps a safe display name: the base name only (no path, in
 // either slash style), no control or reserved characters, at most 150
-// bytes with its extension kept.
+// bytes with its extension kept. Invisible format characters are removed:
+// a right-to-left override makes « facture\u202Efdp.exe » display as
+// « factureexe.pdf », and a zero-width or C1 control character hides
+// what the name really is.
 func SanitizeName(name string) string {
+	name = strings.ToValidUTF8(name, "")
+	name = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) || (r >= 0x80 && r <= 0x9f && !unicode.IsSpace(r)) {
+			return -1
+		}
+		return r
+	}, name)
 	name = strings.ReplaceAll(name, "\\", "/")
 	if i := strings.LastIndex(name, "/"); i >= 0 {
 		name = name[i+1:]

@@ -207,6 +207,14 @@ func TestSanitizeName(t *testing.T) {
 		"..":                      "document",
 		"rapport<1>:final?.docx":  "rapport_1__final_.docx",
 		"deux   espaces\tici.odt": "deux espaces ici.odt",
+		// Bidi overrides and isolates, marks, zero-width and C1 characters.
+		"facture\u202Efdp.exe": "facturefdp.exe",
+		"cv\u2066\u2067\u2068\u2069\u202A\u202B\u202C\u202D.pdf": "cv.pdf",
+		"note\u200F\u200E\u061C.pdf":                             "note.pdf",
+		"zéro\u200B\u200C\u200D\uFEFF.pdf":                       "zéro.pdf",
+		"csi\u009b31m.pdf":                                       "csi31m.pdf",
+		"ligne\u2028suivante.pdf":                                "ligne suivante.pdf",
+		"octet\xffinvalide.pdf":                                  "octetinvalide.pdf",
 	} {
 		if got := SanitizeName(in); got != want {
 			t.Errorf("SanitizeName(%q) = %q, attendu %q", in, got, want)
@@ -269,7 +277,7 @@ func FuzzSniff(f *testing.F) {
 		if len(head) > sniffLen {
 			head = head[:sniffLen]
 		}
-		k, _ := sniff(head, bytes.NewReader(data), int64(len(data)))
+		k, _, _ := sniff(head, bytes.NewReader(data), int64(len(data)))
 		if k == PDF && !bytes.HasPrefix(data, []byte("%PDF-")) {
 			t.Fatal("accepté comme PDF sans en-tête PDF")
 		}

@@ -2,13 +2,14 @@ package indicators
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"acquis/internal/csvexport"
 )
 
 // Kind says how a column's values read.
@@ -108,19 +109,14 @@ func (t *Table) Records() [][]string {
 // CSV writes the table for French spreadsheets: UTF-8 with a BOM, ";"
 // between fields, decimal commas; the definition and notes follow the
 // figures after an empty line, so a file read alone says what it counts.
+// Every cell goes through csvexport, which makes a label like
+// =HYPERLINK(…) (an organisation's name) inert.
 func (t *Table) CSV() []byte {
-	var buf bytes.Buffer
-	buf.WriteString("\xef\xbb\xbf")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	w.UseCRLF = true
-	_ = w.WriteAll(t.Records()) // in memory: cannot fail
-	_ = w.Write([]string{})
+	records := append(t.Records(), []string{})
 	for _, s := range append(append([]string{t.Title}, t.Definition...), t.Notes...) {
-		_ = w.Write([]string{s})
+		records = append(records, []string{s})
 	}
-	w.Flush()
-	return buf.Bytes()
+	return csvexport.Encode(records)
 }
 
 // XLSX writes the table as a workbook: numbers stay numbers (rates as

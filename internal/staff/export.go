@@ -2,12 +2,13 @@ package staff
 
 import (
 	"bytes"
-	"encoding/csv"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"acquis/internal/csvexport"
 )
 
 // rosterRecords are the roster's lines under the import header, so an
@@ -56,15 +57,9 @@ func RosterCSV(members []Member) []byte { return writeCSV(rosterRecords(members)
 // PlanCSV writes the plan's table as CSV, like RosterCSV.
 func PlanCSV(p Plan) []byte { return writeCSV(planRecords(p)) }
 
-func writeCSV(records [][]string) []byte {
-	var buf bytes.Buffer
-	buf.WriteString("\xef\xbb\xbf")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	w.UseCRLF = true
-	_ = w.WriteAll(records) // writes to memory: cannot fail
-	return buf.Bytes()
-}
+// writeCSV goes through the one CSV writer of acquis, which makes a name
+// like =HYPERLINK(…) inert.
+func writeCSV(records [][]string) []byte { return csvexport.Encode(records) }
 
 // WorkbookXLSX writes the roster and the plan as one workbook with two
 // sheets, « Effectif » and « Plan ».

@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -18,12 +19,34 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"acquis/internal/audit"
+	"acquis/internal/csvexport"
 	"acquis/internal/db"
 )
 
 // MaxImportBytes bounds a roster file: a platform's roster is a few dozen
 // lines, and the preview carries the file to the confirmation.
 const MaxImportBytes = 512 << 10
+
+// Bounds of what a roster file may hold once read. A 511 KB XLSX can
+// unpack to a 500 MiB cell (a ZIP bomb): the workbook's unpacked size is
+// checked before excelize reads it, excelize is told the same limits, and
+// rows, columns and cells are counted as they are read.
+const (
+	// MaxImportUnpacked bounds the XLSX's unpacked size, all parts
+	// together: a roster of a thousand lines unpacks to well under 2 MiB.
+	MaxImportUnpacked = 16 << 20
+	// MaxImportRows bounds the lines of the file, header included.
+	MaxImportRows = 1000
+	// MaxImportColumns bounds the cells of a line.
+	MaxImportColumns = 60
+	// MaxCellRunes bounds one cell: no field of the roster is longer
+	// than 254 characters.
+	MaxCellRunes = 500
+)
+
+// ImportTimeout bounds the import's transaction: the statements, and the
+// transaction as a whole, are cancelled past it and nothing is written.
+const ImportTimeout = 30 * time.Second
 
 // Columns are the roster file's columns, in the order exports write them.
 // Imports accept them in any order, with or without accents and case.
@@ -89,23 +112,29 @@ func (s *Store) ParseRoster(ctx context.Context, platformID int64, name string, 
 	return parseRecords(records, platformID, byEmail, s.now()), nil
 }
 
-// readRecords turns the file into rows of cells.
+// readRecords turns the file into rows of cells, within the bounds above.
 func readRecords(name string, data []byte) ([][]string, error) {
+	var out [][]string
+	// add keeps one line, or says which bound it passes.
+	add := func(rec []string) error {
+		line := len(out) + 1
+		if line > MaxImportRows {
+			return fmt.Errorf("Le fichier dépasse %d lignes : un effectif tient dans bien moins. Vérifiez qu'il s'agit du bon fichier.", MaxImportRows)
+		}
+		if len(rec) > MaxImportColumns {
+			return fmt.Errorf("La ligne %d a %d colonnes (au plus %d) : vérifiez qu'il s'agit du bon fichier.", line, len(rec), MaxImportColumns)
+		}
+		for i, c := range rec {
+			if utf8.RuneCountInString(c) > MaxCellRunes {
+				col, _ := excelize.ColumnNumberToName(i + 1)
+				return fmt.Errorf("Ligne %d, colonne %s : la cellule dépasse %d caractères.", line, col, MaxCellRunes)
+			}
+		}
+		out = append(out, rec)
+		return nil
+	}
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) || strings.HasSuffix(strings.ToLower(name), ".xlsx") {
-		f, err := excelize.OpenReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Errorf("Le fichier n'est pas un classeur XLSX lisible.")
-		}
-		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return nil, fmt.Errorf("Le classeur ne contient aucune feuille.")
-		}
-		rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, fmt.Errorf("La première feuille du classeur est illisible.")
-		}
-		return rows, nil
+		return out, readXLSX(data, add)
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
 		return nil, fmt.Errorf("Encodage du fichier non reconnu (UTF-16 ?) : enregistrez-le en CSV UTF-8 ou en XLSX.")
@@ -126,7 +155,6 @@ func readRecords(name string, data []byte) ([][]string, error) {
 		r.Comma = ','
 	}
 	r.FieldsPerRecord = -1
-	var out [][]string
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -139,9 +167,71 @@ func readRecords(name string, data []byte) ([][]string, error) {
 			}
 			return nil, fmt.Errorf("CSV mal formé à la ligne %d (guillemet non fermé ?).", line)
 		}
-		out = append(out, rec)
+		if err := add(rec); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
+}
+
+// errTooBig is the refusal of a workbook that unpacks past the bound.
+var errTooBig = fmt.Errorf("Le classeur décompressé dépasse %d Mo : un effectif tient dans bien moins. Enregistrez-le de nouveau ou exportez-le en CSV.", MaxImportUnpacked>>20)
+
+// readXLSX reads the first sheet row by row. The unpacked size the
+// archive declares is checked first (archive/zip refuses an entry that
+// unpacks past what it declares), and excelize gets the same limits.
+func readXLSX(data []byte, add func([]string) error) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fmt.Errorf("Le fichier n'est pas un classeur XLSX lisible.")
+	}
+	var unpacked uint64
+	for _, e := range zr.File {
+		if unpacked += e.UncompressedSize64; unpacked > MaxImportUnpacked || e.UncompressedSize64 > MaxImportUnpacked {
+			return errTooBig
+		}
+	}
+	// An entry that unpacks past what it declares (or fails its
+	// checksum) is an error for archive/zip, but excelize would read it
+	// truncated without a word: unpack each one to nowhere first, which
+	// costs at most MaxImportUnpacked of work and no memory.
+	for _, e := range zr.File {
+		rc, err := e.Open()
+		if err == nil {
+			_, err = io.Copy(io.Discard, rc)
+			rc.Close()
+		}
+		if err != nil {
+			return fmt.Errorf("Le fichier n'est pas un classeur XLSX lisible (archive endommagée).")
+		}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxImportUnpacked, UnzipXMLSizeLimit: MaxImportUnpacked})
+	if err != nil {
+		return fmt.Errorf("Le fichier n'est pas un classeur XLSX lisible.")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return fmt.Errorf("Le classeur ne contient aucune feuille.")
+	}
+	rows, err := f.Rows(sheets[0])
+	if err != nil {
+		return fmt.Errorf("La première feuille du classeur est illisible.")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return fmt.Errorf("La première feuille du classeur est illisible.")
+		}
+		if err := add(rec); err != nil {
+			return err
+		}
+	}
+	if rows.Error() != nil {
+		return fmt.Errorf("La première feuille du classeur est illisible.")
+	}
+	return nil
 }
 
 // key folds a header or a value for comparison: lower case, no accents,
@@ -197,7 +287,9 @@ func parseRecords(records [][]string, platformID int64, byEmail map[string]int64
 		line := i + 2
 		cell := func(name string) string {
 			if j, ok := col[name]; ok && j < len(rec) {
-				return strings.TrimSpace(rec[j])
+				// An exported cell starting with a formula character was
+				// prefixed with an apostrophe (csvexport): take it off.
+				return csvexport.Restore(strings.TrimSpace(rec[j]))
 			}
 			return ""
 		}
@@ -363,11 +455,20 @@ func parseDate(field, v string) (*time.Time, error) {
 }
 
 // Import writes a valid preview in one transaction: all lines or none.
+// The transaction is bounded by ImportTimeout (s.importTimeout): past it,
+// PostgreSQL cancels the statement, the context cancels the rest, and
+// nothing is written.
 func (s *Store) Import(ctx context.Context, actor audit.Actor, platformID int64, p *Preview) (int, error) {
 	if len(p.Errors) > 0 {
 		return 0, p.Errors[0]
 	}
+	ctx, cancel := context.WithTimeout(ctx, s.importTimeout)
+	defer cancel()
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		ms := max(s.importTimeout.Milliseconds(), 1)
+		if _, err := tx.ExecContext(ctx, `SELECT set_config('statement_timeout', $1, true)`, strconv.FormatInt(ms, 10)); err != nil {
+			return err
+		}
 		for i := range p.Rows {
 			m := p.Rows[i].Member
 			m.PlatformID = platformID
@@ -380,6 +481,9 @@ func (s *Store) Import(ctx context.Context, actor audit.Actor, platformID int64,
 		}
 		return audit.Record(ctx, tx, actor.Entry("staff.imported", "platform", strconv.FormatInt(platformID, 10), map[string]int{"rows": len(p.Rows)}))
 	})
+	if err != nil && (ctx.Err() != nil || db.IsCode(err, "57014")) {
+		return 0, &ValidationError{Field: "fichier", Message: "L'import a pris trop de temps et a été annulé : rien n'a été écrit. Réessayez dans un instant."}
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -21,19 +21,23 @@ const Title = "RNCP37779"
 
 // Store keeps rosters and plan targets in PostgreSQL.
 type Store struct {
-	db  *sqlx.DB
-	now func() time.Time
+	db            *sqlx.DB
+	now           func() time.Time
+	importTimeout time.Duration
 }
 
 // NewStore returns a Store on d.
-func NewStore(d *sqlx.DB) *Store { return &Store{db: d, now: time.Now} }
+func NewStore(d *sqlx.DB) *Store { return &Store{db: d, now: time.Now, importTimeout: ImportTimeout} }
 
 // memberQuery reads staff with their effective status: a certificate of
 // the title awarded in acquis makes the person a holder (with its number
 // and date); otherwise a live candidacy for it makes them in training or
 // in VAE (any bloc by VAE) since it was submitted for admissibility (or
-// opened); otherwise what the manager recorded stands.
-const memberQuery = `SELECT s.id, s.platform_id, s.full_name, s.email, s.user_id, s.function, s.fte::float8 AS fte,
+// opened); otherwise what the manager recorded stands. The account is
+// read only while it belongs to the row's platform (issue 13 #6): a link
+// that left the platform's scope (the account moved elsewhere) shows
+// nothing of the account.
+const memberQuery = `SELECT s.id, s.platform_id, s.full_name, s.email, lu.id AS user_id, s.function, s.fte::float8 AS fte,
 	s.hired_on, s.left_on, s.employer,
 	CASE WHEN cert.number IS NOT NULL THEN 'holder' WHEN cand.id IS NOT NULL THEN cand.status ELSE s.status END AS status,
 	CASE WHEN cert.number IS NOT NULL THEN cert.awarded_on WHEN cand.id IS NOT NULL THEN cand.since ELSE s.status_on END AS status_on,
@@ -42,13 +46,14 @@ const memberQuery = `SELECT s.id, s.platform_id, s.full_name, s.email, s.user_id
 	s.evidence_sha256, s.evidence_name, s.evidence_mime,
 	(cert.number IS NOT NULL OR cand.id IS NOT NULL) AS from_candidacy, coalesce(cert.candidacy_id, cand.id) AS candidacy_id
 FROM staff s
+LEFT JOIN users lu ON lu.id = s.user_id AND lu.organisation_id = s.platform_id
 LEFT JOIN LATERAL (SELECT number, awarded_on, candidacy_id FROM certificates
-	WHERE user_id = s.user_id AND certification_code = '` + Title + `') cert ON s.user_id IS NOT NULL
+	WHERE user_id = lu.id AND certification_code = '` + Title + `') cert ON lu.id IS NOT NULL
 LEFT JOIN LATERAL (SELECT c.id, coalesce(c.admissibility_submitted_at, c.created_at)::date AS since,
 	CASE WHEN EXISTS (SELECT 1 FROM candidacy_blocks b WHERE b.candidacy_id = c.id AND b.pathway = 'vae') THEN 'vae' ELSE 'training' END AS status
-	FROM candidacies c WHERE c.candidate_id = s.user_id AND c.certification_code = '` + Title + `'
+	FROM candidacies c WHERE c.candidate_id = lu.id AND c.certification_code = '` + Title + `'
 	  AND c.state NOT IN ('draft', 'withdrawn', 'not_admissible', 'closed')
-	ORDER BY c.created_at DESC LIMIT 1) cand ON s.user_id IS NOT NULL`
+	ORDER BY c.created_at DESC LIMIT 1) cand ON lu.id IS NOT NULL`
 
 // Roster lists a platform's staff, counsellors first, by name.
 func (s *Store) Roster(ctx context.Context, platformID int64) ([]Member, error) {
@@ -199,6 +204,35 @@ func (s *Store) Save(ctx context.Context, actor audit.Actor, m *Member) error {
 	})
 }
 
+// inScopeAccount finds the account a row is linked to ($1 the platform,
+// $3 the e-mail): only an account that belongs to the platform itself, so
+// that typing someone's e-mail never shows another platform's staff
+// member's certificate or candidacy (issue 13 #6). The database refuses
+// any other link (trigger staff_link_in_scope).
+const inScopeAccount = `SELECT id FROM users WHERE lower(email) = lower($3) AND organisation_id = $1`
+
+// LinkAccount links the rows of the account's own platform that carry its
+// e-mail and no account yet: called when the person accepts their
+// invitation, which proves the address is theirs. It returns how many
+// rows it linked; each link is audited.
+func (s *Store) LinkAccount(ctx context.Context, actor audit.Actor, userID int64) (int, error) {
+	var ids []int64
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if err := tx.SelectContext(ctx, &ids, `UPDATE staff s SET user_id = u.id, updated_at = now() FROM users u
+			WHERE u.id = $1 AND s.platform_id = u.organisation_id AND lower(s.email) = lower(u.email) AND s.user_id IS NULL
+			RETURNING s.id`, userID); err != nil {
+			return fmt.Errorf("staff: link: %w", err)
+		}
+		for _, id := range ids {
+			if err := audit.Record(ctx, tx, actor.Entry("staff.linked", "staff", strconv.FormatInt(id, 10), map[string]int64{"user_id": userID})); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return len(ids), err
+}
+
 func (s *Store) saveTx(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, m *Member) error {
 	args := []any{m.PlatformID, m.FullName, m.Email, m.Function, m.FTE, m.HiredOn, m.LeftOn, m.Employer, m.Status, m.StatusOn,
 		m.CertificateNumber, m.EquivalentName, m.TrainingBody, m.TrainingEnd, m.PlannedYear, m.SupervisorTraining, m.SupervisorTrainingOn}
@@ -209,13 +243,13 @@ func (s *Store) saveTx(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, m *M
 		err = tx.GetContext(ctx, &m.ID, `INSERT INTO staff (platform_id, full_name, email, function, fte, hired_on, left_on, employer, status, status_on,
 			certificate_number, equivalent_name, training_body, training_end, planned_year, supervisor_training, supervisor_training_on, user_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-			        (SELECT id FROM users WHERE lower(email) = lower($3))) RETURNING id`, args...)
+			        (`+inScopeAccount+`)) RETURNING id`, args...)
 	} else {
 		var res sql.Result
 		res, err = tx.ExecContext(ctx, `UPDATE staff SET full_name = $2, email = $3, function = $4, fte = $5, hired_on = $6, left_on = $7,
 			employer = $8, status = $9, status_on = $10, certificate_number = $11, equivalent_name = $12, training_body = $13,
 			training_end = $14, planned_year = $15, supervisor_training = $16, supervisor_training_on = $17,
-			user_id = (SELECT id FROM users WHERE lower(email) = lower($3)), updated_at = now()
+			user_id = (`+inScopeAccount+`), updated_at = now()
 			WHERE id = $18 AND platform_id = $1`, append(args, m.ID)...)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
@@ -223,8 +257,10 @@ func (s *Store) saveTx(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, m *M
 			}
 		}
 	}
-	if db.IsUniqueViolation(err, "staff_email_key") {
-		return invalid("email", "L'adresse %s figure déjà dans un effectif.", *m.Email)
+	if db.IsUniqueViolation(err, "staff_platform_email_key") {
+		// Only this platform's roster is named: whether the address is
+		// known elsewhere is none of the manager's business.
+		return invalid("email", "L'adresse %s figure déjà dans l'effectif de cette plateforme.", *m.Email)
 	}
 	if err != nil {
 		return fmt.Errorf("staff: save: %w", err)

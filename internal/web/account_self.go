@@ -148,7 +148,7 @@ func (s *Server) tokenSubmit(purpose string) echo.HandlerFunc {
 			v.Errors = FormErrors{"confirm": "Les deux mots de passe ne sont pas identiques."}
 			return s.render.render(c, http.StatusUnprocessableEntity, "token", v)
 		}
-		_, err := s.accounts.UseToken(c.Request().Context(), actor(c), token, purpose, c.FormValue("password"))
+		uid, err := s.accounts.UseToken(c.Request().Context(), actor(c), token, purpose, c.FormValue("password"))
 		if errors.Is(err, account.ErrTokenInvalid) {
 			v.Invalid = true
 			return s.render.render(c, http.StatusGone, "token", v)
@@ -159,6 +159,15 @@ func (s *Server) tokenSubmit(purpose string) echo.HandlerFunc {
 			return s.render.render(c, http.StatusUnprocessableEntity, "token", v)
 		} else if other != nil {
 			return other
+		}
+		if purpose == account.PurposeInvite {
+			// The person proved the address is theirs: their platform's
+			// roster row with it now follows their candidacy.
+			a := actor(c)
+			a.UserID = uid
+			if _, err := s.staff.LinkAccount(c.Request().Context(), a, uid); err != nil {
+				return err
+			}
 		}
 		return redirectWith(c, "/login", "Votre mot de passe est enregistré : vous pouvez vous connecter.")
 	}

@@ -1,0 +1,53 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// TestRosterEmailOutsideScope is the attack of issue 13 #6 through the
+// pages: the manager of Finistère adds a roster row with the e-mail of a
+// Rhône counsellor whose account has a VAE candidacy. The row is saved
+// like any other (no « already in a roster » hint), is not linked to the
+// account, and the roster shows nothing of the VAE.
+func TestRosterEmailOutsideScope(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	pA := a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '29'`)
+	pB := a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '69'`)
+	var email string
+	if err := a.db.Get(&email, `SELECT u.email FROM users u JOIN staff s ON lower(s.email) = lower(u.email) AND s.platform_id = $1
+		WHERE u.organisation_id = $1 ORDER BY u.id LIMIT 1`, pB); err != nil {
+		t.Fatal(err)
+	}
+	a.inProgressCandidacy(email) // VAE on every bloc
+	base := fmt.Sprintf("/plateformes/%d", pA)
+	mgr := a.client()
+	mgr.login(whoEmails[mgrA])
+	mgr.get(base + "/personnel/nouveau")
+	res := mgr.post(base+"/personnel", url.Values{"full_name": {"Personne de Lyon"}, "email": {strings.ToUpper(email)}, "function": {"conseiller"},
+		"fte": {"1"}, "hired_on": {"2019-09-01"}, "status": {"not_engaged"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("ajout d'une adresse connue à Lyon : %d %s", res.Status, res.Body)
+	}
+	if n := a.id(`SELECT count(*) FROM staff WHERE platform_id = $1 AND lower(email) = lower($2) AND user_id IS NOT NULL`, pA, email); n != 0 {
+		t.Fatal("ligne du Finistère liée au compte d'une personne du Rhône")
+	}
+	sid := a.id(`SELECT id FROM staff WHERE platform_id = $1 AND lower(email) = lower($2)`, pA, email)
+	page := mgr.get(fmt.Sprintf("%s/personnel/%d", base, sid))
+	if page.Status != http.StatusOK || strings.Contains(page.Body, "suit sa candidature") {
+		t.Errorf("fiche : %d, la VAE de la personne du Rhône transparaît", page.Status)
+	}
+	for _, line := range strings.Split(mgr.get(base).Body, "<tr") {
+		if strings.Contains(line, "Personne de Lyon") && (strings.Contains(line, "suivi par acquis") || strings.Contains(line, "VAE en cours")) {
+			t.Errorf("l'effectif du Finistère montre la VAE de la personne du Rhône : %s", line)
+		}
+	}
+	// The Rhône's own row does follow the candidacy.
+	if n := a.id(`SELECT count(*) FROM staff WHERE platform_id = $1 AND lower(email) = lower($2) AND user_id IS NOT NULL`, pB, email); n != 1 {
+		t.Error("la ligne du Rhône ne suit plus le compte de la personne")
+	}
+}
