@@ -255,7 +255,7 @@ func TestExports(t *testing.T) {
 	tb := &indicators.Table{Title: "Essai", Definition: []string{"Définition"}, Columns: []indicators.Column{{"a", "Année", indicators.Text}, {"t", "Taux", indicators.Rate}},
 		Rows: [][]any{{"2025", 0.5}, {"2026", nil}}}
 	csv := string(tb.CSV())
-	if csv != "\ufeffAnnée;Taux\r\n2025;50,0 %\r\n2026;\r\n\r\nEssai\r\nDéfinition\r\n" {
+	if csv != "\ufeffAnnée;Taux (%)\r\n2025;50,0\r\n2026;\r\n" {
 		t.Fatalf("CSV : %q", csv)
 	}
 	if _, err := tb.XLSX(); err != nil {
