@@ -1,8 +1,8 @@
 package indicators
 
 import (
-	"math"
 	"context"
+	"math"
 	"strconv"
 
 	"github.com/lib/pq"
