@@ -193,6 +193,17 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, n NewCandidacy) (
 	}
 	var id int64
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var live struct {
+			ID    int64 `db:"id"`
+			State State `db:"state"`
+		}
+		switch err := tx.GetContext(ctx, &live, `SELECT id, state FROM candidacies WHERE candidate_id = $1 AND certification_code = $2
+			AND state NOT IN ('closed', 'withdrawn', 'not_admissible') LIMIT 1`, n.CandidateID, cert.Code); {
+		case err == nil:
+			return liveCandidacy(cert.Title, live.State)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
 		var org sql.NullInt64
 		if n.OrganisationID != 0 {
 			org = sql.NullInt64{Int64: n.OrganisationID, Valid: true}
@@ -216,10 +227,25 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, n NewCandidacy) (
 			"certification": cert.Code, "version_id": cert.VersionID, "pathways": n.Pathways, "experience_months": n.ExperienceMonths,
 		}))
 	})
+	if db.IsUniqueViolation(err, "candidacies_one_live") {
+		// Two submissions at once: the index refused the second.
+		return 0, liveCandidacy(cert.Title, Draft)
+	}
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return 0, err
+	}
 	if err != nil {
 		return 0, fmt.Errorf("portfolio: create: %w", err)
 	}
 	return id, nil
+}
+
+// liveCandidacy is the refusal of a second live candidacy for the same
+// certification: the candidate continues the one they have (a partial
+// result reopens it for the missing blocs) or withdraws it first.
+func liveCandidacy(title string, st State) error {
+	return invalid("certification", fmt.Sprintf("Vous avez déjà une candidature en cours pour « %s » (état : %s). Poursuivez-la, ou abandonnez-la avant d'en ouvrir une nouvelle.", title, st.Label()))
 }
 
 // checkPrerequisites applies the certification's prerequisites, read from

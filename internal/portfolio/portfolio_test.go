@@ -301,7 +301,7 @@ func TestCASPPrerequisite(t *testing.T) {
 		t.Fatalf("18 mois refusés : %v", err)
 	}
 	// VAE is not training entry: the prerequisite does not apply.
-	if _, err := f.s.Create(ctx, f.actor(), NewCandidacy{CandidateID: f.candidate, CertificationCode: "RNCP36625",
+	if _, err := f.s.Create(ctx, audit.Actor{UserID: f.other, Role: "candidate"}, NewCandidacy{CandidateID: f.other, CertificationCode: "RNCP36625",
 		Pathways: map[string]Pathway{"RNCP36625BC02": VAE}, ExperienceMonths: 6}); err != nil {
 		t.Fatalf("VAE refusée : %v", err)
 	}
