@@ -141,6 +141,49 @@ func (s *Server) juryMemberAdd(c echo.Context) error {
 	}, "Membre ajouté.")
 }
 
+func (s *Server) juryChairSet(c echo.Context) error {
+	uid, ok := formInt(c, "member")
+	if !ok || uid == 0 {
+		return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"chair": "Choisissez le membre qui assurera la présidence."})
+	}
+	var ch jury.ChairChange
+	err := s.juryActErr(c, func() (err error) {
+		ch, err = s.jury.SetChair(c.Request().Context(), actor(c), sessionOf(c).ID, uid)
+		return err
+	})
+	if err != nil || ch.To == "" {
+		return err
+	}
+	done := "Présidence confiée à " + ch.To + "."
+	if ch.From != "" {
+		done = "La présidence passe de " + ch.From + " à " + ch.To + " : " + ch.From + " la perd et reste membre du jury."
+	}
+	return redirectWith(c, managePath(sessionOf(c).ID), done)
+}
+
+func (s *Server) juryMemberRemove(c echo.Context) error {
+	uid, err := paramID(c, "uid")
+	if err != nil {
+		return err
+	}
+	return s.juryAct(c, func() error {
+		return s.jury.RemoveMember(c.Request().Context(), actor(c), sessionOf(c).ID, uid)
+	}, "Membre retiré de la session (et de ses candidatures à évaluer).")
+}
+
+// juryActErr runs an action; a refusal re-renders the management page
+// (its error is then nil and the caller must stop), another error is
+// returned as is.
+func (s *Server) juryActErr(c echo.Context, do func() error) error {
+	err := do()
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderJuryManage(c, http.StatusUnprocessableEntity, errs)
+	} else if other != nil {
+		return other
+	}
+	return nil
+}
+
 func (s *Server) juryAssign(c echo.Context) error {
 	if err := c.Request().ParseForm(); err != nil {
 		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
