@@ -21,8 +21,8 @@ type jurySessionsView struct {
 }
 
 type sessionForm struct {
-	Certification, Date, Time, Place, Deadline string
-	Remote                                     bool
+	Certification, Date, Time, Place, Deadline, PastReason string
+	Remote                                                 bool
 }
 
 func (s *Server) jurySessions(c echo.Context) error {
@@ -56,7 +56,7 @@ func parisTime(day, clock string) (time.Time, bool) {
 
 func (s *Server) jurySessionCreate(c echo.Context) error {
 	form := sessionForm{Certification: c.FormValue("certification"), Date: c.FormValue("date"), Time: c.FormValue("time"),
-		Place: c.FormValue("place"), Deadline: c.FormValue("deadline"), Remote: c.FormValue("remote") == "oui"}
+		Place: c.FormValue("place"), Deadline: c.FormValue("deadline"), Remote: c.FormValue("remote") == "oui", PastReason: c.FormValue("past_reason")}
 	starts, ok := parisTime(form.Date, form.Time)
 	if !ok {
 		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, FormErrors{"date": "Indiquez la date (AAAA-MM-JJ) et l'heure (HH:MM) de la session."})
@@ -66,11 +66,14 @@ func (s *Server) jurySessionCreate(c echo.Context) error {
 		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, FormErrors{"deadline": "Indiquez la date limite de dépôt (AAAA-MM-JJ)."})
 	}
 	id, err := s.jury.CreateSession(c.Request().Context(), actor(c), jury.NewSession{CertificationCode: form.Certification, StartsAt: starts,
-		Place: form.Place, Remote: form.Remote, DossierDeadline: deadline})
+		Place: form.Place, Remote: form.Remote, DossierDeadline: deadline, PastReason: form.PastReason})
 	if errs, other := validationErrors(err); errs != nil {
 		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, errs)
 	} else if other != nil {
 		return other
+	}
+	if form.PastReason != "" {
+		return redirectWith(c, managePath(id), "Session passée enregistrée après coup : elle est marquée comme telle, avec son motif.")
 	}
 	return redirectWith(c, managePath(id), "Session créée : composez le jury et inscrivez les candidatures.")
 }
