@@ -135,6 +135,10 @@ func (s *Store) CreateSession(ctx context.Context, actor audit.Actor, n NewSessi
 	case len([]rune(n.PastReason)) > 1000:
 		return 0, invalid("past_reason", "Le motif ne peut dépasser 1 000 caractères.")
 	}
+	// The deadline is a day in Paris: an instant given in another zone
+	// (UTC on the server) would otherwise be stored as the day before or
+	// after near midnight.
+	n.DossierDeadline = n.DossierDeadline.In(sessionZone)
 	if n.DossierDeadline.IsZero() || n.DossierDeadline.After(n.StartsAt) {
 		return 0, invalid("dossier_deadline", "La date limite de dépôt des dossiers doit précéder la session.")
 	}
@@ -153,6 +157,14 @@ func (s *Store) CreateSession(ctx context.Context, actor audit.Actor, n NewSessi
 	})
 	return id, err
 }
+
+// sessionZone is where sessions are held and their days counted.
+var sessionZone = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
+		return loc
+	}
+	return time.UTC
+}()
 
 func nullID(id int64) *int64 {
 	if id == 0 {

@@ -101,6 +101,8 @@ func (s *Store) HoldingsFor(ctx context.Context, userID int64, certCode string) 
 // equivalence), and awards the certification when it was the last bloc
 // missing. A bloc already held is left as it was: it was acquired first.
 func Acquire(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, userID int64, certCode, blockCode string, on time.Time, how, source string, candidacyID int64) (*Certificate, error) {
+	// The day counts in Paris, as the session's date does everywhere else.
+	on = on.In(paris)
 	if Future(on, time.Now()) {
 		return nil, invalid("date", fmt.Sprintf("Un bloc s'acquiert à la date du jury qui l'a validé, jamais à une date à venir (%s).", on.In(paris).Format("02/01/2006")))
 	}
