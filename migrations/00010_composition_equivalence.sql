@@ -50,7 +50,44 @@ CREATE TRIGGER acquired_blocks_not_future BEFORE INSERT ON acquired_blocks
 CREATE TRIGGER certificates_not_future BEFORE INSERT ON certificates
   FOR EACH ROW EXECUTE FUNCTION refuse_future_date();
 
+-- The équivalences a certification's sources allow, part of each version.
+ALTER TABLE certification_versions ADD COLUMN equivalences jsonb NOT NULL DEFAULT '[]';
+
+-- A bloc targeted by équivalence is not presented to a jury: it has its
+-- own record, with the candidate's proof and the certifier's decision, and
+-- never a row in candidacy_blocks, which is what the jury reads. An
+-- accepted équivalence acquires the bloc (acquired_blocks, how
+-- 'equivalence'). Existing équivalence rows no jury has decided move here.
+CREATE TABLE candidacy_equivalences (
+  candidacy_id bigint NOT NULL REFERENCES candidacies (id),
+  block_code   text   NOT NULL,
+  position     int    NOT NULL,
+  status       text   NOT NULL DEFAULT 'awaiting_proof' CHECK (status IN ('awaiting_proof', 'pending', 'accepted', 'refused')),
+  document_id  bigint REFERENCES documents (id),
+  basis        text   NOT NULL DEFAULT '',
+  note         text   NOT NULL DEFAULT '' CHECK (length(note) <= 4000),
+  decided_by   bigint REFERENCES users (id),
+  decided_at   timestamptz,
+  PRIMARY KEY (candidacy_id, block_code),
+  CHECK (status = 'awaiting_proof' OR document_id IS NOT NULL),
+  CHECK (status NOT IN ('accepted', 'refused') OR (decided_by IS NOT NULL AND decided_at IS NOT NULL AND btrim(note) <> '')),
+  CHECK (status <> 'accepted' OR btrim(basis) <> '')
+);
+WITH moved AS (
+  DELETE FROM candidacy_blocks cb WHERE cb.pathway = 'equivalence'
+    AND NOT EXISTS (SELECT 1 FROM jury_block_decisions d WHERE d.candidacy_id = cb.candidacy_id AND d.block_code = cb.block_code)
+    AND NOT EXISTS (SELECT 1 FROM jury_verdicts v WHERE v.candidacy_id = cb.candidacy_id AND v.block_code = cb.block_code)
+  RETURNING cb.candidacy_id, cb.block_code, cb.position
+)
+INSERT INTO candidacy_equivalences (candidacy_id, block_code, position) SELECT candidacy_id, block_code, position FROM moved;
+ALTER TABLE candidacy_blocks ADD CONSTRAINT candidacy_blocks_not_equivalence CHECK (pathway <> 'equivalence') NOT VALID;
+
 -- +goose Down
+ALTER TABLE candidacy_blocks DROP CONSTRAINT candidacy_blocks_not_equivalence;
+INSERT INTO candidacy_blocks (candidacy_id, block_code, position, pathway)
+  SELECT candidacy_id, block_code, position, 'equivalence' FROM candidacy_equivalences;
+DROP TABLE candidacy_equivalences;
+ALTER TABLE certification_versions DROP COLUMN equivalences;
 DROP TRIGGER certificates_not_future ON certificates;
 DROP TRIGGER acquired_blocks_not_future ON acquired_blocks;
 DROP FUNCTION refuse_future_date();

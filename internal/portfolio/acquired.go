@@ -9,7 +9,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"acquis/internal/audit"
-	"acquis/internal/db"
 )
 
 // AcquiredBlock is a bloc a person holds for life.
@@ -164,32 +163,6 @@ func awardIfComplete(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, userID
 		return nil, err
 	}
 	return cert, nil
-}
-
-// RecordEquivalence lets the certifier record a bloc obtained by
-// equivalence (another certification recognised as equivalent).
-func (s *Store) RecordEquivalence(ctx context.Context, actor audit.Actor, userID int64, certCode, blockCode string, on time.Time, source string) (*Certificate, error) {
-	cert, err := s.refs.Certification(ctx, certCode)
-	if err != nil {
-		return nil, invalid("certification", "Certification inconnue.")
-	}
-	found := false
-	for _, b := range cert.Blocks {
-		found = found || b.Code == blockCode
-	}
-	if !found {
-		return nil, invalid("block", "Ce bloc n'appartient pas à la certification.")
-	}
-	if source == "" {
-		return nil, invalid("source", "Indiquez la certification ou la décision qui fonde l'équivalence.")
-	}
-	var out *Certificate
-	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		var err error
-		out, err = Acquire(ctx, tx, actor, userID, certCode, blockCode, on, "equivalence", source, 0)
-		return err
-	})
-	return out, err
 }
 
 // paris is the time zone of the dates on acquis's documents.

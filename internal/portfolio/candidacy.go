@@ -93,6 +93,9 @@ type Candidacy struct {
 	SubmittedAt              *time.Time `db:"submitted_at" json:"submitted_at,omitempty"`
 	Locked                   bool       `db:"locked" json:"locked"`
 	Blocks                   []Target   `db:"-" json:"blocks"`
+	// Equivalences are the blocs aimed at by équivalence: they are not in
+	// Blocks, which lists the blocs presented to a jury.
+	Equivalences []EquivalenceTarget `db:"-" json:"equivalences"`
 }
 
 // Target is one bloc the candidacy aims at, with its pathway.
@@ -175,6 +178,9 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, n NewCandidacy) (
 		if p != Formation && p != VAE && p != Equivalence {
 			return 0, invalid("blocks", "Choisissez une voie d'accès pour chaque bloc : formation, VAE ou équivalence.")
 		}
+		if p == Equivalence && len(cert.Equivalences) == 0 {
+			return 0, invalid("blocks", fmt.Sprintf("Le référentiel de « %s » ne prévoit pas de validation par équivalence : choisissez la formation ou la VAE.", cert.Title))
+		}
 	}
 	if len(n.Pathways) == 0 {
 		remaining := 0
@@ -218,8 +224,15 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, n NewCandidacy) (
 			if !ok {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO candidacy_blocks (candidacy_id, block_code, position, pathway) VALUES ($1, $2, $3, $4)`,
-				id, b.Code, i+1, p); err != nil {
+			// A bloc aimed at by équivalence is not presented to a jury: it
+			// waits for the candidate's proof and the certifier's decision.
+			var err error
+			if p == Equivalence {
+				_, err = tx.ExecContext(ctx, `INSERT INTO candidacy_equivalences (candidacy_id, block_code, position) VALUES ($1, $2, $3)`, id, b.Code, i+1)
+			} else {
+				_, err = tx.ExecContext(ctx, `INSERT INTO candidacy_blocks (candidacy_id, block_code, position, pathway) VALUES ($1, $2, $3, $4)`, id, b.Code, i+1, p)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -286,6 +299,10 @@ func (s *Store) Candidacy(ctx context.Context, id int64) (*Candidacy, error) {
 	}
 	if err := s.db.SelectContext(ctx, &c.Blocks, `SELECT block_code, pathway FROM candidacy_blocks WHERE candidacy_id = $1 ORDER BY position`, id); err != nil {
 		return nil, fmt.Errorf("portfolio: blocks: %w", err)
+	}
+	var err error
+	if c.Equivalences, err = s.Equivalences(ctx, id); err != nil {
+		return nil, fmt.Errorf("portfolio: equivalences: %w", err)
 	}
 	return &c, nil
 }
