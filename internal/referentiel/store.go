@@ -119,11 +119,15 @@ func insertVersion(ctx context.Context, tx *sqlx.Tx, c *Certification) (int64, e
 	if err != nil {
 		return 0, err
 	}
+	equiv, err := json.Marshal(nonNil(c.Equivalences))
+	if err != nil {
+		return 0, err
+	}
 	var vid int64
 	if err := tx.GetContext(ctx, &vid, `
-		INSERT INTO certification_versions (certification_code, content_hash, title, level, certifier, source, notes, prerequisites)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		c.Code, c.ContentHash, c.Title, c.Level, c.Certifier, c.Source, c.Notes, prereq); err != nil {
+		INSERT INTO certification_versions (certification_code, content_hash, title, level, certifier, source, notes, prerequisites, equivalences)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		c.Code, c.ContentHash, c.Title, c.Level, c.Certifier, c.Source, c.Notes, prereq, equiv); err != nil {
 		return 0, err
 	}
 	for bi, b := range c.Blocks {
@@ -227,9 +231,10 @@ func (s *Store) Version(ctx context.Context, versionID int64) (*Certification, e
 		Source        string `db:"source"`
 		Notes         string `db:"notes"`
 		Prerequisites []byte `db:"prerequisites"`
+		Equivalences  []byte `db:"equivalences"`
 	}
 	err := s.db.GetContext(ctx, &v, `
-		SELECT id, certification_code, content_hash, title, level, certifier, source, notes, prerequisites
+		SELECT id, certification_code, content_hash, title, level, certifier, source, notes, prerequisites, equivalences
 		FROM certification_versions WHERE id = $1`, versionID)
 	if err != nil {
 		return nil, db.NotFound(err, ErrNotFound, "referentiel")
@@ -238,6 +243,9 @@ func (s *Store) Version(ctx context.Context, versionID int64) (*Certification, e
 		Source: v.Source, Notes: v.Notes, VersionID: v.ID, ContentHash: v.Hash}
 	if err := json.Unmarshal(v.Prerequisites, &c.Prerequisites); err != nil {
 		return nil, fmt.Errorf("referentiel: prerequisites: %w", err)
+	}
+	if err := json.Unmarshal(v.Equivalences, &c.Equivalences); err != nil {
+		return nil, fmt.Errorf("referentiel: equivalences: %w", err)
 	}
 	var blocks []struct {
 		ID         int64  `db:"id"`

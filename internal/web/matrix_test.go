@@ -156,6 +156,8 @@ func matrix(x ids) []matrixCase {
 		{"POST", "/certificateur/jurys", "/certificateur/jurys", url.Values{"certification": {"RNCP37779"}}, admins},
 		{"GET", "/certificateur/jurys/:sid", "/certificateur/jurys/" + sid, nil, admins},
 		{"POST", "/certificateur/jurys/:sid/membres", "/certificateur/jurys/" + sid + "/membres", nil, admins},
+		{"POST", "/certificateur/jurys/:sid/membres/:uid/retirer", "/certificateur/jurys/" + sid + "/membres/0/retirer", nil, admins},
+		{"POST", "/certificateur/jurys/:sid/presidence", "/certificateur/jurys/" + sid + "/presidence", nil, admins},
 		{"POST", "/certificateur/jurys/:sid/affectations", "/certificateur/jurys/" + sid + "/affectations", nil, admins},
 		{"POST", "/certificateur/jurys/:sid/ouvrir", "/certificateur/jurys/" + sid + "/ouvrir", nil, admins},
 		{"POST", "/certificateur/jurys/:sid/deliberer", "/certificateur/jurys/" + sid + "/deliberer", nil, admins},

@@ -119,6 +119,8 @@ func (s *Server) routes() {
 	s.handle(post, "/certificateur/jurys", cert, nil, s.jurySessionCreate)
 	s.handle(get, "/certificateur/jurys/:sid", cert, s.juryScope, s.juryManage)
 	s.handle(post, "/certificateur/jurys/:sid/membres", cert, s.juryScope, s.juryMemberAdd)
+	s.handle(post, "/certificateur/jurys/:sid/membres/:uid/retirer", cert, s.juryScope, s.juryMemberRemove)
+	s.handle(post, "/certificateur/jurys/:sid/presidence", cert, s.juryScope, s.juryChairSet)
 	s.handle(post, "/certificateur/jurys/:sid/affectations", cert, s.juryScope, s.juryAssign)
 	s.handle(post, "/certificateur/jurys/:sid/ouvrir", cert, s.juryScope, s.juryOpen)
 	s.handle(post, "/certificateur/jurys/:sid/deliberer", cert, s.juryScope, s.juryDeliberate)
