@@ -148,7 +148,7 @@ func (s *Server) tokenSubmit(purpose string) echo.HandlerFunc {
 			v.Errors = FormErrors{"confirm": "Les deux mots de passe ne sont pas identiques."}
 			return s.render.render(c, http.StatusUnprocessableEntity, "token", v)
 		}
-		_, err := s.accounts.UseToken(c.Request().Context(), actor(c), token, purpose, c.FormValue("password"))
+		userID, err := s.accounts.UseToken(c.Request().Context(), actor(c), token, purpose, c.FormValue("password"))
 		if errors.Is(err, account.ErrTokenInvalid) {
 			v.Invalid = true
 			return s.render.render(c, http.StatusGone, "token", v)
@@ -160,6 +160,13 @@ func (s *Server) tokenSubmit(purpose string) echo.HandlerFunc {
 		} else if other != nil {
 			return other
 		}
+		// Following the e-mailed link proves the mailbox: this browser is
+		// the owner's, and others' failures will not hold it back.
+		dev, err := s.accounts.NewDevice(c.Request().Context(), userID)
+		if err != nil {
+			return err
+		}
+		s.setDeviceCookie(c, dev)
 		return redirectWith(c, "/login", "Votre mot de passe est enregistré : vous pouvez vous connecter.")
 	}
 }
