@@ -34,6 +34,14 @@ var (
 	AccountPolicy = ThrottlePolicy{Free: 50, Base: 30 * time.Second, Cap: 15 * time.Minute, Quiet: time.Hour}
 )
 
+// The « mot de passe oublié » form sends mail: three links per address and
+// ten requests per client, then a wait, so it can neither flood a mailbox
+// nor be used to probe addresses in bulk.
+var (
+	ResetAddressPolicy = ThrottlePolicy{Free: 3, Base: 15 * time.Minute, Cap: time.Hour, Quiet: time.Hour}
+	ResetClientPolicy  = ThrottlePolicy{Free: 10, Base: 5 * time.Minute, Cap: time.Hour, Quiet: time.Hour}
+)
+
 // bucket is one counter and the policy it follows.
 type bucket struct {
 	key    string

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"acquis/internal/account"
 	"acquis/internal/audit"
@@ -32,6 +31,7 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 			case err == nil:
 				c.Set(ctxPrincipal, p)
 				c.Set(ctxSession, hash)
+				c.Set(ctxSessionToken, ck.Value)
 			case errors.Is(err, account.ErrNoSession):
 				s.clearSessionCookie(c)
 			default:
@@ -48,6 +48,7 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 					return err
 				}
 				c.Set(ctxPrincipal, p)
+				c.Set(ctxAPIKey, true)
 			}
 		}
 		return next(c)
@@ -102,30 +103,6 @@ func actor(c echo.Context) audit.Actor {
 	return a
 }
 
-// csrf protects every state-changing request with a double-submit token;
-// a refusal is said in French and audited. Requests authenticated by an
-// API key (Authorization header, no cookie) are not exposed to CSRF.
-func (s *Server) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		// Header and query first: an upload carries its token in the
-		// query string so its multipart body is never parsed into memory.
-		TokenLookup:    "header:X-CSRF-Token,query:_csrf,form:_csrf",
-		CookieName:     csrfCookie,
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		CookieSecure:   s.cfg.Secure(),
-		ContextKey:     ctxCSRF,
-		Skipper: func(c echo.Context) bool {
-			return strings.HasPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
-		},
-		ErrorHandler: func(err error, c echo.Context) error {
-			_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", "csrf", c.Request().URL.Path, map[string]string{"method": c.Request().Method}))
-			return fail(http.StatusForbidden, "Ce formulaire a expiré ou ne provient pas d'acquis : rechargez la page et recommencez.")
-		},
-	})
-}
-
 // scopeFunc tells authorize what the request is about (whose platform,
 // which candidate, which jury), reading the route's parameters.
 type scopeFunc func(c echo.Context) (account.Resource, error)
@@ -164,7 +141,7 @@ func (s *Server) authorize(action account.Action, scope scopeFunc, h echo.Handle
 			return err
 		}
 		if !account.Can(p, action, res) {
-			_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", string(action), c.Request().URL.Path,
+			_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", string(action), logPath(c),
 				map[string]any{"method": c.Request().Method, "platform_id": res.PlatformID, "owner_id": res.OwnerUserID}))
 			return fail(http.StatusForbidden, "Vous n'avez pas accès à cette page ou à cette action.")
 		}

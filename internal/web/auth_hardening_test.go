@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"acquis/internal/blob"
@@ -120,5 +122,188 @@ func TestTrustedProxies(t *testing.T) {
 	c.postFrom("/login", "198.51.100.1", url.Values{"email": {"admin@demo.acquis.fr"}, "password": {demo.Password}})
 	if n := b.id(`SELECT count(*) FROM audit_log WHERE ip = '198.51.100.1'`); n != 0 {
 		t.Fatalf("X-Forwarded-For cru sans proxy de confiance : %d lignes", n)
+	}
+}
+
+// TestForgotPasswordThrottled (finding 3): the reset form is limited per
+// address (however it is typed) and per client, counted alike for known
+// and unknown addresses.
+func TestForgotPasswordThrottled(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	c.get("/mot-de-passe-oublie")
+	variants := []string{"admin@demo.acquis.fr", " ADMIN@demo.acquis.fr", "Admin@Demo.Acquis.fr "}
+	for i, v := range variants {
+		if res := c.postFrom("/mot-de-passe-oublie", fmt.Sprintf("198.51.100.%d", i+1), url.Values{"email": {v}}); res.Status != http.StatusOK {
+			t.Fatalf("demande %d : %d", i+1, res.Status)
+		}
+	}
+	res := c.postFrom("/mot-de-passe-oublie", "198.51.100.99", url.Values{"email": {"admin@demo.acquis.fr"}})
+	if res.Status != http.StatusTooManyRequests || !strings.Contains(res.Body, "attendez") || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("quatrième demande pour la même adresse : %d", res.Status)
+	}
+	if n := a.id(`SELECT count(*) FROM outbox WHERE to_addr = 'admin@demo.acquis.fr'`); n != int64(len(variants)) {
+		t.Fatalf("%d courriels envoyés, attendu %d", n, len(variants))
+	}
+	// Per client: ten requests for different addresses, then a wait (on a
+	// fresh instance: every test client shares the loopback address).
+	d := newApp(t).client()
+	d.get("/mot-de-passe-oublie")
+	var statuses []int
+	for i := 0; i < 12; i++ {
+		statuses = append(statuses, d.post("/mot-de-passe-oublie", url.Values{"email": {fmt.Sprintf("inconnu%d@exemple.fr", i)}}).Status)
+	}
+	if statuses[9] == http.StatusTooManyRequests || statuses[10] != http.StatusTooManyRequests || statuses[11] != http.StatusTooManyRequests {
+		t.Fatalf("demandes d'un même poste : %v", statuses)
+	}
+}
+
+// TestTokensNeverLogged (finding 3): reset and invitation links' tokens
+// appear neither in the application log nor in the audit log, whatever
+// the request does with them.
+func TestTokensNeverLogged(t *testing.T) {
+	t.Parallel()
+	var buf syncBuffer
+	a := newAppWith(t, func(*config.Config) {}, slog.New(slog.NewTextHandler(&buf, nil)))
+	c := a.client()
+	c.get("/mot-de-passe-oublie")
+	c.post("/mot-de-passe-oublie", url.Values{"email": {"admin@demo.acquis.fr"}})
+	admin := a.client()
+	admin.login("admin@demo.acquis.fr")
+	admin.get("/admin/users")
+	admin.post("/admin/users", url.Values{"email": {"nouvelle@exemple.fr"}, "full_name": {"Nouvelle"}, "role": {"observer"}})
+	var tokens []string
+	for _, q := range []struct{ to, marker string }{{"admin@demo.acquis.fr", "/reinitialiser/"}, {"nouvelle@exemple.fr", "/invitation/"}} {
+		var body string
+		if err := a.db.Get(&body, `SELECT body FROM outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 1`, q.to); err != nil {
+			t.Fatal(err)
+		}
+		i := strings.Index(body, q.marker)
+		if i < 0 {
+			t.Fatalf("pas de lien dans le courriel à %s", q.to)
+		}
+		tok := strings.Fields(body[i+len(q.marker):])[0]
+		tokens = append(tokens, tok)
+		page := q.marker + tok
+		c.get(page)
+		c.get(page + "/inconnu")                                         // 404
+		c.postRaw(page, url.Values{"password": {"x"}, "confirm": {"y"}}) // CSRF refusal, audited
+		c.post(page, url.Values{"password": {"x"}, "confirm": {"y"}})    // mismatch
+		c.post(page, url.Values{"password": {"phrase de passe longue et neuve"}, "confirm": {"phrase de passe longue et neuve"}})
+	}
+	var audit []string
+	if err := a.db.Select(&audit, `SELECT coalesce(entity_id, '') || ' ' || coalesce(change::text, '') FROM audit_log`); err != nil {
+		t.Fatal(err)
+	}
+	logged := buf.String()
+	if !strings.Contains(logged, "[masqué]") {
+		t.Fatal("le journal ne montre pas les requêtes aux liens (test sans effet)")
+	}
+	for _, tok := range tokens {
+		if strings.Contains(logged, tok) {
+			t.Errorf("le jeton %s… apparaît dans le journal", tok[:6])
+		}
+		for _, line := range audit {
+			if strings.Contains(line, tok) {
+				t.Errorf("le jeton %s… apparaît dans le journal d'audit : %s", tok[:6], line)
+			}
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestCSRFBoundToSession (finding 5): a token is worth something only
+// with the session it was derived from; it changes at login; an empty
+// cookie and an empty field never pass; a Bearer header does not excuse a
+// request a session cookie authenticated.
+func TestCSRFBoundToSession(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	u := mustURL(a.srv.URL)
+	users := func() int64 { return a.id(`SELECT count(*) FROM users`) }
+	before := users()
+	invite := func(email string) url.Values {
+		return url.Values{"email": {email}, "full_name": {"X"}, "role": {"observer"}}
+	}
+
+	// A token read before login no longer works after it.
+	victim := a.client()
+	victim.get("/login")
+	preLogin := victim.csrf
+	victim.post("/login", url.Values{"email": {"admin@demo.acquis.fr"}, "password": {demo.Password}})
+	f := invite("avant@exemple.fr")
+	f.Set("_csrf", preLogin)
+	if res := victim.postRaw("/admin/users", f); res.Status != http.StatusForbidden {
+		t.Fatalf("jeton d'avant la connexion accepté : %d", res.Status)
+	}
+
+	// An attacker plants a CSRF cookie of their choosing and submits the
+	// matching value: the victim's session does not accept it.
+	planted := strings.Repeat("A", 43)
+	victim.http.Jar.SetCookies(u, []*http.Cookie{{Name: csrfCookie, Value: planted, Path: "/"}})
+	for _, tok := range []string{planted, csrfToken(planted, "anonymous"), csrfToken(planted, "session")} {
+		f := invite("plante@exemple.fr")
+		f.Set("_csrf", tok)
+		if res := victim.postRaw("/admin/users", f); res.Status != http.StatusForbidden {
+			t.Fatalf("cookie CSRF planté accepté : %d", res.Status)
+		}
+	}
+
+	// Another signed-in user's token does not work in the victim's session.
+	attacker := a.client()
+	attacker.login("karim.benali@demo.acquis.fr")
+	attacker.get("/compte")
+	f = invite("autre@exemple.fr")
+	f.Set("_csrf", attacker.csrf)
+	if res := victim.postRaw("/admin/users", f); res.Status != http.StatusForbidden {
+		t.Fatalf("jeton d'une autre session accepté : %d", res.Status)
+	}
+
+	// Empty cookie, empty field: refused, signed in or not.
+	anon := a.client()
+	anon.http.Jar.SetCookies(u, []*http.Cookie{{Name: csrfCookie, Value: "", Path: "/"}})
+	if res := anon.postRaw("/login", url.Values{"email": {"admin@demo.acquis.fr"}, "password": {demo.Password}, "_csrf": {""}}); res.Status != http.StatusForbidden {
+		t.Fatalf("cookie et champ vides à la connexion : %d", res.Status)
+	}
+	req, _ := http.NewRequest(http.MethodPost, a.srv.URL+"/admin/users?_csrf=", strings.NewReader(invite("vide@exemple.fr").Encode()+"&_csrf="))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-CSRF-Token", "")
+	if res := victim.do(req); res.Status != http.StatusForbidden {
+		t.Fatalf("jeton vide accepté : %d", res.Status)
+	}
+
+	// A Bearer header beside the session cookie does not skip the check.
+	req, _ = http.NewRequest(http.MethodPost, a.srv.URL+"/admin/users", strings.NewReader(invite("bearer@exemple.fr").Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer n-importe-quoi")
+	if res := victim.do(req); res.Status != http.StatusForbidden {
+		t.Fatalf("en-tête Bearer et cookie de session sans jeton : %d", res.Status)
+	}
+
+	if after := users(); after != before {
+		t.Fatalf("%d compte(s) créé(s) sans jeton valable", after-before)
+	}
+	// The victim's own token still works.
+	victim.get("/admin/users")
+	if res := victim.post("/admin/users", invite("legitime@exemple.fr")); res.Status != http.StatusSeeOther {
+		t.Fatalf("jeton valable refusé : %d %s", res.Status, res.Body)
 	}
 }

@@ -74,7 +74,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	status, msg, unexpected := statusAndMessage(err)
 	if unexpected {
-		s.log.Error("erreur", "request_id", c.Get(ctxRequestID), "path", c.Request().URL.Path, "err", err)
+		s.log.Error("erreur", "request_id", c.Get(ctxRequestID), "path", logPath(c), "err", err)
 	}
 	if wantsJSON(c) {
 		_ = c.JSON(status, map[string]string{"error": msg})

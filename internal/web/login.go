@@ -63,6 +63,9 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		return err
 	}
 	s.setSessionCookie(c, token)
+	// The pre-session CSRF secret is done with: forms now carry a token
+	// derived from the new session.
+	s.setPreSessionCookie(c, "", -1)
 	if r.NewDevice != "" {
 		s.setDeviceCookie(c, r.NewDevice)
 	}

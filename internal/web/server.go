@@ -148,7 +148,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		s.log.Info("requête",
 			"request_id", c.Get(ctxRequestID),
 			"method", req.Method,
-			"path", req.URL.Path,
+			"path", logPath(c),
 			"status", c.Response().Status,
 			"bytes", c.Response().Size,
 			"duration", time.Since(start),
