@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -157,10 +159,38 @@ func (s *Server) needLogin(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login?suite="+url.QueryEscape(c.Request().URL.RequestURI()))
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: anything but a
+// local path is replaced by the home page.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !localPath(next) {
 		return "/"
 	}
 	return next
+}
+
+// localPath reports whether p can only lead to a page of this site: it
+// starts with one slash followed by something other than a separator, and
+// holds no control character (browsers drop tabs and newlines, so
+// « /\t/evil.example » would become « //evil.example »), no backslash (read
+// as a slash), and no percent-encoded form of these.
+func localPath(p string) bool {
+	if p == "" || p[0] != '/' || len(p) > 2048 || !utf8.ValidString(p) {
+		return false
+	}
+	dec, err := url.PathUnescape(p)
+	if err != nil {
+		return false
+	}
+	for _, s := range []string{p, dec} {
+		if strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') {
+			return false
+		}
+		for _, r := range s {
+			if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+				return false
+			}
+		}
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && u.Opaque == "" && strings.HasPrefix(u.Path, "/")
 }
