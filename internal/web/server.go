@@ -103,7 +103,7 @@ func New(d Deps) (*Server, error) {
 	}))
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
-	e.Use(securityHeaders)
+	e.Use(s.securityHeaders)
 	e.Use(s.readDeadline)
 	// Uploads stream their body and bound it themselves; every other
 	// request is small.
@@ -175,7 +175,12 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 
 // securityHeaders forbids inline scripts and framing and keeps the browser
 // from guessing content types: documents served by acquis are never HTML.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// No answer may be stored by a browser or a shared cache (pages, documents,
+// exports and JSON carry personal data; forms carry a CSRF token); only
+// the static assets, which set their own Cache-Control, are cached. Under
+// https, browsers are told to come back over https only (HSTS), and
+// cookies are Secure.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -183,9 +188,18 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
+		if s.cfg.Secure() {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+			c.Set(ctxSecure, true)
+		}
 		return next(c)
 	}
 }
+
+// ctxSecure marks a request of an https deployment: cookies set while
+// answering it are Secure.
+const ctxSecure = "secure"
 
 // readDeadline bounds the time a request's body may take, per request:
 // the server-wide ReadHeaderTimeout only covers the headers.
