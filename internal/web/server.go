@@ -108,6 +108,7 @@ func New(d Deps) (*Server, error) {
 	// Uploads stream their body and bound it themselves; every other
 	// request is small.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}))
+	e.Use(cleanInput)
 	e.Use(s.loadPrincipal)
 	e.Use(s.csrf())
 	s.echo = e
