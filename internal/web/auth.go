@@ -139,17 +139,42 @@ func (s *Server) authorize(action account.Action, scope scopeFunc, h echo.Handle
 			return s.needLogin(c)
 		}
 		res, err := scope(c)
+		var m *missingRecord
+		if errors.As(err, &m) {
+			// A record that does not exist is refused like one outside the
+			// asker's scope; only who may see every such record is told
+			// it does not exist. Probing ids thus reveals nothing.
+			if account.Can(p, action, account.Resource{}) {
+				return fail(http.StatusNotFound, m.msg)
+			}
+			return s.deny(c, action, account.Resource{})
+		}
 		if err != nil {
 			return err
 		}
 		if !account.Can(p, action, res) {
-			_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", string(action), logPath(c),
-				map[string]any{"method": c.Request().Method, "platform_id": res.PlatformID, "owner_id": res.OwnerUserID}))
-			return fail(http.StatusForbidden, "Vous n'avez pas accès à cette page ou à cette action.")
+			return s.deny(c, action, res)
 		}
 		return h(c)
 	}
 }
+
+// deny refuses an action, audited, with the same words whatever the
+// reason.
+func (s *Server) deny(c echo.Context, action account.Action, res account.Resource) error {
+	_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", string(action), logPath(c),
+		map[string]any{"method": c.Request().Method, "platform_id": res.PlatformID, "owner_id": res.OwnerUserID}))
+	return fail(http.StatusForbidden, "Vous n'avez pas accès à cette page ou à cette action.")
+}
+
+// missingRecord is what a scope function returns when the record the URL
+// names does not exist; authorize decides what the asker is told.
+type missingRecord struct{ msg string }
+
+func (e *missingRecord) Error() string { return e.msg }
+
+// missing reports a record that does not exist, in French.
+func missing(msg string) error { return &missingRecord{msg: msg} }
 
 // needLogin sends a browser to the login page and answers 401 to the API.
 func (s *Server) needLogin(c echo.Context) error {
