@@ -2,7 +2,8 @@
 // resets). Every message is first written to the outbox table in the
 // caller's transaction, so a message is never lost nor sent for a change
 // that rolled back; it is then delivered through SMTP when ACQUIS_SMTP_URL
-// is set, or written to the log, so the flows work on the embedded default.
+// is set, or written to the log with its links' tokens masked and kept in
+// the admin outbox, so the flows work on the embedded default.
 package mail
 
 import (
@@ -82,7 +83,7 @@ func (s *Sender) Deliver(ctx context.Context) error {
 	for _, m := range pending {
 		var sendErr error
 		if s.smtpURL == "" {
-			s.log.Info("courriel (pas de SMTP configuré : consultable dans /admin/outbox)", "to", m.To, "subject", m.Subject, "body", m.Body)
+			s.log.Info("courriel (pas de SMTP configuré : consultable dans /admin/outbox)", "to", m.To, "subject", m.Subject, "body", RedactTokens(m.Body))
 		} else {
 			sendErr = s.sendSMTP(m)
 		}

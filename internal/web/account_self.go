@@ -107,7 +107,15 @@ func (s *Server) forgotSubmit(c echo.Context) error {
 		return s.render.render(c, http.StatusUnprocessableEntity, "forgot", forgotView{Layout: s.layout(c, "Mot de passe oublié"), Email: email,
 			Errors: FormErrors{"email": "Indiquez une adresse électronique valide, par exemple nom@exemple.fr."}})
 	}
-	if err := s.accounts.RequestReset(c.Request().Context(), actor(c), email, s.cfg.BaseURL); err != nil {
+	err := s.accounts.RequestReset(c.Request().Context(), actor(c), email, s.cfg.BaseURL)
+	var te *account.ThrottledError
+	if errors.As(err, &te) {
+		c.Response().Header().Set("Retry-After", itoa(int64(te.Wait.Seconds())+1))
+		return s.render.render(c, http.StatusTooManyRequests, "forgot", forgotView{Layout: s.layout(c, "Mot de passe oublié"), Email: email,
+			Errors: FormErrors{"": "Trop de demandes de réinitialisation depuis ce poste ou pour cette adresse. Par sécurité, attendez " +
+				account.FrenchDuration(te.Wait) + " avant de réessayer ; si un courriel vous a déjà été envoyé, son lien reste valable 24 heures."}})
+	}
+	if err != nil {
 		return err
 	}
 	s.deliverMail(c)
@@ -169,6 +177,13 @@ func (s *Server) tokenSubmit(purpose string) echo.HandlerFunc {
 				return err
 			}
 		}
+		// Following the e-mailed link proves the mailbox: this browser is
+		// the owner's, and others' failures will not hold it back.
+		dev, err := s.accounts.NewDevice(c.Request().Context(), uid)
+		if err != nil {
+			return err
+		}
+		s.setDeviceCookie(c, dev)
 		return redirectWith(c, "/login", "Votre mot de passe est enregistré : vous pouvez vous connecter.")
 	}
 }
