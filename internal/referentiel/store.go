@@ -19,7 +19,10 @@ import (
 var ErrNotFound = errors.New("référentiel introuvable")
 
 // Store keeps référentiels in PostgreSQL.
-type Store struct{ db *sqlx.DB }
+type Store struct {
+	db       *sqlx.DB
+	versions versionCache
+}
 
 // NewStore returns a Store on d.
 func NewStore(d *sqlx.DB) *Store { return &Store{db: d} }
@@ -220,7 +223,22 @@ func (s *Store) Certification(ctx context.Context, code string) (*Certification,
 
 // Version returns one version of a certification, current or not; a
 // candidacy reads its référentiel through the version it was opened on.
+//
+// Versions are immutable, so each is read from the database once per
+// Store; every call returns a copy of its own.
 func (s *Store) Version(ctx context.Context, versionID int64) (*Certification, error) {
+	if c, ok := s.versions.get(versionID); ok {
+		return c, nil
+	}
+	c, err := s.readVersion(ctx, versionID)
+	if err != nil {
+		return nil, err
+	}
+	s.versions.put(c)
+	return c, nil
+}
+
+func (s *Store) readVersion(ctx context.Context, versionID int64) (*Certification, error) {
 	var v struct {
 		ID            int64  `db:"id"`
 		Code          string `db:"certification_code"`

@@ -252,3 +252,50 @@ func TestInstallSurvivesRestart(t *testing.T) {
 		t.Fatalf("une nouvelle version intégrée ne prend pas le relais : %+v %v", r2, err)
 	}
 }
+
+// TestVersionReadOnce: a version is read from the database once, then
+// served from memory (here, after its connection pool is closed), and a
+// caller that changes what it got does not change what the next one gets.
+func TestVersionReadOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := dbtest.DSN(t)
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	certs, err := ParseFS(referentiels.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewStore(d).Load(ctx, certs); err != nil {
+		t.Fatal(err)
+	}
+	own, err := db.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewStore(own)
+	first, err := s.Version(ctx, certs[0].VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own.Close()
+	first.Blocks[0].Criteria[0].Label = "modifié par un appelant"
+	first.Blocks = nil
+	again, err := s.Version(ctx, certs[0].VersionID)
+	if err != nil {
+		t.Fatalf("la version n'est pas gardée en mémoire : %v", err)
+	}
+	if len(again.Blocks) == 0 || again.Blocks[0].Criteria[0].Label == "modifié par un appelant" {
+		t.Fatal("un appelant a modifié la version gardée en mémoire")
+	}
+	fresh, err := NewStore(d).Version(ctx, certs[0].VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.ContentHash != again.ContentHash || len(fresh.Blocks) != len(again.Blocks) || fresh.Blocks[0].Criteria[0] != again.Blocks[0].Criteria[0] {
+		t.Fatal("la version en mémoire diffère de la base")
+	}
+}
