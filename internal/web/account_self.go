@@ -195,13 +195,10 @@ func tokenTitle(purpose string) string {
 	return "Choisir un nouveau mot de passe"
 }
 
-// deliverMail sends what the request queued; a failure is logged and the
-// message stays in the outbox, so the user's action is not lost.
-func (s *Server) deliverMail(c echo.Context) {
-	if err := s.mail.Deliver(c.Request().Context()); err != nil {
-		s.log.Error("courriel", "err", err)
-	}
-}
+// deliverMail wakes the mail worker for what the request queued: the
+// request does not wait for a mail server, and a failure is retried by the
+// worker (internal/mail) rather than lost.
+func (s *Server) deliverMail(echo.Context) { s.mail.Wake() }
 
 // attachment builds a Content-Disposition that keeps accents (RFC 6266).
 func attachment(name string) string {

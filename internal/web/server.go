@@ -222,3 +222,9 @@ func isUpload(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return c.Request().Method == http.MethodPost && (strings.HasSuffix(p, "/documents") || strings.HasSuffix(p, "/justificatif"))
 }
+
+// RunMail runs the mail worker on the sender the handlers wake, until ctx
+// ends; `acquis serve` starts it. Other processes on the same database
+// poll the queue every few seconds, so a message queued by one instance is
+// sent by whichever claims it first.
+func (s *Server) RunMail(ctx context.Context) { s.mail.Run(ctx, 5*time.Second) }
