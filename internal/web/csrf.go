@@ -42,6 +42,11 @@ func csrfToken(secret, kind string) string {
 func (s *Server) csrf() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			// Static assets are cached for a year, by shared caches too: no
+			// pre-session secret may ride on them.
+			if strings.HasPrefix(c.Request().URL.Path, "/static/") || c.Request().URL.Path == "/healthz" {
+				return next(c)
+			}
 			var want string
 			if tok, ok := c.Get(ctxSessionToken).(string); ok && tok != "" {
 				want = csrfToken(tok, "session")
