@@ -11,10 +11,13 @@ const DeviceTTL = 180 * 24 * time.Hour
 
 // NewDevice remembers a browser that has just proved it knows the
 // account's password (a login, or a reset or invitation link followed),
-// and returns the token to keep in its cookie.
+// and returns the token to keep in its cookie. The user's browsers unseen
+// for DeviceTTL are forgotten on the way.
 func (s *Store) NewDevice(ctx context.Context, userID int64) (string, error) {
 	token, hash := NewToken()
-	if _, err := s.db.ExecContext(ctx, `INSERT INTO login_devices (token_hash, user_id) VALUES ($1, $2)`, hash, userID); err != nil {
+	if _, err := s.db.ExecContext(ctx, `
+		WITH gone AS (DELETE FROM login_devices WHERE user_id = $2 AND last_used_at <= now() - $3 * interval '1 second')
+		INSERT INTO login_devices (token_hash, user_id) VALUES ($1, $2)`, hash, userID, DeviceTTL.Seconds()); err != nil {
 		return "", fmt.Errorf("account: device: %w", err)
 	}
 	return token, nil

@@ -158,3 +158,20 @@ func TestThrottleProgressive(t *testing.T) {
 		t.Fatalf("après l'attente : %v", err)
 	}
 }
+
+// TestPasswordChangeThrottled: a stolen session cannot try current
+// passwords at leisure on the change form.
+func TestPasswordChangeThrottled(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	id := mustUser(t, s, "a@exemple.fr")
+	for i := 0; i < PairPolicy.Free; i++ {
+		var ve *ValidationError
+		if err := s.ChangePassword(ctx, sys, id, "mauvais", "une toute nouvelle phrase", ""); !errors.As(err, &ve) {
+			t.Fatalf("essai %d : %v", i, err)
+		}
+	}
+	if _, ok := isThrottled(s.ChangePassword(ctx, sys, id, goodPassword, "une toute nouvelle phrase", "")); !ok {
+		t.Fatal("le formulaire de changement de mot de passe n'est pas freiné")
+	}
+}

@@ -71,6 +71,12 @@ func (s *Server) accountPassword(c echo.Context) error {
 	}
 	hash, _ := c.Get(ctxSession).(string)
 	err := s.accounts.ChangePassword(c.Request().Context(), actor(c), principal(c).UserID, cur, next, hash)
+	var te *account.ThrottledError
+	if errors.As(err, &te) {
+		c.Response().Header().Set("Retry-After", itoa(int64(te.Wait.Seconds())+1))
+		return s.renderAccount(c, http.StatusTooManyRequests, FormErrors{"current": "Trop d'essais du mot de passe actuel ont échoué : attendez " +
+			account.FrenchDuration(te.Wait) + " avant de réessayer."})
+	}
 	if errs, other := validationErrors(err); errs != nil {
 		return s.renderAccount(c, http.StatusUnprocessableEntity, errs)
 	} else if other != nil {

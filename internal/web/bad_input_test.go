@@ -74,3 +74,31 @@ func TestBadInputIs400(t *testing.T) {
 		expect(admin, "session signée, "+act, admin.post(fmt.Sprintf("/certificateur/jurys/%d/%s", signed, act), nil), 409, "signé")
 	}
 }
+
+// TestHugeNumbersNever500: ids and numbers past any column's range, in the
+// path or the query, are answered as not found or refused, never 500.
+func TestHugeNumbersNever500(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	cd, _ := a.candidacyWithDocument(whoEmails[cand])
+	c := a.client()
+	c.login(whoEmails[admin])
+	for _, h := range []string{"99999999999999999999", "9223372036854775807", "2147483648", "-1", "0"} {
+		for _, p := range []string{
+			fmt.Sprintf("/candidatures/%d/depots/%s", cd, h), fmt.Sprintf("/candidatures/%d/depots/%s/recepisse.pdf", cd, h),
+			"/candidatures/" + h, "/documents/" + h, "/admin/users/" + h, "/plateformes/" + h, "/certificateur/jurys/" + h,
+			"/jury/sessions/" + h + "/proces-verbal/1", "/indicateurs/blocs?session=" + h, "/indicateurs/blocs?plateforme=" + h,
+			"/admin/audit?acteur=" + h, "/admin/audit?id=" + h, "/admin/audit?du=" + h,
+		} {
+			if res := c.get(p); res.Status >= 500 {
+				t.Errorf("%s : %d", p, res.Status)
+			}
+		}
+	}
+	if res := c.get("/admin/users/2147483648"); res.Status != http.StatusNotFound {
+		t.Errorf("compte inexistant : %d, attendu 404", res.Status)
+	}
+	if res := c.get("/admin/audit?acteur=2147483648"); res.Status != http.StatusOK {
+		t.Errorf("journal, acteur au-delà de 2^31 : %d, attendu 200", res.Status)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/account"
 	"acquis/internal/jury"
 	"acquis/internal/referentiel"
 )
@@ -37,6 +38,8 @@ func statusAndMessage(err error) (int, string, bool) {
 		return ue.status, ue.msg, false
 	case errors.Is(err, referentiel.ErrNotFound):
 		return http.StatusNotFound, "Cette certification n'existe pas.", false
+	case errors.Is(err, account.ErrNotFound):
+		return http.StatusNotFound, "Ce compte ou cette organisation n'existe pas.", false
 	case errors.Is(err, jury.ErrSigned):
 		return http.StatusConflict, "Le procès-verbal de cette session est signé : plus rien ne peut y être modifié (un avenant le corrige).", false
 	case errors.As(err, &he):

@@ -7,9 +7,10 @@ import (
 	"testing"
 )
 
-// TestNoExistenceOracle (issue 13, finding 8): outside one's scope, an id
-// that exists and an id that does not get the same answer, so ids cannot
-// be probed; who may see every such record is told it does not exist.
+// TestNoExistenceOracle (issue 13, finding 8): outside one's scope, the id
+// of a candidacy, document, jury session or platform that exists and one
+// that does not get the same answer, so ids cannot be probed; who may see
+// every such record is told it does not exist.
 func TestNoExistenceOracle(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
@@ -18,6 +19,8 @@ func TestNoExistenceOracle(t *testing.T) {
 	ghost := a.id(`SELECT max(id) + 1000 FROM candidacies`)
 	ghostDoc := a.id(`SELECT max(id) + 1000 FROM documents`)
 	ghostSession := a.id(`SELECT max(id) + 1000 FROM jury_sessions`)
+	pA := a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '29'`)
+	ghostOrg := a.id(`SELECT max(id) + 1000 FROM organisations`)
 	pairs := [][2]string{
 		{fmt.Sprintf("/candidatures/%d", cd), fmt.Sprintf("/candidatures/%d", ghost)},
 		{fmt.Sprintf("/candidatures/%d/certificat.pdf", cd), fmt.Sprintf("/candidatures/%d/certificat.pdf", ghost)},
@@ -26,6 +29,8 @@ func TestNoExistenceOracle(t *testing.T) {
 		{fmt.Sprintf("/api/v1/candidacies/%d", cd), fmt.Sprintf("/api/v1/candidacies/%d", ghost)},
 		{fmt.Sprintf("/jury/sessions/%d/deliberation", session), fmt.Sprintf("/jury/sessions/%d/deliberation", ghostSession)},
 		{fmt.Sprintf("/jury/sessions/%d/candidats/%d", session, jc), fmt.Sprintf("/jury/sessions/%d/candidats/%d", session, ghost)},
+		{fmt.Sprintf("/plateformes/%d", pA), fmt.Sprintf("/plateformes/%d", ghostOrg)},
+		{fmt.Sprintf("/plateformes/%d/effectif.csv", pA), fmt.Sprintf("/plateformes/%d/effectif.csv", ghostOrg)},
 		{fmt.Sprintf("/api/v1/jury/sessions/%d/candidacies/%d/grid", session, jc), fmt.Sprintf("/api/v1/jury/sessions/%d/candidacies/%d/grid", ghostSession, jc)},
 	}
 	volatile := regexp.MustCompile(`réf\. [A-Za-z0-9]+|name="_csrf" value="[^"]+"`)
@@ -48,7 +53,7 @@ func TestNoExistenceOracle(t *testing.T) {
 	// The certifier sees every candidacy: for them, not found is 404.
 	c := a.client()
 	c.login(whoEmails[admin])
-	for _, p := range []string{fmt.Sprintf("/candidatures/%d", ghost), fmt.Sprintf("/documents/%d", ghostDoc), fmt.Sprintf("/certificateur/jurys/%d", ghostSession)} {
+	for _, p := range []string{fmt.Sprintf("/candidatures/%d", ghost), fmt.Sprintf("/documents/%d", ghostDoc), fmt.Sprintf("/certificateur/jurys/%d", ghostSession), fmt.Sprintf("/plateformes/%d", ghostOrg)} {
 		if res := c.get(p); res.Status != http.StatusNotFound {
 			t.Errorf("certificateur, %s : %d, attendu 404", p, res.Status)
 		}

@@ -23,7 +23,7 @@ func (s *Server) platformScope(c echo.Context) (account.Resource, error) {
 	}
 	o, err := s.accounts.Organisation(c.Request().Context(), id)
 	if errors.Is(err, account.ErrNotFound) || (err == nil && o.Kind != account.OrgPlatform) {
-		return account.Resource{}, fail(http.StatusNotFound, "Cette plateforme n'existe pas.")
+		return account.Resource{}, missing("Cette plateforme n'existe pas.")
 	}
 	if err != nil {
 		return account.Resource{}, err
