@@ -10,6 +10,7 @@ type PlanYear struct {
 	Reason    string `json:"reason,omitempty"` // why the manager changed the target
 	Certified int    `json:"certified"`        // plan members certified that year
 	Engaged   int    `json:"engaged"`          // plan members who engaged that year and are not yet certified
+	Left      int    `json:"left"`             // plan members who left that year without the title
 	CumTarget int    `json:"cumulative_target"`
 	CumDone   int    `json:"cumulative_certified"`
 	Gap       int    `json:"gap"`  // CumTarget − CumDone, for years begun
