@@ -90,6 +90,16 @@ func (s *Store) AllStaff(ctx context.Context, region string) ([]Member, error) {
 	return out, nil
 }
 
+// NationalDefaults apportions the nation's baseline to every platform
+// (Defaults): a platform's default targets depend on the others'.
+func (s *Store) NationalDefaults(ctx context.Context) (map[int64][LastYear - FirstYear + 1]int, error) {
+	all, err := s.AllStaff(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	return Defaults(all, s.now()), nil
+}
+
 // Member returns one staff member.
 func (s *Store) Member(ctx context.Context, id int64) (*Member, error) {
 	var m Member

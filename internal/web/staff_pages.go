@@ -48,7 +48,11 @@ func (s *Server) dashboard(c echo.Context, platformID int64) (platformDashboard,
 	if err != nil {
 		return platformDashboard{}, nil, err
 	}
-	d := platformDashboard{Plan: staff.BuildPlan(roster, targets, today), Today: today, Functions: staff.Functions, Statuses: staff.Statuses}
+	defaults, err := s.staff.NationalDefaults(ctx)
+	if err != nil {
+		return platformDashboard{}, nil, err
+	}
+	d := platformDashboard{Plan: staff.BuildPlanWith(roster, targets, defaults[platformID], today), Today: today, Functions: staff.Functions, Statuses: staff.Statuses}
 	for y := staff.FirstYear; y <= staff.LastYear; y++ {
 		d.Years = append(d.Years, y)
 	}
