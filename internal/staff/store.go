@@ -174,8 +174,8 @@ func ValidateAll(m *Member, today time.Time) []*ValidationError {
 	case m.LeftOn != nil && m.LeftOn.Before(m.HiredOn):
 		add("left_on", "La date de départ précède la date de prise de poste.")
 	}
-	if m.LeftOn == nil && m.LeftReason != "" {
-		add("left_on", "Indiquez la date de départ.")
+	if m.LeftOn == nil {
+		m.LeftReason = "" // no departure (or one undone): no reason either
 	}
 	if !validStatus(m.Status) {
 		add("status", "Statut inconnu.")
