@@ -11,65 +11,141 @@ import (
 	"acquis/internal/csvexport"
 )
 
-// rosterRecords are the roster's lines under the import header, so an
-// exported file can be edited and imported back.
-func rosterRecords(members []Member) [][]string {
-	date := func(t *time.Time) string {
+// Word is the status as exports write it, in French; imports read it back.
+func (s Status) Word() string {
+	switch s {
+	case Holder:
+		return "titulaire"
+	case Equivalent:
+		return "équivalent"
+	case Training:
+		return "en formation"
+	case VAE:
+		return "VAE en cours"
+	case NotEngaged:
+		return "non engagé"
+	}
+	return string(s)
+}
+
+// rosterRow is one member as the export writes them, under Columns: typed
+// cells (text, a float for the FTE, an int for the year and the id, a
+// date, or nil for an empty cell), so the workbook holds numbers and
+// dates and the CSV formats them the French way.
+func rosterRow(m Member) []any {
+	date := func(t *time.Time) any {
 		if t == nil {
-			return ""
+			return nil
 		}
-		return t.Format("02/01/2006")
+		return day(*t)
 	}
-	out := [][]string{Columns}
-	for _, m := range members {
-		email, year := "", ""
-		if m.Email != nil {
-			email = *m.Email
-		}
-		if m.PlannedYear != nil {
-			year = strconv.Itoa(*m.PlannedYear)
-		}
-		out = append(out, []string{m.FullName, email, string(m.Function), strings.Replace(strconv.FormatFloat(m.FTE, 'f', -1, 64), ".", ",", 1),
-			date(&m.HiredOn), date(m.LeftOn), m.Employer, string(m.Status), date(m.StatusOn), m.CertificateNumber, m.EquivalentName,
-			m.TrainingBody, date(m.TrainingEnd), year, m.SupervisorTraining, date(m.SupervisorTrainingOn)})
+	var email, year, id any
+	if m.Email != nil {
+		email = *m.Email
 	}
-	return out
+	if m.PlannedYear != nil {
+		year = *m.PlannedYear
+	}
+	if m.ID != 0 {
+		id = m.ID
+	}
+	return []any{m.FullName, email, m.Function.Label(), m.FTE, day(m.HiredOn), date(m.LeftOn), m.LeftReason, m.Employer, m.Status.Word(),
+		date(m.StatusOn), m.CertificateNumber, m.EquivalentName, m.TrainingBody, date(m.TrainingEnd), year,
+		SupervisorLabel(m.SupervisorTraining), date(m.SupervisorTrainingOn), id}
 }
 
-// planRecords are the plan's table, one line per year.
-func planRecords(p Plan) [][]string {
-	out := [][]string{{"annee", "objectif", "objectif_par_defaut", "motif", "certifies", "engages", "objectif_cumule", "certifies_cumules", "ecart"}}
+// cellText writes one typed cell for a CSV file: dates as 31/12/2026,
+// decimals with a comma.
+func cellText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case int:
+		return strconv.Itoa(x)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strings.Replace(strconv.FormatFloat(x, 'f', -1, 64), ".", ",", 1)
+	case time.Time:
+		return x.Format("02/01/2006")
+	}
+	return ""
+}
+
+// rosterRecords are the roster under the import's header, in French
+// order of names, so an exported file can be edited and imported back.
+func rosterRecords(members []Member) (header []string, rows [][]any) {
+	sorted := append([]Member(nil), members...)
+	SortFrench(sorted)
+	for _, m := range sorted {
+		rows = append(rows, rosterRow(m))
+	}
+	return Columns, rows
+}
+
+// planColumns head the plan's table.
+var planColumns = []string{"année", "objectif", "objectif par défaut", "motif du changement", "certifiés", "engagés", "objectif cumulé", "certifiés cumulés", "écart", "sortis du plan"}
+
+// planRecords are the plan's table, one line per year; the gap of a year
+// not yet begun is empty.
+func planRecords(p Plan) (header []string, rows [][]any) {
 	for _, y := range p.Years {
-		gap := ""
+		var gap any
 		if y.Past {
-			gap = strconv.Itoa(y.Gap)
+			gap = y.Gap
 		}
-		out = append(out, []string{strconv.Itoa(y.Year), strconv.Itoa(y.Target), strconv.Itoa(y.Default), y.Reason, strconv.Itoa(y.Certified),
-			strconv.Itoa(y.Engaged), strconv.Itoa(y.CumTarget), strconv.Itoa(y.CumDone), gap})
+		rows = append(rows, []any{y.Year, y.Target, y.Default, y.Reason, y.Certified, y.Engaged, y.CumTarget, y.CumDone, gap, y.Left})
+	}
+	return planColumns, rows
+}
+
+func textRecords(header []string, rows [][]any) [][]string {
+	out := [][]string{header}
+	for _, r := range rows {
+		line := make([]string, len(r))
+		for i, v := range r {
+			line[i] = cellText(v)
+		}
+		out = append(out, line)
 	}
 	return out
 }
 
-// RosterCSV writes the roster as CSV for French spreadsheets: UTF-8 with a
-// BOM (so Excel reads the accents), ";" between fields.
-func RosterCSV(members []Member) []byte { return writeCSV(rosterRecords(members)) }
+// RosterCSV writes the roster as CSV for French spreadsheets (UTF-8 with
+// a BOM, ";" between fields), every cell made inert by csvexport.
+func RosterCSV(members []Member) []byte { return csvexport.Encode(textRecords(rosterRecords(members))) }
 
 // PlanCSV writes the plan's table as CSV, like RosterCSV.
-func PlanCSV(p Plan) []byte { return writeCSV(planRecords(p)) }
-
-// writeCSV goes through the one CSV writer of acquis, which makes a name
-// like =HYPERLINK(…) inert.
-func writeCSV(records [][]string) []byte { return csvexport.Encode(records) }
+func PlanCSV(p Plan) []byte { return csvexport.Encode(textRecords(planRecords(p))) }
 
 // WorkbookXLSX writes the roster and the plan as one workbook with two
-// sheets, « Effectif » and « Plan ».
+// sheets, « Effectif » and « Plan »: numbers are numbers, dates are dates
+// (shown JJ/MM/AAAA), headers bold and frozen.
 func WorkbookXLSX(members []Member, p Plan) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
+	dateFmt := "dd/mm/yyyy"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return nil, err
+	}
+	fteStyle, err := f.NewStyle(&excelize.Style{NumFmt: 2}) // 0.00
+	if err != nil {
+		return nil, err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, err
+	}
+	rh, rr := rosterRecords(members)
+	ph, pr := planRecords(p)
 	sheets := []struct {
-		name string
-		rows [][]string
-	}{{"Effectif", rosterRecords(members)}, {"Plan", planRecords(p)}}
+		name   string
+		header []string
+		rows   [][]any
+	}{{"Effectif", rh, rr}, {"Plan", ph, pr}}
 	for i, sh := range sheets {
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", sh.name); err != nil {
@@ -78,18 +154,46 @@ func WorkbookXLSX(members []Member, p Plan) ([]byte, error) {
 		} else if _, err := f.NewSheet(sh.name); err != nil {
 			return nil, err
 		}
+		head := make([]any, len(sh.header))
+		for c, h := range sh.header {
+			head[c] = h
+		}
+		if err := f.SetSheetRow(sh.name, "A1", &head); err != nil {
+			return nil, err
+		}
+		last, _ := excelize.CoordinatesToCellName(len(sh.header), 1)
+		if err := f.SetCellStyle(sh.name, "A1", last, bold); err != nil {
+			return nil, err
+		}
 		for r, row := range sh.rows {
 			cells := make([]any, len(row))
-			for c, v := range row {
-				cells[c] = v
-			}
-			ref, err := excelize.CoordinatesToCellName(1, r+1)
-			if err != nil {
-				return nil, err
-			}
+			copy(cells, row)
+			ref, _ := excelize.CoordinatesToCellName(1, r+2)
 			if err := f.SetSheetRow(sh.name, ref, &cells); err != nil {
 				return nil, err
 			}
+			for c, v := range row {
+				style := 0
+				switch v.(type) {
+				case time.Time:
+					style = dateStyle
+				case float64:
+					style = fteStyle
+				}
+				if style != 0 {
+					cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
+					if err := f.SetCellStyle(sh.name, cell, cell, style); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+		end, _ := excelize.CoordinatesToCellName(len(sh.header), len(sh.rows)+1)
+		if err := f.SetSheetDimension(sh.name, "A1:"+end); err != nil {
+			return nil, err
+		}
+		if err := f.SetPanes(sh.name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return nil, err
 		}
 	}
 	var buf bytes.Buffer

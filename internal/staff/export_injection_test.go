@@ -36,8 +36,8 @@ func TestCSVInjectionNeutralised(t *testing.T) {
 		t.Errorf("motif non neutralisé : %s", pc)
 	}
 	// The file imported back: the apostrophe is taken off again.
-	p := parseRecords(mustRecords(t, out), 1, map[string]int64{}, d("2027-05-15"))
-	if len(p.Errors) != 0 || len(p.Rows) != 1 || p.Rows[0].Member.FullName != evil {
+	p := parseRecords(mustRecords(t, out), 1, []Member{m}, d("2027-05-15"))
+	if len(p.Errors) != 0 || len(p.Rows) != 1 || p.Rows[0].Member.FullName != evil || p.Rows[0].Action != ActionUnchanged {
 		t.Fatalf("réimport : %v %+v", p.Errors, p.Rows)
 	}
 }

@@ -42,7 +42,7 @@ func FuzzReadRoster(f *testing.F) {
 			}
 			return
 		}
-		p := parseRecords(records, 1, map[string]int64{}, today)
+		p := parseRecords(records, 1, nil, today)
 		if len(p.Errors) > 0 {
 			return
 		}

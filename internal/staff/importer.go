@@ -10,13 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/unicode/norm"
 
 	"acquis/internal/audit"
 	"acquis/internal/csvexport"
@@ -48,17 +46,11 @@ const (
 // transaction as a whole, are cancelled past it and nothing is written.
 const ImportTimeout = 30 * time.Second
 
-// Columns are the roster file's columns, in the order exports write them.
-// Imports accept them in any order, with or without accents and case.
-var Columns = []string{"nom", "email", "fonction", "etp", "date_prise_de_poste", "date_depart", "employeur", "statut", "date_statut",
-	"numero_certificat", "certification_equivalente", "organisme_formation", "fin_prevue", "annee_prevue",
-	"formation_encadrement", "date_formation_encadrement"}
-
 // columnOf names, for an import's messages, the column of each field
 // Validate checks.
 var columnOf = map[string]string{"full_name": "nom", "email": "email", "function": "fonction", "fte": "etp",
-	"hired_on": "date_prise_de_poste", "left_on": "date_depart", "employer": "employeur", "status": "statut",
-	"status_on": "date_statut", "equivalent_name": "certification_equivalente", "training_body": "organisme_formation",
+	"hired_on": "date_prise_de_poste", "left_on": "date_depart", "left_reason": "motif_depart", "employer": "employeur", "status": "statut",
+	"status_on": "date_statut", "certificate_number": "numero_certificat", "equivalent_name": "certification_equivalente", "training_body": "organisme_formation",
 	"training_end": "fin_prevue", "planned_year": "annee_prevue", "supervisor_training": "formation_encadrement",
 	"supervisor_training_on": "date_formation_encadrement"}
 
@@ -74,11 +66,23 @@ func atLine(ve *ValidationError, line int) *ValidationError {
 
 var requiredColumns = []string{"nom", "fonction", "etp", "date_prise_de_poste", "statut"}
 
+// ImportAction is what importing a line does, as the preview says it.
+type ImportAction string
+
+// The actions.
+const (
+	ActionAdd       ImportAction = "ajout"       // a person the roster does not have
+	ActionUpdate    ImportAction = "mise à jour" // a person of the roster, with something changed
+	ActionUnchanged ImportAction = "inchangé"    // a person of the roster, as the roster has them
+)
+
 // ImportRow is one valid line of a roster file and what importing it does.
 type ImportRow struct {
 	Line   int
 	Member Member
-	Update bool // an existing member of this platform with the same e-mail
+	// Action is ActionAdd when empty; an update or an unchanged line
+	// carries the member's ID.
+	Action ImportAction
 }
 
 // Preview is a parsed roster file: its rows, and every error with its
@@ -88,9 +92,23 @@ type Preview struct {
 	Errors []*ValidationError
 }
 
+// Count says how many lines do what, for the preview's summary.
+func (p *Preview) Count(a ImportAction) int {
+	n := 0
+	for _, r := range p.Rows {
+		if r.Action == a || (a == ActionAdd && r.Action == "") {
+			n++
+		}
+	}
+	return n
+}
+
 // ParseRoster reads a roster file (CSV in UTF-8, with or without BOM, or
 // Windows-1252, separated by ";" or ","; or XLSX, first sheet) for a
-// platform, and validates every line without writing anything.
+// platform, and validates every line without writing anything. Each line
+// is matched to the roster by a stable key (the id column the export
+// writes; else the e-mail; else the name and the date of taking the post)
+// and marked as an addition, an update or unchanged.
 func (s *Store) ParseRoster(ctx context.Context, platformID int64, name string, data []byte) (*Preview, error) {
 	if len(data) > MaxImportBytes {
 		return &Preview{Errors: []*ValidationError{{Field: "fichier", Message: fmt.Sprintf("Le fichier dépasse %d Ko.", MaxImportBytes>>10)}}}, nil
@@ -103,13 +121,7 @@ func (s *Store) ParseRoster(ctx context.Context, platformID int64, name string, 
 	if err != nil {
 		return nil, err
 	}
-	byEmail := map[string]int64{}
-	for _, m := range existing {
-		if m.Email != nil {
-			byEmail[*m.Email] = m.ID
-		}
-	}
-	return parseRecords(records, platformID, byEmail, s.now()), nil
+	return parseRecords(records, platformID, existing, s.now()), nil
 }
 
 // readRecords turns the file into rows of cells, within the bounds above.
@@ -234,23 +246,52 @@ func readXLSX(data []byte, add func([]string) error) error {
 	return nil
 }
 
-// key folds a header or a value for comparison: lower case, no accents,
-// spaces and dashes as underscores.
-func key(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(strings.ToLower(strings.TrimSpace(s))) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-		case r == ' ' || r == '-' || r == '\'' || r == '’':
-			b.WriteByte('_')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
+// roster indexes a platform's members by each stable key.
+type roster struct {
+	byID, byEmail, byNameHired map[string]*Member
 }
 
-func parseRecords(records [][]string, platformID int64, byEmail map[string]int64, today time.Time) *Preview {
+func nameHired(name string, hired time.Time) string {
+	return key(name) + "|" + hired.Format("2006-01-02")
+}
+
+func indexRoster(existing []Member) roster {
+	r := roster{byID: map[string]*Member{}, byEmail: map[string]*Member{}, byNameHired: map[string]*Member{}}
+	for i := range existing {
+		m := &existing[i]
+		r.byID[strconv.FormatInt(m.ID, 10)] = m
+		if m.Email != nil {
+			r.byEmail[*m.Email] = m
+		}
+		r.byNameHired[nameHired(m.FullName, m.HiredOn)] = m
+	}
+	return r
+}
+
+// match finds the roster's member a line is about: by the id column (an
+// id of no one in this roster is an error), else by e-mail, else by name
+// and date of taking the post.
+func (r roster) match(id string, m *Member) (*Member, *ValidationError) {
+	if id != "" {
+		if prev, ok := r.byID[strings.TrimSuffix(id, ".0")]; ok {
+			return prev, nil
+		}
+		return nil, invalid("id", "L'identifiant « %s » ne correspond à personne dans l'effectif de cette plateforme : laissez la colonne vide pour une personne nouvelle.", id)
+	}
+	if m.Email != nil {
+		if prev, ok := r.byEmail[strings.ToLower(strings.TrimSpace(*m.Email))]; ok {
+			return prev, nil
+		}
+	}
+	if !m.HiredOn.IsZero() {
+		if prev, ok := r.byNameHired[nameHired(m.FullName, m.HiredOn)]; ok {
+			return prev, nil
+		}
+	}
+	return nil, nil
+}
+
+func parseRecords(records [][]string, platformID int64, existing []Member, today time.Time) *Preview {
 	p := &Preview{}
 	if len(records) == 0 {
 		p.Errors = append(p.Errors, &ValidationError{Line: 1, Field: "en-tête", Message: "Le fichier est vide."})
@@ -258,21 +299,19 @@ func parseRecords(records [][]string, platformID int64, byEmail map[string]int64
 	}
 	col := map[string]int{}
 	for i, h := range records[0] {
-		k := key(h)
-		if k == "" {
+		if strings.TrimSpace(h) == "" {
 			continue
 		}
-		known := false
-		for _, c := range Columns {
-			if c == k {
-				known = true
-			}
-		}
-		if !known {
+		c := columnFor(h)
+		if c == "" {
 			p.Errors = append(p.Errors, &ValidationError{Line: 1, Field: "en-tête", Message: fmt.Sprintf("Colonne inconnue « %s ». Colonnes attendues : %s.", h, strings.Join(Columns, ", "))})
 			continue
 		}
-		col[k] = i
+		if prev, dup := col[c]; dup {
+			p.Errors = append(p.Errors, &ValidationError{Line: 1, Field: "en-tête", Message: fmt.Sprintf("Les colonnes « %s » et « %s » disent la même chose (%s) : gardez-en une.", records[0][prev], h, c)})
+			continue
+		}
+		col[c] = i
 	}
 	for _, c := range requiredColumns {
 		if _, ok := col[c]; !ok {
@@ -282,7 +321,8 @@ func parseRecords(records [][]string, platformID int64, byEmail map[string]int64
 	if len(p.Errors) > 0 {
 		return p
 	}
-	seen := map[string]int{}
+	r := indexRoster(existing)
+	seenEmail, seenKey, seenID := map[string]int{}, map[string]int{}, map[int64]int{}
 	for i, rec := range records[1:] {
 		line := i + 2
 		cell := func(name string) string {
@@ -302,28 +342,56 @@ func parseRecords(records [][]string, platformID int64, byEmail map[string]int64
 		if empty {
 			continue
 		}
-		m, err := memberFromCells(cell)
-		if err == nil {
-			m.PlatformID = platformID
-			err = Validate(&m, today)
+		m, errs := memberFromCells(cell)
+		m.PlatformID = platformID
+		prev, verr := r.match(cell("id"), &m)
+		if verr != nil {
+			errs = append(errs, verr)
 		}
-		if err != nil {
-			ve, ok := err.(*ValidationError)
-			if !ok {
-				ve = &ValidationError{Message: err.Error()}
+		if prev != nil {
+			m.ID = prev.ID
+			keepAbsent(&m, prev, col)
+		}
+		// Every error of the line, each column once: a cell that did not
+		// parse is not reported again as missing.
+		bad := map[string]bool{}
+		for _, e := range errs {
+			bad[e.Field] = true
+		}
+		for _, e := range ValidateAll(&m, today) {
+			if f := columnOf[e.Field]; !bad[f] && !bad[e.Field] {
+				errs = append(errs, e)
 			}
-			p.Errors = append(p.Errors, atLine(ve, line))
+		}
+		if len(errs) > 0 {
+			for _, e := range errs {
+				p.Errors = append(p.Errors, atLine(e, line))
+			}
 			continue
 		}
-		row := ImportRow{Line: line, Member: m}
 		if m.Email != nil {
-			if prev, dup := seen[*m.Email]; dup {
-				p.Errors = append(p.Errors, &ValidationError{Line: line, Field: "email", Message: fmt.Sprintf("L'adresse %s figure déjà à la ligne %d.", *m.Email, prev)})
+			if l, dup := seenEmail[*m.Email]; dup {
+				p.Errors = append(p.Errors, &ValidationError{Line: line, Field: "email", Message: fmt.Sprintf("L'adresse %s figure déjà à la ligne %d.", *m.Email, l)})
 				continue
 			}
-			seen[*m.Email] = line
-			if id, ok := byEmail[*m.Email]; ok {
-				row.Member.ID, row.Update = id, true
+			seenEmail[*m.Email] = line
+		}
+		k := nameHired(m.FullName, m.HiredOn)
+		if l, dup := seenKey[k]; dup && m.Email == nil {
+			p.Errors = append(p.Errors, &ValidationError{Line: line, Field: "nom", Message: fmt.Sprintf("%s, en poste depuis le %s, figure déjà à la ligne %d.", m.FullName, m.HiredOn.Format("02/01/2006"), l)})
+			continue
+		}
+		seenKey[k] = line
+		row := ImportRow{Line: line, Member: m, Action: ActionAdd}
+		if prev != nil {
+			if l, dup := seenID[prev.ID]; dup {
+				p.Errors = append(p.Errors, &ValidationError{Line: line, Field: "id", Message: fmt.Sprintf("Cette ligne désigne la même personne que la ligne %d (%s).", l, prev.FullName)})
+				continue
+			}
+			seenID[prev.ID] = line
+			row.Action = ActionUpdate
+			if sameCells(rosterRow(*prev), rosterRow(m)) {
+				row.Action = ActionUnchanged
 			}
 		}
 		p.Rows = append(p.Rows, row)
@@ -334,127 +402,118 @@ func parseRecords(records [][]string, platformID int64, byEmail map[string]int64
 	return p
 }
 
-// memberFromCells reads one line's cells; Validate then checks the rules.
-func memberFromCells(cell func(string) string) (Member, error) {
+// sameCells compares two roster lines as the export writes them: a line
+// read back from an export is unchanged when it would be exported alike.
+func sameCells(a, b []any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if cellText(a[i]) != cellText(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// keepAbsent keeps, for a member already in the roster, what the file
+// has no column for: a file without the employer does not erase it.
+func keepAbsent(m, prev *Member, col map[string]int) {
+	has := func(c string) bool { _, ok := col[c]; return ok }
+	if !has("email") {
+		m.Email = prev.Email
+	}
+	if !has("date_depart") {
+		m.LeftOn = prev.LeftOn
+	}
+	if !has("motif_depart") {
+		m.LeftReason = prev.LeftReason
+	}
+	if !has("employeur") {
+		m.Employer = prev.Employer
+	}
+	if !has("date_statut") && m.Status == prev.Status {
+		m.StatusOn = prev.StatusOn
+	}
+	if !has("numero_certificat") {
+		m.CertificateNumber = prev.CertificateNumber
+	}
+	if !has("certification_equivalente") {
+		m.EquivalentName = prev.EquivalentName
+	}
+	if !has("organisme_formation") {
+		m.TrainingBody = prev.TrainingBody
+	}
+	if !has("fin_prevue") {
+		m.TrainingEnd = prev.TrainingEnd
+	}
+	if !has("annee_prevue") {
+		m.PlannedYear = prev.PlannedYear
+	}
+	if !has("formation_encadrement") {
+		m.SupervisorTraining = prev.SupervisorTraining
+	}
+	if !has("date_formation_encadrement") {
+		m.SupervisorTrainingOn = prev.SupervisorTrainingOn
+	}
+}
+
+// memberFromCells reads one line's cells and returns every cell that does
+// not parse; Validate then checks the rules.
+func memberFromCells(cell func(string) string) (Member, []*ValidationError) {
+	var errs []*ValidationError
+	fail := func(err error) {
+		if ve, ok := err.(*ValidationError); ok {
+			errs = append(errs, ve)
+		}
+	}
 	m := Member{FullName: cell("nom"), Employer: cell("employeur"), CertificateNumber: cell("numero_certificat"),
-		EquivalentName: cell("certification_equivalente"), TrainingBody: cell("organisme_formation")}
+		EquivalentName: cell("certification_equivalente"), TrainingBody: cell("organisme_formation"), LeftReason: cell("motif_depart")}
+	if first := cell(firstNameColumn); first != "" {
+		m.FullName = strings.TrimSpace(first + " " + m.FullName)
+	}
 	if e := cell("email"); e != "" {
 		m.Email = &e
 	}
 	var err error
 	if m.Function, err = parseFunction(cell("fonction")); err != nil {
-		return m, err
+		fail(err)
 	}
 	if m.FTE, err = parseFTE(cell("etp")); err != nil {
-		return m, err
+		fail(err)
+	}
+	if hired, err := parseDate("date_prise_de_poste", cell("date_prise_de_poste")); err != nil {
+		fail(err)
+	} else if hired != nil {
+		m.HiredOn = *hired
 	}
 	dates := []struct {
 		name string
 		dst  **time.Time
 	}{{"date_depart", &m.LeftOn}, {"date_statut", &m.StatusOn}, {"fin_prevue", &m.TrainingEnd}, {"date_formation_encadrement", &m.SupervisorTrainingOn}}
-	hired, err := parseDate("date_prise_de_poste", cell("date_prise_de_poste"))
-	if err != nil {
-		return m, err
-	}
-	if hired != nil {
-		m.HiredOn = *hired
-	}
 	for _, d := range dates {
 		if *d.dst, err = parseDate(d.name, cell(d.name)); err != nil {
-			return m, err
+			fail(err)
 		}
 	}
 	if m.Status, err = parseStatus(cell("statut")); err != nil {
-		return m, err
+		fail(err)
 	}
-	if y := cell("annee_prevue"); y != "" {
-		n, err := strconv.Atoi(y)
-		if err != nil {
-			return m, invalid("annee_prevue", "« %s » n'est pas une année.", y)
+	if y := strings.TrimSuffix(cell("annee_prevue"), ".0"); y != "" {
+		if n, err := strconv.Atoi(y); err != nil {
+			fail(invalid("annee_prevue", "« %s » n'est pas une année.", y))
+		} else {
+			m.PlannedYear = &n
 		}
-		m.PlannedYear = &n
 	}
 	if m.SupervisorTraining, err = parseSupervisor(cell("formation_encadrement")); err != nil {
-		return m, err
+		fail(err)
 	}
-	return m, nil
+	return m, errs
 }
 
-func parseFunction(v string) (Function, error) {
-	switch k := key(v); {
-	case k == "conseiller" || strings.HasPrefix(k, "conseiller_"):
-		return Counsellor, nil
-	case k == "chef_de_service":
-		return HeadOfUnit, nil
-	case k == "responsable_dispositif" || k == "responsable_de_dispositif":
-		return Manager, nil
-	case k == "coordination" || k == "coordinateur" || k == "coordinatrice":
-		return Coordinator, nil
-	}
-	return "", invalid("fonction", "Fonction « %s » inconnue : conseiller, chef de service, responsable de dispositif ou coordination.", v)
-}
-
-func parseStatus(v string) (Status, error) {
-	switch k := key(v); {
-	case k == "" || k == "non_engage" || k == "not_engaged":
-		return NotEngaged, nil
-	case k == "titulaire" || k == "holder" || strings.HasPrefix(k, "titulaire_du_titre"):
-		return Holder, nil
-	case k == "equivalent" || k == "equivalence" || strings.HasPrefix(k, "titulaire_d"):
-		return Equivalent, nil
-	case k == "formation" || k == "training" || strings.HasPrefix(k, "en_formation"):
-		return Training, nil
-	case k == "vae" || strings.HasPrefix(k, "vae_"):
-		return VAE, nil
-	}
-	return "", invalid("statut", "Statut « %s » inconnu : titulaire, équivalent, formation, VAE ou non engagé.", v)
-}
-
-func parseSupervisor(v string) (string, error) {
-	switch key(v) {
-	case "", "a_programmer", "todo", "non":
-		return SupervisorTodo, nil
-	case "programmee", "prevue", "planned":
-		return SupervisorPlanned, nil
-	case "suivie", "faite", "done", "oui":
-		return SupervisorDone, nil
-	}
-	return "", invalid("formation_encadrement", "« %s » : à programmer, programmée ou suivie.", v)
-}
-
-// parseFTE reads 0,8 or 0.8 or 80 %.
-func parseFTE(v string) (float64, error) {
-	s := strings.ReplaceAll(strings.TrimSpace(v), ",", ".")
-	pct := strings.HasSuffix(s, "%")
-	s = strings.TrimSpace(strings.TrimSuffix(s, "%"))
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return 0, invalid("etp", "« %s » n'est pas un temps de travail (ETP) : écrivez par exemple 0,8.", v)
-	}
-	if pct {
-		f /= 100
-	}
-	return f, nil
-}
-
-// parseDate reads 31/12/2026, 2026-12-31, or a spreadsheet's day number.
-func parseDate(field, v string) (*time.Time, error) {
-	if v == "" {
-		return nil, nil
-	}
-	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			return &t, nil
-		}
-	}
-	if n, err := strconv.ParseFloat(v, 64); err == nil && n > 1 && n < 200000 {
-		t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(n))
-		return &t, nil
-	}
-	return nil, invalid(field, "« %s » n'est pas une date (JJ/MM/AAAA).", v)
-}
-
-// Import writes a valid preview in one transaction: all lines or none.
+// Import writes a valid preview in one transaction: all lines or none;
+// unchanged lines are not written. It returns how many lines it wrote.
 // The transaction is bounded by ImportTimeout (s.importTimeout): past it,
 // PostgreSQL cancels the statement, the context cancels the rest, and
 // nothing is written.
@@ -470,6 +529,9 @@ func (s *Store) Import(ctx context.Context, actor audit.Actor, platformID int64,
 			return err
 		}
 		for i := range p.Rows {
+			if p.Rows[i].Action == ActionUnchanged {
+				continue // nothing to write, nothing to audit
+			}
 			m := p.Rows[i].Member
 			m.PlatformID = platformID
 			if err := s.saveTx(ctx, tx, actor, &m); err != nil {
@@ -479,7 +541,8 @@ func (s *Store) Import(ctx context.Context, actor audit.Actor, platformID int64,
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, actor.Entry("staff.imported", "platform", strconv.FormatInt(platformID, 10), map[string]int{"rows": len(p.Rows)}))
+		return audit.Record(ctx, tx, actor.Entry("staff.imported", "platform", strconv.FormatInt(platformID, 10), map[string]int{"rows": len(p.Rows),
+			"added": p.Count(ActionAdd), "updated": p.Count(ActionUpdate), "unchanged": p.Count(ActionUnchanged)}))
 	})
 	if err != nil && (ctx.Err() != nil || db.IsCode(err, "57014")) {
 		return 0, &ValidationError{Field: "fichier", Message: "L'import a pris trop de temps et a été annulé : rien n'a été écrit. Réessayez dans un instant."}
@@ -487,5 +550,5 @@ func (s *Store) Import(ctx context.Context, actor audit.Actor, platformID int64,
 	if err != nil {
 		return 0, err
 	}
-	return len(p.Rows), nil
+	return len(p.Rows) - p.Count(ActionUnchanged), nil
 }

@@ -29,10 +29,12 @@ type National struct {
 }
 
 // Aggregate builds the national view from every platform, every staff
-// member (from AllStaff) and the changed targets, as of day today.
+// member (from AllStaff), the changed targets and the national
+// apportionment of default targets (Defaults over every platform's staff,
+// even when the view is one région's), as of day today.
 // Platforms come in the order sortBy asks: "gap" (most behind first),
 // "holders", or by département.
-func Aggregate(platforms []account.Organisation, members []Member, targets []Target, today time.Time, sortBy string) National {
+func Aggregate(platforms []account.Organisation, members []Member, targets []Target, defaults map[int64][LastYear - FirstYear + 1]int, today time.Time, sortBy string) National {
 	byPlatform := map[int64][]Member{}
 	for _, m := range members {
 		byPlatform[m.PlatformID] = append(byPlatform[m.PlatformID], m)
@@ -45,7 +47,7 @@ func Aggregate(platforms []account.Organisation, members []Member, targets []Tar
 	regions := map[string]*RegionPlan{}
 	n.Total = BuildPlan(nil, nil, today)
 	for _, o := range platforms {
-		p := BuildPlan(byPlatform[o.ID], targetsOf[o.ID], today)
+		p := BuildPlanWith(byPlatform[o.ID], targetsOf[o.ID], defaults[o.ID], today)
 		n.Platforms = append(n.Platforms, PlatformPlan{Platform: o, Plan: p})
 		r, ok := regions[o.RegionCode]
 		if !ok {

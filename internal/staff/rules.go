@@ -2,6 +2,7 @@ package staff
 
 import (
 	"math"
+	"sort"
 	"time"
 )
 
@@ -135,16 +136,157 @@ func (m *Member) ComplianceOn(today time.Time) Compliance {
 	return c
 }
 
-// Spread divides the baseline over the plan's five years: evenly,
-// rounding up for the earlier years (600 → 120 a year; 7 → 2, 2, 1, 1, 1).
+// Spread divides the baseline over the plan's five years evenly, by
+// largest remainders (equal remainders: earlier years first): 600 → 120 a
+// year; 7 → 2, 2, 1, 1, 1.
 func Spread(baseline int) [LastYear - FirstYear + 1]int {
 	var out [LastYear - FirstYear + 1]int
-	n := len(out)
+	copy(out[:], spreadOver(baseline, len(out)))
+	return out
+}
+
+// spreadOver divides n over k years evenly, earlier years first.
+func spreadOver(n, k int) []int {
+	out := make([]int, k)
 	for i := range out {
-		out[i] = baseline / n
-		if i < baseline%n {
+		out[i] = n / k
+		if i < n%k {
 			out[i]++
 		}
+	}
+	return out
+}
+
+// Apportion gives each platform its five default targets from the
+// platforms' baselines, so that (seed 001: « environ 600 professionnels
+// … environ 120 professionnels par an ») every platform's targets add up
+// to its baseline and differ by at most one from year to year, and every
+// year's national total is the national baseline spread evenly (within
+// one of baseline/5, which rounding requires). Rounding each platform up
+// front would load the early years (the demo had 175 / 146 / 110 / 101 /
+// 101 for 633).
+//
+// Each platform takes baseline/5 a year, and its remainder (0 to 4) as
+// one more in as many consecutive years, the years running on from where
+// the previous platform's remainder stopped, round the five years. The
+// remainders thus fill the years in turn, and the national totals are
+// exactly Spread(national baseline).
+func Apportion(baselines []int) [][LastYear - FirstYear + 1]int {
+	const n = LastYear - FirstYear + 1
+	out := make([][n]int, len(baselines))
+	next := 0
+	for p, b := range baselines {
+		for y := range n {
+			out[p][y] = b / n
+		}
+		for range b % n {
+			out[p][next]++
+			next = (next + 1) % n
+		}
+	}
+	return out
+}
+
+// Defaults computes every platform's default targets from every staff
+// member of every platform, as of day today (issue 14 #1 and #2):
+//
+//   - the national baseline is apportioned to the platforms (Apportion),
+//     platforms in the order of their ids, so each keeps its targets from
+//     one view to the next;
+//   - a plan member who leaves without the title leaves the plan from
+//     their leave date: the years up to the year they left keep their
+//     targets, and the later years share again what is left (per
+//     platform: its baseline, less its leavers, less the targets of the
+//     years before). Each later year gets that share rounded down, and
+//     the remainders go, one per year, to the years whose national total
+//     is lowest (largest remainders first), so the nation's later years
+//     stay within one of each other.
+func Defaults(members []Member, today time.Time) map[int64][LastYear - FirstYear + 1]int {
+	const n = LastYear - FirstYear + 1
+	type platform struct {
+		id       int64
+		baseline int
+		leftIn   [n]int
+	}
+	byID := map[int64]*platform{}
+	var ps []*platform
+	for i := range members {
+		m := &members[i]
+		p, ok := byID[m.PlatformID]
+		if !ok {
+			p = &platform{id: m.PlatformID}
+			byID[m.PlatformID] = p
+			ps = append(ps, p)
+		}
+		if !m.InPlan() {
+			continue
+		}
+		p.baseline++
+		if m.leaver(today) {
+			if y := m.LeftOn.Year() - FirstYear; y >= 0 && y < n {
+				p.leftIn[y]++
+			}
+		}
+	}
+	sort.Slice(ps, func(i, j int) bool { return ps[i].id < ps[j].id })
+	bs := make([]int, len(ps))
+	for i, p := range ps {
+		bs[i] = p.baseline
+	}
+	t := Apportion(bs)
+	leftBefore := make([]int, len(ps))
+	for y := 1; y < n; y++ {
+		// When someone left anywhere the year before, every platform's
+		// later years are shared again (a platform without leavers keeps
+		// its sum and its floor; only where its one-more years fall may
+		// move), so the nation's later years stay even.
+		left := false
+		for _, p := range ps {
+			left = left || p.leftIn[y-1] > 0
+		}
+		if !left {
+			continue
+		}
+		moved := make([]int, len(ps))
+		for i := range moved {
+			moved[i] = i
+		}
+		k := n - y
+		extra := map[int]int{}
+		for _, i := range moved {
+			leftBefore[i] += ps[i].leftIn[y-1]
+			done := 0
+			for _, v := range t[i][:y] {
+				done += v
+			}
+			rest := max(ps[i].baseline-leftBefore[i]-done, 0)
+			for j := y; j < n; j++ {
+				t[i][j] = rest / k
+			}
+			extra[i] = rest % k
+		}
+		var total [n]int
+		for i := range ps {
+			for j := y; j < n; j++ {
+				total[j] += t[i][j]
+			}
+		}
+		sort.SliceStable(moved, func(a, b int) bool { return extra[moved[a]] > extra[moved[b]] })
+		for _, i := range moved {
+			years := make([]int, 0, k)
+			for j := y; j < n; j++ {
+				years = append(years, j)
+			}
+			sort.SliceStable(years, func(a, b int) bool { return total[years[a]] < total[years[b]] })
+			for _, j := range years[:extra[i]] {
+				t[i][j]++
+				total[j]++
+			}
+		}
+	}
+	out := make(map[int64][n]int, len(ps))
+	for i, p := range ps {
+		out[p.id] = t[i]
 	}
 	return out
 }

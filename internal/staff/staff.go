@@ -124,6 +124,7 @@ type Member struct {
 	FTE                  float64    `db:"fte" json:"fte"`
 	HiredOn              time.Time  `db:"hired_on" json:"hired_on"`
 	LeftOn               *time.Time `db:"left_on" json:"left_on,omitempty"`
+	LeftReason           string     `db:"left_reason" json:"left_reason,omitempty"` // why the person left, when they did
 	Employer             string     `db:"employer" json:"employer"`
 	Status               Status     `db:"status" json:"status"`
 	StatusOn             *time.Time `db:"status_on" json:"status_on,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/mail"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -38,7 +39,7 @@ func NewStore(d *sqlx.DB) *Store { return &Store{db: d, now: time.Now, importTim
 // that left the platform's scope (the account moved elsewhere) shows
 // nothing of the account.
 const memberQuery = `SELECT s.id, s.platform_id, s.full_name, s.email, lu.id AS user_id, s.function, s.fte::float8 AS fte,
-	s.hired_on, s.left_on, s.employer,
+	s.hired_on, s.left_on, s.left_reason, s.employer,
 	CASE WHEN cert.number IS NOT NULL THEN 'holder' WHEN cand.id IS NOT NULL THEN cand.status ELSE s.status END AS status,
 	CASE WHEN cert.number IS NOT NULL THEN cert.awarded_on WHEN cand.id IS NOT NULL THEN cand.since ELSE s.status_on END AS status_on,
 	CASE WHEN cert.number IS NOT NULL THEN cert.number ELSE s.certificate_number END AS certificate_number,
@@ -58,10 +59,22 @@ LEFT JOIN LATERAL (SELECT c.id, coalesce(c.admissibility_submitted_at, c.created
 // Roster lists a platform's staff, counsellors first, by name.
 func (s *Store) Roster(ctx context.Context, platformID int64) ([]Member, error) {
 	var out []Member
-	err := s.db.SelectContext(ctx, &out, memberQuery+` WHERE s.platform_id = $1 ORDER BY s.function <> 'conseiller', s.function, s.full_name, s.id`, platformID)
+	err := s.db.SelectContext(ctx, &out, memberQuery+` WHERE s.platform_id = $1`, platformID)
 	if err != nil {
 		return nil, fmt.Errorf("staff: roster: %w", err)
 	}
+	// Names in French order (the database's collation may be C, which
+	// puts Élodie after Yann), counsellors first.
+	SortFrench(out)
+	rank := func(f Function) int {
+		for i, x := range Functions {
+			if x == f {
+				return i
+			}
+		}
+		return len(Functions)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i].Function) < rank(out[j].Function) })
 	return out, nil
 }
 
@@ -75,6 +88,16 @@ func (s *Store) AllStaff(ctx context.Context, region string) ([]Member, error) {
 		return nil, fmt.Errorf("staff: national: %w", err)
 	}
 	return out, nil
+}
+
+// NationalDefaults apportions the nation's baseline to every platform
+// (Defaults): a platform's default targets depend on the others'.
+func (s *Store) NationalDefaults(ctx context.Context) (map[int64][LastYear - FirstYear + 1]int, error) {
+	all, err := s.AllStaff(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	return Defaults(all, s.now()), nil
 }
 
 // Member returns one staff member.
@@ -96,83 +119,102 @@ func (s *Store) Targets(ctx context.Context, ids ...int64) ([]Target, error) {
 }
 
 // Validate checks a member as typed by a manager or read from an import,
-// on day today; it normalises the e-mail and trims the texts.
+// on day today; it normalises the e-mail and trims the texts. It returns
+// the first refusal; ValidateAll returns every one.
 func Validate(m *Member, today time.Time) error {
+	if errs := ValidateAll(m, today); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// ValidateAll checks a member like Validate and returns every refusal, in
+// the order of the fields, so an import reports all the errors of a line
+// at once.
+func ValidateAll(m *Member, today time.Time) []*ValidationError {
+	var errs []*ValidationError
+	add := func(field, format string, args ...any) { errs = append(errs, invalid(field, format, args...)) }
 	today = day(today)
 	m.FullName = strings.TrimSpace(m.FullName)
 	m.Employer = strings.TrimSpace(m.Employer)
 	m.EquivalentName = strings.TrimSpace(m.EquivalentName)
 	m.TrainingBody = strings.TrimSpace(m.TrainingBody)
 	m.CertificateNumber = strings.TrimSpace(m.CertificateNumber)
+	m.LeftReason = strings.TrimSpace(m.LeftReason)
 	if m.SupervisorTraining == "" {
 		m.SupervisorTraining = SupervisorTodo
 	}
 	switch {
 	case m.FullName == "":
-		return invalid("full_name", "Le nom est obligatoire.")
+		add("full_name", "Le nom est obligatoire.")
 	case len([]rune(m.FullName)) > 200:
-		return invalid("full_name", "Le nom ne peut dépasser 200 caractères.")
+		add("full_name", "Le nom ne peut dépasser 200 caractères.")
 	}
 	if m.Email != nil {
 		e := strings.ToLower(strings.TrimSpace(*m.Email))
 		if e == "" {
 			m.Email = nil
-		} else if a, err := mail.ParseAddress(e); err != nil || a.Address != e {
-			return invalid("email", "L'adresse électronique « %s » n'est pas valide.", e)
+		} else if a, err := mail.ParseAddress(e); err != nil || a.Address != e || len(e) > 254 {
+			add("email", "L'adresse électronique « %s » n'est pas valide.", e)
 		} else {
 			m.Email = &e
 		}
 	}
 	if !validFunction(m.Function) {
-		return invalid("function", "Fonction inconnue : choisissez conseiller, chef de service, responsable de dispositif ou coordination.")
+		add("function", "Fonction inconnue : choisissez conseiller, chef de service, responsable de dispositif ou coordination.")
 	}
 	if !(m.FTE > 0 && m.FTE <= 1) {
-		return invalid("fte", "Le temps de travail (ETP) doit être supérieur à 0 et au plus 1 (par exemple 0,8).")
+		add("fte", "Le temps de travail (ETP) doit être supérieur à 0 et au plus 1 (par exemple 0,8).")
 	}
 	switch {
 	case m.HiredOn.IsZero():
-		return invalid("hired_on", "La date de prise de poste est obligatoire.")
+		add("hired_on", "La date de prise de poste est obligatoire.")
 	case day(m.HiredOn).After(today):
-		return invalid("hired_on", "La date de prise de poste (%s) est dans le futur.", m.HiredOn.Format("02/01/2006"))
+		add("hired_on", "La date de prise de poste (%s) est dans le futur.", m.HiredOn.Format("02/01/2006"))
 	case m.LeftOn != nil && m.LeftOn.Before(m.HiredOn):
-		return invalid("left_on", "La date de départ précède la date de prise de poste.")
+		add("left_on", "La date de départ précède la date de prise de poste.")
+	}
+	if m.LeftOn == nil {
+		m.LeftReason = "" // no departure (or one undone): no reason either
 	}
 	if !validStatus(m.Status) {
-		return invalid("status", "Statut inconnu.")
-	}
-	if m.Status != NotEngaged {
+		add("status", "Statut inconnu.")
+	} else if m.Status != NotEngaged {
 		if m.StatusOn == nil {
-			return invalid("status_on", "Indiquez la date d'obtention ou d'entrée en formation ou en VAE.")
-		}
-		if day(*m.StatusOn).After(today) {
-			return invalid("status_on", "La date du statut (%s) est dans le futur.", m.StatusOn.Format("02/01/2006"))
+			add("status_on", "Indiquez la date d'obtention ou d'entrée en formation ou en VAE.")
+		} else if day(*m.StatusOn).After(today) {
+			add("status_on", "La date du statut (%s) est dans le futur.", m.StatusOn.Format("02/01/2006"))
 		}
 	} else {
 		m.StatusOn = nil
 	}
 	if m.Status == Equivalent && m.EquivalentName == "" {
-		return invalid("equivalent_name", "Précisez la certification reconnue équivalente.")
+		add("equivalent_name", "Précisez la certification reconnue équivalente.")
 	}
 	if m.TrainingEnd != nil && m.StatusOn != nil && m.TrainingEnd.Before(*m.StatusOn) {
-		return invalid("training_end", "La fin prévue précède l'entrée en formation.")
+		add("training_end", "La fin prévue précède l'entrée en formation.")
 	}
 	if m.PlannedYear != nil && (*m.PlannedYear < FirstYear || *m.PlannedYear > LastYear) {
-		return invalid("planned_year", "L'année prévue doit être comprise entre %d et %d.", FirstYear, LastYear)
+		add("planned_year", "L'année prévue doit être comprise entre %d et %d.", FirstYear, LastYear)
 	}
 	switch m.SupervisorTraining {
-	case SupervisorTodo, SupervisorPlanned, SupervisorDone:
+	case SupervisorTodo, SupervisorPlanned:
+	case SupervisorDone:
+		if m.SupervisorTrainingOn == nil {
+			add("supervisor_training_on", "Indiquez la date de la formation d'encadrement suivie.")
+		}
 	default:
-		return invalid("supervisor_training", "État de la formation d'encadrement inconnu.")
+		add("supervisor_training", "État de la formation d'encadrement inconnu.")
 	}
-	if m.SupervisorTraining == SupervisorDone && m.SupervisorTrainingOn == nil {
-		return invalid("supervisor_training_on", "Indiquez la date de la formation d'encadrement suivie.")
-	}
-	for field, v := range map[string]string{"employer": m.Employer, "equivalent_name": m.EquivalentName, "training_body": m.TrainingBody} {
-		if len([]rune(v)) > 200 {
-			return invalid(field, "Ce champ ne peut dépasser 200 caractères.")
+	for _, f := range []struct{ field, v string }{{"employer", m.Employer}, {"equivalent_name", m.EquivalentName}, {"training_body", m.TrainingBody}, {"left_reason", m.LeftReason}} {
+		if len([]rune(f.v)) > 200 {
+			add(f.field, "Ce champ ne peut dépasser 200 caractères.")
 		}
 	}
-	return nil
+	if len([]rune(m.CertificateNumber)) > 60 {
+		add("certificate_number", "Le numéro de certificat ne peut dépasser 60 caractères.")
+	}
+	return errs
 }
 
 func validFunction(f Function) bool {
@@ -235,22 +277,22 @@ func (s *Store) LinkAccount(ctx context.Context, actor audit.Actor, userID int64
 
 func (s *Store) saveTx(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, m *Member) error {
 	args := []any{m.PlatformID, m.FullName, m.Email, m.Function, m.FTE, m.HiredOn, m.LeftOn, m.Employer, m.Status, m.StatusOn,
-		m.CertificateNumber, m.EquivalentName, m.TrainingBody, m.TrainingEnd, m.PlannedYear, m.SupervisorTraining, m.SupervisorTrainingOn}
+		m.CertificateNumber, m.EquivalentName, m.TrainingBody, m.TrainingEnd, m.PlannedYear, m.SupervisorTraining, m.SupervisorTrainingOn, m.LeftReason}
 	var err error
 	action := "staff.updated"
 	if m.ID == 0 {
 		action = "staff.created"
 		err = tx.GetContext(ctx, &m.ID, `INSERT INTO staff (platform_id, full_name, email, function, fte, hired_on, left_on, employer, status, status_on,
-			certificate_number, equivalent_name, training_body, training_end, planned_year, supervisor_training, supervisor_training_on, user_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+			certificate_number, equivalent_name, training_body, training_end, planned_year, supervisor_training, supervisor_training_on, left_reason, user_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
 			        (`+inScopeAccount+`)) RETURNING id`, args...)
 	} else {
 		var res sql.Result
 		res, err = tx.ExecContext(ctx, `UPDATE staff SET full_name = $2, email = $3, function = $4, fte = $5, hired_on = $6, left_on = $7,
 			employer = $8, status = $9, status_on = $10, certificate_number = $11, equivalent_name = $12, training_body = $13,
-			training_end = $14, planned_year = $15, supervisor_training = $16, supervisor_training_on = $17,
+			training_end = $14, planned_year = $15, supervisor_training = $16, supervisor_training_on = $17, left_reason = $18,
 			user_id = (`+inScopeAccount+`), updated_at = now()
-			WHERE id = $18 AND platform_id = $1`, append(args, m.ID)...)
+			WHERE id = $19 AND platform_id = $1`, append(args, m.ID)...)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
 				return ErrNotFound

@@ -98,7 +98,7 @@ func TestImportAllOrNothing(t *testing.T) {
 	}
 	// Imported again: the line with an e-mail updates, nothing duplicates.
 	p, _ = f.s.ParseRoster(f.ctx, f.platform, "effectif.csv", enc)
-	if !p.Rows[0].Update {
+	if p.Rows[0].Action != ActionUnchanged {
 		t.Error("la ligne déjà connue n'est pas une mise à jour")
 	}
 	// UTF-16 is refused with a message, not read as garbage.
@@ -141,7 +141,7 @@ func TestImportXLSXAndExportRoundTrip(t *testing.T) {
 		t.Fatalf("export CSV : %q", csvOut)
 	}
 	p, err = f.s.ParseRoster(f.ctx, f.platform, "export.csv", csvOut)
-	if err != nil || len(p.Errors) != 0 || !p.Rows[0].Update || p.Rows[0].Member.Status != Equivalent {
+	if err != nil || len(p.Errors) != 0 || p.Rows[0].Action != ActionUnchanged || p.Rows[0].Member.Status != Equivalent {
 		t.Fatalf("réimport de l'export : %v %+v", p.Errors, p.Rows)
 	}
 	wb, err := WorkbookXLSX(roster, BuildPlan(roster, nil, d("2027-05-15")))

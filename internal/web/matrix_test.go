@@ -127,6 +127,8 @@ func matrix(x ids) []matrixCase {
 		{"POST", "/plateformes/:id/personnel/:sid", "/plateformes/" + pA + "/personnel/" + sA, url.Values{"fte": {"2"}}, only(admin, mgrA)},
 		{"POST", "/plateformes/:id/personnel/:sid/justificatif", "/plateformes/" + pA + "/personnel/" + sA + "/justificatif", nil, only(admin, mgrA)},
 		{"GET", "/plateformes/:id/personnel/:sid/justificatif", "/plateformes/" + pA + "/personnel/" + sA + "/justificatif", nil, only(admin, mgrA, obsNat, obsBzh)},
+		{"POST", "/plateformes/:id/personnel/:sid/depart", "/plateformes/" + pA + "/personnel/" + sA + "/depart", url.Values{"left_on": {"x"}}, only(admin, mgrA)},
+		{"POST", "/plateformes/:id/personnel/:sid/suppression", "/plateformes/" + pA + "/personnel/" + sA + "/suppression", url.Values{"delete_reason": {""}}, only(admin, mgrA)},
 		{"POST", "/plateformes/:id/objectifs", "/plateformes/" + pA + "/objectifs", url.Values{"year": {"2027"}, "target": {"x"}}, only(admin, mgrA)},
 		{"POST", "/plateformes/:id/import", "/plateformes/" + pA + "/import", nil, only(admin, mgrA)},
 		{"POST", "/plateformes/:id/import/confirmer", "/plateformes/" + pA + "/import/confirmer", nil, only(admin, mgrA)},

@@ -43,6 +43,31 @@ func BenchmarkNationalView(b *testing.B) {
 			}
 		}
 	})
+	// Since issue 14 a platform's default targets come from the national
+	// apportionment: its page runs the national staff query too, and a
+	// région's view runs it once more.
+	mgr := a.client()
+	mgr.login(whoEmails[mgrA])
+	pA := a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '29'`)
+	for name, v := range map[string]struct {
+		path string
+		c    *client
+	}{"platform": {"/plateformes/" + itoa(pA), mgr}, "region": {"/pilotage?region=53", c}} {
+		jar := v.c.http.Jar.Cookies(mustURL(a.srv.URL))
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodGet, v.path, nil)
+				for _, ck := range jar {
+					req.AddCookie(ck)
+				}
+				rec := httptest.NewRecorder()
+				a.s.Handler().ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s : statut %d", v.path, rec.Code)
+				}
+			}
+		})
+	}
 	b.Run("query", func(b *testing.B) {
 		ctx := context.Background()
 		for b.Loop() {

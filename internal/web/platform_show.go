@@ -150,7 +150,15 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 	if err != nil {
 		return pilotageView{}, err
 	}
-	n := staff.Aggregate(list, members, targets, time.Now(), sortBy)
+	// Default targets come from the national apportionment, whatever
+	// région the view shows.
+	defaults := staff.Defaults(members, time.Now())
+	if region != "" {
+		if defaults, err = s.staff.NationalDefaults(ctx); err != nil {
+			return pilotageView{}, err
+		}
+	}
+	n := staff.Aggregate(list, members, targets, defaults, time.Now(), sortBy)
 	title := "Pilotage national"
 	if region != "" {
 		title = "Pilotage — région " + region

@@ -66,6 +66,8 @@ func (s *Server) routes() {
 	s.handle(post, "/plateformes/:id/personnel/:sid", pm, s.staffScope, s.staffUpdate)
 	s.handle(post, "/plateformes/:id/personnel/:sid/justificatif", pm, s.staffScope, s.staffEvidence)
 	s.handle(get, "/plateformes/:id/personnel/:sid/justificatif", pr, s.staffScope, s.staffEvidenceDownload)
+	s.handle(post, "/plateformes/:id/personnel/:sid/depart", pm, s.staffScope, s.staffDeparture)
+	s.handle(post, "/plateformes/:id/personnel/:sid/suppression", pm, s.staffScope, s.staffDelete)
 	s.handle(post, "/plateformes/:id/objectifs", pm, s.platformScope, s.planTarget)
 	s.handle(post, "/plateformes/:id/import", pm, s.platformScope, s.staffImportPreview)
 	s.handle(post, "/plateformes/:id/import/confirmer", pm, s.platformScope, s.staffImportConfirm)

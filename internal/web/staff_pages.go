@@ -48,7 +48,11 @@ func (s *Server) dashboard(c echo.Context, platformID int64) (platformDashboard,
 	if err != nil {
 		return platformDashboard{}, nil, err
 	}
-	d := platformDashboard{Plan: staff.BuildPlan(roster, targets, today), Today: today, Functions: staff.Functions, Statuses: staff.Statuses}
+	defaults, err := s.staff.NationalDefaults(ctx)
+	if err != nil {
+		return platformDashboard{}, nil, err
+	}
+	d := platformDashboard{Plan: staff.BuildPlanWith(roster, targets, defaults[platformID], today), Today: today, Functions: staff.Functions, Statuses: staff.Statuses}
 	for y := staff.FirstYear; y <= staff.LastYear; y++ {
 		d.Years = append(d.Years, y)
 	}
@@ -343,4 +347,38 @@ func (s *Server) staffExport(kind string) echo.HandlerFunc {
 		c.Response().Header().Set(echo.HeaderContentDisposition, attachment(name))
 		return c.Blob(http.StatusOK, ctype, body)
 	}
+}
+
+// staffDeparture records that a person left the platform, and why: a
+// counsellor of the plan who leaves without the title leaves the plan
+// from that day.
+func (s *Server) staffDeparture(c echo.Context) error {
+	m := staffOf(c)
+	left, err := time.Parse("2006-01-02", strings.TrimSpace(c.FormValue("left_on")))
+	if err != nil {
+		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, FormErrors{"departure_on": "Indiquez la date de départ (attendu : AAAA-MM-JJ)."})
+	}
+	err = s.staff.RecordDeparture(c.Request().Context(), actor(c), m.PlatformID, m.ID, left, c.FormValue("left_reason"))
+	if errs, other := validationErrors(err); errs != nil {
+		if msg, ok := errs["left_on"]; ok {
+			errs = FormErrors{"departure_on": msg}
+		}
+		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs)
+	} else if other != nil {
+		return other
+	}
+	return redirectWith(c, platformPath(m.PlatformID)+"#effectif", "Départ de « "+m.FullName+" » enregistré au "+left.Format("02/01/2006")+".")
+}
+
+// staffDelete removes a row entered by mistake; the reason is required and
+// the audit keeps the row.
+func (s *Server) staffDelete(c echo.Context) error {
+	m := staffOf(c)
+	err := s.staff.Delete(c.Request().Context(), actor(c), m.PlatformID, m.ID, c.FormValue("delete_reason"))
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs)
+	} else if other != nil {
+		return other
+	}
+	return redirectWith(c, platformPath(m.PlatformID)+"#effectif", "« "+m.FullName+" » est retiré de l'effectif.")
 }

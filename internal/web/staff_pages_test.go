@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,6 +52,39 @@ func TestNationalView(t *testing.T) {
 	if n, _ := strconv.Atoi(m[1]); n < 540 || n > 660 {
 		t.Errorf("base nationale %d, attendu environ 600", n)
 	}
+	// Issue 14 #1 and #2: 2026's national target lies within one of the
+	// national baseline / 5 (the demo's former rule gave 175 / 146 / 110
+	// / 101 / 101); the demo's counsellors who left in 2026 without the
+	// title leave the plan, and 2027–2030 share what is left, within one
+	// of each other; the targets add up to the baseline less the leavers.
+	base, _ := strconv.Atoi(m[1])
+	left := 0
+	if l := regexp.MustCompile(`Sortis du plan</dt><dd>(\d+)`).FindStringSubmatch(res.Body); l != nil {
+		left, _ = strconv.Atoi(l[1])
+	}
+	years := regexp.MustCompile(`<th scope="row">(20\d\d)</th><td class="num">(\d+)</td>`).FindAllStringSubmatch(res.Body, -1)
+	if len(years) != 5 || left == 0 {
+		t.Fatalf("tableau du plan : %d années, %d sortis", len(years), left)
+	}
+	var targets []int
+	sum := 0
+	for _, y := range years {
+		v, _ := strconv.Atoi(y[2])
+		targets = append(targets, v)
+		sum += v
+	}
+	if d := 5*targets[0] - base; d < -5 || d > 5 {
+		t.Errorf("objectif national 2026 : %d pour une base de %d", targets[0], base)
+	}
+	for _, v := range targets[1:] {
+		if v < slices.Min(targets[1:]) || v > slices.Min(targets[1:])+1 {
+			t.Errorf("objectifs nationaux 2027–2030 inégaux : %v", targets)
+		}
+	}
+	if sum != base-left {
+		t.Errorf("objectifs nationaux %v : somme %d, base %d moins %d sortis", targets, sum, base, left)
+	}
+	t.Logf("base %d, sortis %d, objectifs nationaux %v", base, left, targets)
 	if !strings.Contains(res.Body, "<svg") || !strings.Contains(res.Body, "Plan par année") || strings.Count(res.Body, `href="/plateformes/`) < 100 {
 		t.Error("vue nationale incomplète (graphique, tableau, plateformes)")
 	}
