@@ -18,6 +18,9 @@ type candidacyView struct {
 	C          *portfolio.Candidacy
 	Cert       *referentiel.Certification
 	Blocks     []blockView
+	// Equivalences are the blocs aimed at by équivalence: no jury, a proof
+	// and the certifier's decision.
+	Equivalences []equivalenceView
 	History    []portfolio.TransitionRecord
 	Deposits   []portfolio.Deposit
 	IsOwner    bool
@@ -92,6 +95,7 @@ func (s *Server) buildCandidacyView(c echo.Context, errs FormErrors) (*candidacy
 			v.Blocks = append(v.Blocks, bv)
 		}
 	}
+	v.Equivalences = equivalenceViews(cert, cd, docs)
 	sa, err := s.portfolio.SelfAssessment(ctx, cd.ID)
 	if err != nil {
 		return nil, err

@@ -149,6 +149,8 @@ func matrix(x ids) []matrixCase {
 		{"POST", "/documents/:id/supprimer", "/documents/" + doc + "/supprimer", nil, only(cand)},
 		{"GET", "/certificateur/recevabilite", "/certificateur/recevabilite", nil, admins},
 		{"POST", "/certificateur/candidatures/:id/etat", "/certificateur/candidatures/" + cd + "/etat", url.Values{"vers": {"closed"}}, admins},
+		{"POST", "/candidatures/:id/equivalences/:block/preuve", "/candidatures/" + cd + "/equivalences/RNCP37779BC01/preuve", nil, only(cand)},
+		{"POST", "/certificateur/candidatures/:id/equivalences/:block", "/certificateur/candidatures/" + cd + "/equivalences/RNCP37779BC01", url.Values{"decision": {"x"}}, admins},
 		{"GET", "/api/v1/candidacies", "/api/v1/candidacies", nil, only(cand)},
 		{"GET", "/api/v1/candidacies/:id", "/api/v1/candidacies/" + cd, nil, readers},
 		{"POST", "/api/v1/candidacies/:id/deliverables/:code/documents", "/api/v1/candidacies/" + cd + "/deliverables/RNCP37779BC01-D01/documents", nil, only(cand)},

@@ -109,6 +109,8 @@ func (s *Server) routes() {
 	s.handle(get, "/admin/accrochage/flux.xml", cert, nil, s.accrochageFlow)
 	s.handle(post, "/certificateur/suivi/:cert", cert, nil, s.followupRecord)
 	s.handle(post, "/certificateur/candidatures/:id/etat", cert, s.candidacyScope, s.candidacyDecide)
+	s.handle(post, "/candidatures/:id/equivalences/:block/preuve", own, s.candidacyScope, s.equivalenceProofUpload)
+	s.handle(post, "/certificateur/candidatures/:id/equivalences/:block", cert, s.candidacyScope, s.equivalenceDecide)
 	s.handle(get, "/api/v1/candidacies", account.ActCandidateSpace, nil, s.apiCandidacyList)
 	s.handle(get, "/api/v1/candidacies/:id", read, s.candidacyScope, s.apiCandidacyShow)
 	s.handle(post, "/api/v1/candidacies/:id/deliverables/:code/documents", own, s.candidacyScope, s.documentUpload)
