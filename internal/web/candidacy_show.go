@@ -15,22 +15,22 @@ import (
 
 type candidacyView struct {
 	Layout
-	C          *portfolio.Candidacy
-	Cert       *referentiel.Certification
-	Blocks     []blockView
+	C      *portfolio.Candidacy
+	Cert   *referentiel.Certification
+	Blocks []blockView
 	// Equivalences are the blocs aimed at by équivalence: no jury, a proof
 	// and the certifier's decision.
 	Equivalences []equivalenceView
-	History    []portfolio.TransitionRecord
-	Deposits   []portfolio.Deposit
-	IsOwner    bool
-	Certifier  bool
-	OwnSteps   []portfolio.State
-	AdminSteps []portfolio.State
-	Overdue    bool
-	Assessed   int
-	ToAssess   int
-	Results    []jury.CandidateResult
+	History      []portfolio.TransitionRecord
+	Deposits     []portfolio.Deposit
+	IsOwner      bool
+	Certifier    bool
+	OwnSteps     []portfolio.State
+	AdminSteps   []portfolio.State
+	Overdue      bool
+	Assessed     int
+	ToAssess     int
+	Results      []jury.CandidateResult
 	// Acquired are the blocs of this certification the candidate holds
 	// (each with its attestation); Certificate is set once it is awarded.
 	Acquired    []portfolio.AcquiredBlock
