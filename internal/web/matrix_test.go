@@ -151,6 +151,8 @@ func matrix(x ids) []matrixCase {
 		{"POST", "/certificateur/candidatures/:id/etat", "/certificateur/candidatures/" + cd + "/etat", url.Values{"vers": {"closed"}}, admins},
 		{"POST", "/candidatures/:id/equivalences/:block/preuve", "/candidatures/" + cd + "/equivalences/RNCP37779BC01/preuve", nil, only(cand)},
 		{"POST", "/certificateur/candidatures/:id/equivalences/:block", "/certificateur/candidatures/" + cd + "/equivalences/RNCP37779BC01", url.Values{"decision": {"x"}}, admins},
+		{"POST", "/candidatures/:id/prerequis/:code/justificatif", "/candidatures/" + cd + "/prerequis/experience_professionnelle/justificatif", nil, only(cand)},
+		{"POST", "/certificateur/candidatures/:id/prerequis/:code", "/certificateur/candidatures/" + cd + "/prerequis/experience_professionnelle", url.Values{"mois": {"x"}}, admins},
 		{"GET", "/api/v1/candidacies", "/api/v1/candidacies", nil, only(cand)},
 		{"GET", "/api/v1/candidacies/:id", "/api/v1/candidacies/" + cd, nil, readers},
 		{"POST", "/api/v1/candidacies/:id/deliverables/:code/documents", "/api/v1/candidacies/" + cd + "/deliverables/RNCP37779BC01-D01/documents", nil, only(cand)},

@@ -111,6 +111,8 @@ func (s *Server) routes() {
 	s.handle(post, "/certificateur/candidatures/:id/etat", cert, s.candidacyScope, s.candidacyDecide)
 	s.handle(post, "/candidatures/:id/equivalences/:block/preuve", own, s.candidacyScope, s.equivalenceProofUpload)
 	s.handle(post, "/certificateur/candidatures/:id/equivalences/:block", cert, s.candidacyScope, s.equivalenceDecide)
+	s.handle(post, "/candidatures/:id/prerequis/:code/justificatif", own, s.candidacyScope, s.prerequisiteEvidenceUpload)
+	s.handle(post, "/certificateur/candidatures/:id/prerequis/:code", cert, s.candidacyScope, s.prerequisiteCheck)
 	s.handle(get, "/api/v1/candidacies", account.ActCandidateSpace, nil, s.apiCandidacyList)
 	s.handle(get, "/api/v1/candidacies/:id", read, s.candidacyScope, s.apiCandidacyShow)
 	s.handle(post, "/api/v1/candidacies/:id/deliverables/:code/documents", own, s.candidacyScope, s.documentUpload)
