@@ -82,7 +82,25 @@ WITH moved AS (
 INSERT INTO candidacy_equivalences (candidacy_id, block_code, position) SELECT candidacy_id, block_code, position FROM moved;
 ALTER TABLE candidacy_blocks ADD CONSTRAINT candidacy_blocks_not_equivalence CHECK (pathway <> 'equivalence') NOT VALID;
 
+-- A prerequisite of entry into training (CASP: 18 months of professional
+-- experience, fiche 002) is checked at admissibility on evidence the
+-- candidate uploads (kept among the candidacy's documents), not on the
+-- number typed at creation: the certifier records the months the evidence
+-- shows and whether it is accepted.
+CREATE TABLE candidacy_prerequisite_checks (
+  candidacy_id      bigint NOT NULL REFERENCES candidacies (id),
+  prerequisite_code text   NOT NULL,
+  document_id       bigint NOT NULL REFERENCES documents (id),
+  months            int    NOT NULL CHECK (months BETWEEN 0 AND 720),
+  accepted          boolean NOT NULL,
+  note              text   NOT NULL CHECK (btrim(note) <> '' AND length(note) <= 4000),
+  checked_by        bigint NOT NULL REFERENCES users (id),
+  checked_at        timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (candidacy_id, prerequisite_code)
+);
+
 -- +goose Down
+DROP TABLE candidacy_prerequisite_checks;
 ALTER TABLE candidacy_blocks DROP CONSTRAINT candidacy_blocks_not_equivalence;
 INSERT INTO candidacy_blocks (candidacy_id, block_code, position, pathway)
   SELECT candidacy_id, block_code, position, 'equivalence' FROM candidacy_equivalences;

@@ -188,3 +188,22 @@ func TestCFEAActivities(t *testing.T) {
 		t.Errorf("%d sous-points, la source en a %d :\n got %q\nwant %q", len(gotItems), len(items), gotItems, items)
 	}
 }
+
+// TestEquivalenceGroundsQuoted: every ground for équivalence a référentiel
+// lists is a sentence of its source, word for word; CASP's fiche lists none.
+func TestEquivalenceGroundsQuoted(t *testing.T) {
+	certs := load(t)
+	seed := normalise(readSeed(t, "000_9abcfb978f5a73b7.txt"))
+	cfea := certs["RNCP37779"]
+	if len(cfea.Equivalences) == 0 {
+		t.Fatal("RNCP37779 : aucune équivalence, alors que la section 4 la prévoit")
+	}
+	for _, e := range cfea.Equivalences {
+		if !strings.Contains(seed, normalise(e.Label)) {
+			t.Errorf("%s : absent du document source : %q", e.Code, e.Label)
+		}
+	}
+	if n := len(certs["RNCP36625"].Equivalences); n != 0 {
+		t.Errorf("CASP : %d équivalences, la fiche n'en prévoit aucune", n)
+	}
+}
