@@ -189,7 +189,10 @@ func TestRefusedAttemptsLeaveNoRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 30; i++ {
-		if _, ok := isThrottled(func() error { _, err := s.Authenticate(ctx, sys, fmt.Sprintf("nouveau%d@exemple.fr", i), "x"); return err }()); !ok {
+		if _, ok := isThrottled(func() error {
+			_, err := s.Authenticate(ctx, sys, fmt.Sprintf("nouveau%d@exemple.fr", i), "x")
+			return err
+		}()); !ok {
 			t.Fatalf("essai %d non freiné", i)
 		}
 	}
