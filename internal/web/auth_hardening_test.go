@@ -75,6 +75,7 @@ func TestLoginThrottleBypass(t *testing.T) {
 		res := attacker.postFrom("/login", forged, url.Values{"email": {variants[i%len(variants)]}, "password": {fmt.Sprintf("essai-%d", i)}})
 		counts[res.Status]++
 	}
+	t.Logf("150 essais : %v", counts)
 	if counts[http.StatusUnauthorized] > 5 || counts[http.StatusTooManyRequests] < 145 {
 		t.Fatalf("150 essais : %v (attendu au plus 5 réponses 401, les autres 429)", counts)
 	}
