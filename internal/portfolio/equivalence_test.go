@@ -113,6 +113,9 @@ func TestEquivalenceEndToEnd(t *testing.T) {
 	if len(dep.Files) != 1 || dep.Files[0].DeliverableCode != "RNCP37779BC01-D01" {
 		t.Fatalf("récépissé : %+v", dep.Files)
 	}
+	if docs, err := f.s.DossierDocuments(ctx, id); err != nil || len(docs) != 1 || docs[0].DeliverableCode != "RNCP37779BC01-D01" {
+		t.Fatalf("documents montrés au jury : %+v %v", docs, err)
+	}
 	// A candidacy aiming only at équivalences deposits no dossier for a jury.
 	other := audit.Actor{UserID: f.other, Role: "candidate"}
 	only, err := f.s.Create(ctx, other, NewCandidacy{CandidateID: f.other, CertificationCode: "RNCP37779", Pathways: map[string]Pathway{"RNCP37779BC02": Equivalence}})
