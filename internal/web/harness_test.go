@@ -140,6 +140,10 @@ func (c *client) login(email string) {
 	if res.Status != http.StatusSeeOther {
 		c.a.t.Fatalf("login %s: status %d\n%s", email, res.Status, res.Body)
 	}
+	// Follow the redirect as a browser does: the page it lands on carries
+	// the token of the new session (the one from before login no longer
+	// passes).
+	c.get(res.Location)
 }
 
 func (a *app) id(query string, args ...any) int64 {
