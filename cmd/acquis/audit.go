@@ -12,7 +12,7 @@ func runAudit(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "verify" {
 		return errors.New("usage : acquis audit verify")
 	}
-	return withEnv(ctx, "audit verify", args[1:], func(e *env) error {
+	return withEnv(ctx, "audit verify", args[1:], asServer, func(e *env) error {
 		res, err := audit.Verify(ctx, e.db)
 		if err != nil {
 			return err

@@ -16,7 +16,7 @@ func runDocuments(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "verify" {
 		return errors.New("usage : acquis documents verify")
 	}
-	return withEnv(ctx, "documents verify", args[1:], func(e *env) error {
+	return withEnv(ctx, "documents verify", args[1:], asServer, func(e *env) error {
 		store, err := blob.Open(filepath.Join(e.cfg.DataDir, "blobs"))
 		if err != nil {
 			return err

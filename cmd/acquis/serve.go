@@ -30,7 +30,7 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEnv(ctx, cfg, log)
+	e, err := openEnv(ctx, cfg, log, asServer)
 	if err != nil {
 		ln.Close()
 		return err

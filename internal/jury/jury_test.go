@@ -453,9 +453,10 @@ func fakeMinutesPDF(m *MinutesContent, sum string) ([]byte, error) {
 func TestSigningIsAllOrNothing(t *testing.T) {
 	f := newFx(t, "RNCP37779", "RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03")
 	chair := f.allValidated()
-	f.d.MustExec(`CREATE FUNCTION test_crash() RETURNS trigger LANGUAGE plpgsql AS $$
+	owner := dbtest.Owner(t, f.d) // the serving role may not create triggers
+	owner.MustExec(`CREATE FUNCTION test_crash() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN IF NEW.status = 'signed' THEN RAISE EXCEPTION 'panne simulée'; END IF; RETURN NEW; END $$`)
-	f.d.MustExec(`CREATE TRIGGER test_crash BEFORE UPDATE ON jury_sessions FOR EACH ROW EXECUTE FUNCTION test_crash()`)
+	owner.MustExec(`CREATE TRIGGER test_crash BEFORE UPDATE ON jury_sessions FOR EACH ROW EXECUTE FUNCTION test_crash()`)
 	if _, err := f.s.Sign(f.ctx, chair, f.session); err == nil || !strings.Contains(err.Error(), "panne simulée") {
 		t.Fatalf("signature malgré la panne : %v", err)
 	}
@@ -479,7 +480,7 @@ func TestSigningIsAllOrNothing(t *testing.T) {
 	if c, _ := f.pf.Candidacy(f.ctx, f.candidacy); c.State != portfolio.DossierSubmitted {
 		t.Fatalf("candidature passée à %s malgré l'échec", c.State)
 	}
-	f.d.MustExec(`DROP TRIGGER test_crash ON jury_sessions`)
+	owner.MustExec(`DROP TRIGGER test_crash ON jury_sessions`)
 	_, err := f.s.Sign(f.ctx, chair, f.session)
 	must(t, err)
 	if count(`SELECT count(*) FROM jury_minutes WHERE session_id = $1`) != 1 || count(`SELECT count(*) FROM results WHERE session_id = $1`) != 1 {

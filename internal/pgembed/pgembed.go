@@ -109,6 +109,16 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		c.Stop()
 		return nil, err
 	}
+	if err := c.EnsureRoles(ctx); err != nil {
+		c.Stop()
+		return nil, err
+	}
+	if opts.Database != "postgres" {
+		if err := c.adoptDatabase(ctx, opts.Database); err != nil {
+			c.Stop()
+			return nil, err
+		}
+	}
 	ok = true
 	log.Info("PostgreSQL embarqué démarré", "version", bins.Version, "data", c.pgDir, "socket", c.socketDir, "duration", time.Since(start))
 	return c, nil
@@ -338,10 +348,11 @@ func (c *Cluster) logTail(n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// DSN is the lib/pq keyword DSN of the app's database.
+// DSN is the lib/pq keyword DSN of the app's database as the superuser:
+// for the launcher and tests only; the app uses OwnerDSN and AppDSN.
 func (c *Cluster) DSN() string { return c.DSNFor(c.opts.Database) }
 
-// DSNFor is the DSN of another database of the cluster.
+// DSNFor is the superuser's DSN of another database of the cluster.
 func (c *Cluster) DSNFor(db string) string {
 	return fmt.Sprintf("host=%s port=%d user=postgres dbname=%s sslmode=disable", c.socketDir, port, db)
 }
