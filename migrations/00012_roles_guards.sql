@@ -70,6 +70,26 @@ CREATE TRIGGER competences_no_truncate BEFORE TRUNCATE ON competences FOR EACH S
 CREATE TRIGGER deliverables_no_truncate BEFORE TRUNCATE ON deliverables FOR EACH STATEMENT EXECUTE FUNCTION forbid_change();
 CREATE TRIGGER criteria_no_truncate BEFORE TRUNCATE ON criteria FOR EACH STATEMENT EXECUTE FUNCTION forbid_change();
 
+-- A document row names one stored file for good: a new file is a new
+-- version, and only the soft deletion changes the row.
+-- +goose StatementBegin
+CREATE FUNCTION documents_content_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF (NEW.id, NEW.candidacy_id, NEW.block_code, NEW.deliverable_code, NEW.version, NEW.file_name, NEW.sha256, NEW.size_bytes,
+      NEW.kind, NEW.mime, NEW.uploaded_by, NEW.uploaded_at)
+     IS DISTINCT FROM
+     (OLD.id, OLD.candidacy_id, OLD.block_code, OLD.deliverable_code, OLD.version, OLD.file_name, OLD.sha256, OLD.size_bytes,
+      OLD.kind, OLD.mime, OLD.uploaded_by, OLD.uploaded_at) THEN
+    RAISE EXCEPTION 'le document % est figé : seule sa suppression logique le modifie', OLD.id
+      USING ERRCODE = 'integrity_constraint_violation';
+  END IF;
+  RETURN NEW;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER documents_content_frozen BEFORE UPDATE ON documents
+  FOR EACH ROW EXECUTE FUNCTION documents_content_guard();
+REVOKE DELETE ON documents FROM acquis_app;
+
 -- results and block_results are the projection of the signed minutes:
 -- only project_results writes them, re-deriving them from the current
 -- version of the minutes. The serving role has no write privilege on them;
@@ -154,6 +174,8 @@ ALTER TABLE audit_log DROP COLUMN mac;
 DROP FUNCTION project_results(bigint[]);
 ALTER FUNCTION project_results_body(bigint[]) RENAME TO project_results;
 GRANT EXECUTE ON FUNCTION project_results(bigint[]) TO PUBLIC;
+DROP TRIGGER documents_content_frozen ON documents;
+DROP FUNCTION documents_content_guard();
 DROP TRIGGER results_projection_only ON results;
 DROP TRIGGER block_results_projection_only ON block_results;
 DROP TRIGGER results_no_truncate ON results;

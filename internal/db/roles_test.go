@@ -97,9 +97,9 @@ func TestEveryTableGrantedToServingRole(t *testing.T) {
 			t.Errorf("%s : écriture accordée au rôle de service", tbl)
 		case appendOnly[tbl] && (!p.Ins || p.Upd || p.Del):
 			t.Errorf("%s : devrait être en ajout seul (insert %v, update %v, delete %v)", tbl, p.Ins, p.Upd, p.Del)
-		case tbl == "audit_log" && (!p.Ins || !p.Upd || p.Del):
-			t.Errorf("audit_log : ajout et scellement seulement (insert %v, update %v, delete %v)", p.Ins, p.Upd, p.Del)
-		case !readOnly[tbl] && !appendOnly[tbl] && tbl != "audit_log" && !(p.Ins && p.Upd && p.Del):
+		case (tbl == "audit_log" || tbl == "documents") && (!p.Ins || !p.Upd || p.Del):
+			t.Errorf("%s : ajout et mise à jour gardée seulement (insert %v, update %v, delete %v)", tbl, p.Ins, p.Upd, p.Del)
+		case !readOnly[tbl] && !appendOnly[tbl] && tbl != "audit_log" && tbl != "documents" && !(p.Ins && p.Upd && p.Del):
 			t.Errorf("%s : droits d'écriture manquants pour le rôle de service", tbl)
 		}
 	}
