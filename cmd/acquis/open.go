@@ -12,6 +12,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"acquis/internal/audit"
 	"acquis/internal/config"
 	"acquis/internal/db"
 	"acquis/internal/pgembed"
@@ -74,6 +75,13 @@ const (
 // référentiels: the linear start-up every command shares.
 func openEnv(ctx context.Context, cfg config.Config, log *slog.Logger, as role) (*env, error) {
 	e := &env{cfg: cfg, log: log}
+	// The audit key first: any command may write audit rows, and each
+	// carries a MAC under it.
+	key, err := audit.LoadKey(cfg.DataDir, cfg.AuditKey)
+	if err != nil {
+		return nil, err
+	}
+	audit.Configure(key, filepath.Join(cfg.DataDir, audit.HeadsFile))
 	appDSN, ownerDSN := cfg.DatabaseURL, cfg.MigrateDatabaseURL
 	if cfg.Embedded() {
 		abs, err := filepath.Abs(cfg.DataDir)

@@ -505,3 +505,21 @@ func (f *fx) allValidated() audit.Actor {
 	must(f.t, f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussiteTotale, ""))
 	return chair
 }
+
+// TestSignedMinutesCarryAuditHead: the minutes record the audit chain's
+// sealed head at signing, and that head is found in the chain afterwards.
+func TestSignedMinutesCarryAuditHead(t *testing.T) {
+	f := newFx(t, "RNCP37779", "RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03")
+	chair := f.allValidated()
+	if _, err := audit.Seal(f.ctx, f.d); err != nil {
+		t.Fatal(err)
+	}
+	head, err := audit.LastHead(f.ctx, f.d)
+	must(t, err)
+	m, err := f.s.Sign(f.ctx, chair, f.session)
+	must(t, err)
+	if head.Seq == 0 || m.Content.AuditHead != head.String() {
+		t.Fatalf("tête imprimée %q, attendu %q", m.Content.AuditHead, head)
+	}
+	must(t, audit.CheckHead(f.ctx, f.d, head))
+}
