@@ -50,8 +50,14 @@ func TestEmbeddedServesAsServingRole(t *testing.T) {
 	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("clé d'audit : %v %v", st, err)
 	}
-	// An external database given the owner's (or a superuser's) URL to
-	// serve with is refused.
+	// An external database served with the serving role's URL alone: the
+	// schema is up to date (read by the serving role), the role accepted.
+	ext := &env{cfg: cfg, log: log}
+	if err := ext.open(ctx, e.cluster.AppDSN(), "", asServer); err != nil {
+		t.Fatalf("service avec le rôle de service seul : %v", err)
+	}
+	ext.db.Close()
+	// Given the owner's (or a superuser's) URL to serve with, it refuses.
 	for _, dsn := range []string{e.cluster.OwnerDSN(), e.cluster.DSN()} {
 		other := &env{cfg: cfg, log: log}
 		err := other.open(ctx, dsn, "", asServer)
