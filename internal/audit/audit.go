@@ -119,28 +119,47 @@ func (e Entry) Values() ([]any, error) {
 // Seal chains every committed, unsealed row: in id order, each gets the
 // next chain_seq, the previous row's hash and its own. It returns how many
 // rows it sealed; another sealer already at work makes it return 0.
+// Rows whose MAC does not match are sealed too (the chain must go on) and
+// reported by a *ForgedError once everything is sealed.
 func Seal(ctx context.Context, d *sqlx.DB) (int, error) {
 	total := 0
+	var forged []int64
 	for {
-		n, err := sealBatch(ctx, d)
+		n, bad, err := sealBatch(ctx, d)
 		total += n
-		if err != nil || n < sealBatchSize {
+		forged = append(forged, bad...)
+		if err != nil {
 			return total, err
 		}
+		if n < sealBatchSize {
+			break
+		}
 	}
+	if len(forged) > 0 {
+		return total, &ForgedError{IDs: forged}
+	}
+	return total, nil
+}
+
+// ForgedError names rows the sealer found without a valid MAC: written by
+// something other than acquis (SQL run by hand, or injected).
+type ForgedError struct{ IDs []int64 }
+
+func (e *ForgedError) Error() string {
+	return fmt.Sprintf("%d ligne(s) du journal d'audit écrite(s) hors d'acquis (code d'authentification absent ou faux) : %v", len(e.IDs), e.IDs)
 }
 
 const sealBatchSize = 2000
 
-func sealBatch(ctx context.Context, d *sqlx.DB) (int, error) {
+func sealBatch(ctx context.Context, d *sqlx.DB) (sealed int, forged []int64, err error) {
 	tx, err := d.BeginTxx(ctx, nil)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
 	var got bool
 	if err := tx.GetContext(ctx, &got, `SELECT pg_try_advisory_xact_lock($1)`, sealLock); err != nil || !got {
-		return 0, err
+		return 0, nil, err
 	}
 	var last struct {
 		Seq  int64  `db:"chain_seq"`
@@ -150,14 +169,18 @@ func sealBatch(ctx context.Context, d *sqlx.DB) (int, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		last.Hash = genesis
 	} else if err != nil {
-		return 0, err
+		return 0, nil, err
+	}
+	var legacy int64
+	if err := tx.GetContext(ctx, &legacy, `SELECT coalesce(max(last_id), 0) FROM audit_legacy`); err != nil {
+		return 0, nil, err
 	}
 	var rows []Row
 	if err := tx.SelectContext(ctx, &rows, `SELECT `+rowColumns+` FROM audit_log WHERE hash IS NULL ORDER BY id LIMIT $1`, sealBatchSize); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if len(rows) == 0 {
-		return 0, nil
+		return 0, nil, nil
 	}
 	ids := make([]int64, len(rows))
 	seqs := make([]int64, len(rows))
@@ -170,18 +193,21 @@ func sealBatch(ctx context.Context, d *sqlx.DB) (int, error) {
 		r := &rows[i]
 		r.ChainSeq, r.PrevHash = &seq, prev
 		r.Hash = chainHash(key, *r)
+		if (r.ID > legacy || r.MAC != "") && rowMAC(key, *r) != r.MAC {
+			forged = append(forged, r.ID)
+		}
 		ids[i], seqs[i], prevs[i], hashes[i] = r.ID, seq, prev, r.Hash
 		prev = r.Hash
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_log a SET chain_seq = u.seq, prev_hash = u.prev, hash = u.hash
 		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS u(id, seq, prev, hash) WHERE a.id = u.id`,
 		pq.Array(ids), pq.Array(seqs), pq.Array(prevs), pq.Array(hashes)); err != nil {
-		return 0, fmt.Errorf("audit: seal: %w", err)
+		return 0, nil, fmt.Errorf("audit: seal: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return len(rows), appendHead(Head{Seq: seq, Hash: prev})
+	return len(rows), forged, appendHead(Head{Seq: seq, Hash: prev})
 }
 
 // RunSealer seals every interval until ctx ends; serve runs it so rows are
@@ -359,8 +385,9 @@ type VerifyResult struct {
 // end of the chain (sealed rows removed from the end).
 func Verify(ctx context.Context, d *sqlx.DB) (VerifyResult, error) {
 	res := VerifyResult{OK: true}
-	if _, err := Seal(ctx, d); err != nil {
-		return res, err
+	var forged *ForgedError
+	if _, err := Seal(ctx, d); err != nil && !errors.As(err, &forged) {
+		return res, err // forged rows are reported by the walk below
 	}
 	heads, err := readHeads()
 	if err != nil {

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -43,6 +44,12 @@ func TestForgedRowReported(t *testing.T) {
 				t.Fatal(err)
 			}
 			record(t, d, Entry{ActorID: 1, Action: "user.logout", Entity: "user", EntityID: "1"})
+			// The sealer seals it (the chain goes on) and reports it at once.
+			n, err := Seal(context.Background(), d)
+			var forgedErr *ForgedError
+			if n != 3 || !errors.As(err, &forgedErr) || len(forgedErr.IDs) != 1 || forgedErr.IDs[0] != id {
+				t.Fatalf("scellement : %d %v", n, err)
+			}
 			res, err := Verify(context.Background(), d)
 			if err != nil || res.OK || res.FirstBadID != id || !strings.Contains(res.Reason, "pas été écrite par acquis") {
 				t.Fatalf("ligne forgée non signalée : %+v %v", res, err)
