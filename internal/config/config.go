@@ -17,9 +17,16 @@ import (
 
 // Config holds every setting the application reads at start-up.
 type Config struct {
-	// DatabaseURL is a PostgreSQL URL or keyword DSN; empty means the
-	// embedded cluster under DataDir.
+	// DatabaseURL is a PostgreSQL URL or keyword DSN of the serving role
+	// (neither superuser nor schema owner); empty means the embedded
+	// cluster under DataDir.
 	DatabaseURL string
+	// MigrateDatabaseURL is the URL of the schema's owner, with which
+	// migrations run; the embedded cluster needs none.
+	MigrateDatabaseURL string
+	// AuditKey, when set, is the key of the audit log's MAC; otherwise
+	// acquis keeps one in DataDir/audit.key.
+	AuditKey string
 	// Addr is the HTTP listen address.
 	Addr string
 	// DataDir holds the blob store and, by default, the embedded cluster.
@@ -76,6 +83,8 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 		}
 	}
 	str("ACQUIS_DATABASE_URL", &c.DatabaseURL)
+	str("ACQUIS_MIGRATE_DATABASE_URL", &c.MigrateDatabaseURL)
+	str("ACQUIS_AUDIT_KEY", &c.AuditKey)
 	str("ACQUIS_ADDR", &c.Addr)
 	str("ACQUIS_DATA_DIR", &c.DataDir)
 	str("ACQUIS_BASE_URL", &c.BaseURL)
@@ -115,7 +124,8 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 		return c, errs[0]
 	}
 	if fs != nil {
-		fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "URL PostgreSQL (vide : base embarquée) [ACQUIS_DATABASE_URL]")
+		fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "URL PostgreSQL du rôle de service (vide : base embarquée) [ACQUIS_DATABASE_URL]")
+		fs.StringVar(&c.MigrateDatabaseURL, "migrate-database-url", c.MigrateDatabaseURL, "URL PostgreSQL du propriétaire du schéma, pour les migrations [ACQUIS_MIGRATE_DATABASE_URL]")
 		fs.StringVar(&c.Addr, "addr", c.Addr, "adresse d'écoute HTTP [ACQUIS_ADDR]")
 		fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "dossier des données [ACQUIS_DATA_DIR]")
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "URL publique, pour les liens des courriels [ACQUIS_BASE_URL]")
@@ -136,11 +146,16 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.DataDir) == "" {
 		return errors.New("le dossier de données (ACQUIS_DATA_DIR) ne peut pas être vide")
 	}
-	if c.DatabaseURL != "" && strings.Contains(c.DatabaseURL, "://") {
-		u, err := url.Parse(c.DatabaseURL)
-		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-			return fmt.Errorf("ACQUIS_DATABASE_URL invalide : attendu postgres://utilisateur@hôte:port/base")
+	for name, v := range map[string]string{"ACQUIS_DATABASE_URL": c.DatabaseURL, "ACQUIS_MIGRATE_DATABASE_URL": c.MigrateDatabaseURL} {
+		if v != "" && strings.Contains(v, "://") {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+				return fmt.Errorf("%s invalide : attendu postgres://utilisateur@hôte:port/base", name)
+			}
 		}
+	}
+	if c.AuditKey != "" && len(c.AuditKey) < 32 {
+		return errors.New("ACQUIS_AUDIT_KEY est trop courte : au moins 32 caractères (par exemple : openssl rand -hex 32)")
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
@@ -186,6 +201,10 @@ func ParseCIDRList(v string) ([]*net.IPNet, error) {
 	}
 	return out, nil
 }
+
+// Embedded reports whether acquis runs its own PostgreSQL cluster: no
+// database URL of either role is configured.
+func (c Config) Embedded() bool { return c.DatabaseURL == "" && c.MigrateDatabaseURL == "" }
 
 // Secure reports whether the app is served over HTTPS, which decides the
 // cookie's Secure flag.

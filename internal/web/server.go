@@ -23,6 +23,7 @@ import (
 	"acquis/internal/jury"
 	"acquis/internal/mail"
 	"acquis/internal/pdf"
+	"acquis/internal/pgembed"
 	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
 	"acquis/internal/staff"
@@ -34,6 +35,9 @@ type Deps struct {
 	DB     *sqlx.DB
 	Log    *slog.Logger
 	Blobs  *blob.Store
+	// Embedded reports the embedded PostgreSQL's health for /healthz; nil
+	// for an external database.
+	Embedded func() pgembed.Health
 }
 
 // Server holds the handlers' dependencies.
@@ -49,6 +53,7 @@ type Server struct {
 	indicators *indicators.Store
 	accrochage *accrochage.Store
 	blobs      *blob.Store
+	embedded   func() pgembed.Health
 	mail       *mail.Sender
 	render     *renderer
 	assets     *assets
@@ -87,6 +92,7 @@ func New(d Deps) (*Server, error) {
 		indicators: indicators.NewStore(d.DB),
 		accrochage: accrochage.NewStore(d.DB),
 		blobs:      d.Blobs,
+		embedded:   d.Embedded,
 		mail:       mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log),
 		render:     r,
 		assets:     a,
