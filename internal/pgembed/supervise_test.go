@@ -32,7 +32,7 @@ func TestPostmasterKilledIsRestarted(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c, err := Start(ctx, Options{DataDir: filepath.Join(baseDir(t), "data")})
+	c, err := Start(ctx, Options{DataDir: filepath.Join(baseDir(t), "data"), Fsync: true}) // durable: a crash without it may lose the last commits (the roles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestPostmasterKilledWithoutRestartFails(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c, err := Start(ctx, Options{DataDir: filepath.Join(baseDir(t), "data")})
+	c, err := Start(ctx, Options{DataDir: filepath.Join(baseDir(t), "data"), Fsync: true}) // durable: a crash without it may lose the last commits (the roles)
 	if err != nil {
 		t.Fatal(err)
 	}
