@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -57,7 +58,7 @@ func newBenchApp(t testing.TB) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Deps{Config: cfg, DB: d, Blobs: blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(Deps{Config: cfg, DB: d, Blobs: blobs, Log: slog.New(slog.NewTextHandler(logSink(), nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,4 +319,13 @@ func actorFor(id int64) audit.Actor { return audit.Actor{UserID: id, Role: "test
 func auditVerify(a *app) (bool, error) {
 	res, err := audit.Verify(context.Background(), a.db)
 	return res.OK, err
+}
+
+// logSink is where the test servers log: nowhere, unless ACQUIS_TEST_LOG=1
+// asks to see their errors.
+func logSink() io.Writer {
+	if os.Getenv("ACQUIS_TEST_LOG") == "1" {
+		return os.Stderr
+	}
+	return io.Discard
 }
