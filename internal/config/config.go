@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,12 @@ type Config struct {
 	// the Caisse des Dépôts flow.
 	AccrochageClientID   string
 	AccrochageContractID string
+	// SigningCert, when set, is the certificate that signs the PDFs (PEM
+	// with its key, or PKCS#12): for a qualified certificate. Otherwise a
+	// self-signed one is made at first start in DataDir/keys.
+	SigningCert string
+	// SigningCertPassword opens a PKCS#12 SigningCert.
+	SigningCertPassword string
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -78,6 +85,8 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 	str("ACQUIS_LOG_FORMAT", &c.LogFormat)
 	str("ACQUIS_ACCROCHAGE_ID_CLIENT", &c.AccrochageClientID)
 	str("ACQUIS_ACCROCHAGE_ID_CONTRAT", &c.AccrochageContractID)
+	str("ACQUIS_SIGNING_CERT", &c.SigningCert)
+	str("ACQUIS_SIGNING_CERT_PASSWORD", &c.SigningCertPassword)
 	if v := env("ACQUIS_MAX_UPLOAD_MB"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
@@ -108,6 +117,7 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "URL publique, pour les liens des courriels [ACQUIS_BASE_URL]")
 		fs.StringVar(&c.AccrochageClientID, "accrochage-id-client", c.AccrochageClientID, "identifiant client Caisse des Dépôts, 8 caractères [ACQUIS_ACCROCHAGE_ID_CLIENT]")
 		fs.StringVar(&c.AccrochageContractID, "accrochage-id-contrat", c.AccrochageContractID, "identifiant de contrat Caisse des Dépôts [ACQUIS_ACCROCHAGE_ID_CONTRAT]")
+		fs.StringVar(&c.SigningCert, "signing-cert", c.SigningCert, "certificat de signature des PDF, PEM ou PKCS#12 (vide : certificat auto-signé) [ACQUIS_SIGNING_CERT]")
 		if err := fs.Parse(args); err != nil {
 			return c, err
 		}
@@ -142,6 +152,11 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("ACQUIS_SMTP_URL invalide : attendu smtp://utilisateur:motdepasse@hôte:port")
 		}
 	}
+	if c.SigningCert != "" {
+		if _, err := os.Stat(c.SigningCert); err != nil {
+			return fmt.Errorf("ACQUIS_SIGNING_CERT : fichier introuvable %q", c.SigningCert)
+		}
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("ACQUIS_LOG_FORMAT doit valoir text ou json (reçu %q)", c.LogFormat)
 	}
@@ -151,3 +166,7 @@ func (c *Config) Validate() error {
 // Secure reports whether the app is served over HTTPS, which decides the
 // cookie's Secure flag.
 func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// KeysDir is where the signing keys are kept: in the data directory,
+// never in the database, so that a database dump does not carry them.
+func (c Config) KeysDir() string { return filepath.Join(c.DataDir, "keys") }

@@ -55,7 +55,7 @@ func pdfsig(t *testing.T, doc []byte) string {
 // the signature invalid once one byte of the signed content is changed.
 func TestSignedPDFVerifies(t *testing.T) {
 	cert := certification(t, "RNCP37779")
-	att, err := Attestation("Élodie Œuvray", cert, portfolio.AcquiredBlock{ID: 1, BlockCode: cert.Blocks[0].Code, BlockTitle: cert.Blocks[0].Title, AcquiredOn: at, How: "jury"})
+	att, err := Attestation("Élodie Œuvray", cert, portfolio.AcquiredBlock{ID: 1, BlockCode: cert.Blocks[0].Code, BlockTitle: cert.Blocks[0].Title, AcquiredOn: at, How: "jury"}, Verification{URL: "http://acquis.test/verifier/0123456789abcdef01234567", Code: "0123-4567-89ab-cdef-0123-4567"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,14 +89,13 @@ func TestSignedPDFVerifies(t *testing.T) {
 	}
 }
 
-
 // TestSignedPDFIsWellFormed: qpdf finds no damage in a signed document.
 func TestSignedPDFIsWellFormed(t *testing.T) {
 	if _, err := exec.LookPath("qpdf"); err != nil {
 		t.Skip("qpdf absent")
 	}
 	cert := certification(t, "RNCP37779")
-	att, err := Attestation("Élodie", cert, portfolio.AcquiredBlock{ID: 1, BlockCode: cert.Blocks[0].Code, AcquiredOn: at, How: "jury"})
+	att, err := Attestation("Élodie", cert, portfolio.AcquiredBlock{ID: 1, BlockCode: cert.Blocks[0].Code, AcquiredOn: at, How: "jury"}, Verification{})
 	if err != nil {
 		t.Fatal(err)
 	}
