@@ -22,6 +22,7 @@ Usage :
   acquis export accrochage --from AAAA-MM-JJ --to AAAA-MM-JJ   flux d'accrochage Caisse des Dépôts sur la sortie standard
   acquis import-rncp EXPORT.xml RNCPxxxxx   fiche RNCP (export v4.1) en référentiel YAML à compléter
   acquis audit verify   vérifie la chaîne du journal d'audit
+  acquis keys rotate   nouvelles clés de signature (les anciennes restent publiées) ; acquis keys list
   acquis documents verify   re-hache chaque fichier déposé et le compare à son empreinte (après une restauration)
 
 Configuration : variables ACQUIS_DATABASE_URL, ACQUIS_ADDR, ACQUIS_DATA_DIR
@@ -41,6 +42,7 @@ func commands() map[string]command {
 		"export":      runExport,
 		"import-rncp": runImportRNCP,
 		"documents":   runDocuments,
+		"keys":        runKeys,
 	}
 }
 

@@ -64,7 +64,8 @@ func Sign(doc []byte, s *Signer, at time.Time, reason string) ([]byte, error) {
 	if s == nil || s.Key == nil || s.Cert == nil {
 		return nil, errors.New("pdf: signature sans clé")
 	}
-	m := trailerRe.FindSubmatch(doc)
+	// The trailer is at the very end: search the tail only.
+	m := trailerRe.FindSubmatch(doc[max(0, len(doc)-4096):])
 	if m == nil {
 		return nil, errors.New("pdf: signature : fin de document introuvable")
 	}

@@ -163,7 +163,7 @@ func (k *Keyring) PDFCertificates() []*x509.Certificate {
 func newID() string {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	return time.Now().UTC().Format("20060102T150405") + fmt.Sprintf("-%x", b)
+	return time.Now().UTC().Format("20060102T150405.000000000") + fmt.Sprintf("-%x", b)
 }
 
 func (k *Keyring) newCredentialKey() (string, error) {
@@ -385,4 +385,27 @@ func pubEqual(a, b crypto.PublicKey) bool {
 		return e.Equal(b)
 	}
 	return false
+}
+
+// KeyInfo describes one key for `acquis keys list`.
+type KeyInfo struct {
+	Use     string // "credential" or "pdf"
+	ID      string
+	Current bool
+	Subject string
+}
+
+// Keys lists the keys, oldest first.
+func (k *Keyring) Keys() []KeyInfo {
+	var out []KeyInfo
+	for i, c := range k.credKeys {
+		out = append(out, KeyInfo{Use: "credential", ID: c.kid, Current: i == len(k.credKeys)-1})
+	}
+	for i, p := range k.pdfKeys {
+		out = append(out, KeyInfo{Use: "pdf", ID: p.ID, Current: k.external == nil && i == len(k.pdfKeys)-1, Subject: p.Cert.Subject.CommonName})
+	}
+	if k.external != nil {
+		out = append(out, KeyInfo{Use: "pdf", ID: k.external.ID, Current: true, Subject: k.external.Cert.Subject.CommonName})
+	}
+	return out
 }

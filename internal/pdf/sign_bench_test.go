@@ -1,0 +1,54 @@
+package pdf
+
+import (
+	"strings"
+	"testing"
+
+	"acquis/internal/portfolio"
+)
+
+// BenchmarkSigning prints the jury file, the minutes of a 100-candidate
+// session and a certificate, each without and with its PAdES signature,
+// in one run (issue 16: signing must cost less than the document itself).
+func BenchmarkSigning(b *testing.B) {
+	s := testSigner(b)
+	cert := certification(b, "RNCP37779")
+	var blocks []portfolio.AcquiredBlock
+	for i, bl := range cert.Blocks {
+		blocks = append(blocks, portfolio.AcquiredBlock{ID: int64(i + 1), CertificationCode: cert.Code, BlockCode: bl.Code, BlockTitle: bl.Title, AcquiredOn: at, How: "jury"})
+	}
+	c := portfolio.Certificate{ID: 1, CertificationCode: cert.Code, Number: "RNCP37779-2026-00012", AwardedOn: at}
+	v := Verification{URL: "https://acquis.exemple.fr/verifier/4a15c47297c3f84be80fb489", Code: "4a15-c472-97c3-f84b-e80f-b489"}
+	file, minutes := caspFile(b), minutesFor(100)
+	sum := strings.Repeat("c", 64)
+	docs := []struct {
+		name string
+		make func() ([]byte, error)
+	}{
+		{"jury-file", func() ([]byte, error) { return JuryFile(file, at) }},
+		{"minutes-100", func() ([]byte, error) { return Minutes(minutes, sum) }},
+		{"certificate", func() ([]byte, error) { return Certificate("Élodie Œuvray", cert, c, blocks, v) }},
+	}
+	for _, d := range docs {
+		for _, signed := range []bool{false, true} {
+			name := d.name + "/unsigned"
+			if signed {
+				name = d.name + "/signed"
+			}
+			b.Run(name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					doc, err := d.make()
+					if err != nil {
+						b.Fatal(err)
+					}
+					if signed {
+						if _, err := Sign(doc, s, at, "Signé"); err != nil {
+							b.Fatal(err)
+						}
+					}
+				}
+			})
+		}
+	}
+}
