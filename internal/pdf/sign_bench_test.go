@@ -52,3 +52,29 @@ func BenchmarkSigning(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSignOnly is the signature alone on a 23-page jury file and on
+// a one-page certificate: what signing adds to any document.
+func BenchmarkSignOnly(b *testing.B) {
+	s := testSigner(b)
+	file, err := JuryFile(caspFile(b), at)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cert := certification(b, "RNCP37779")
+	one, err := Attestation("Élodie Œuvray", cert, portfolio.AcquiredBlock{ID: 1, BlockCode: cert.Blocks[0].Code, AcquiredOn: at, How: "jury"},
+		Verification{URL: "https://acquis.exemple.fr/verifier/4a15c47297c3f84be80fb489", Code: "4a15"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for name, doc := range map[string][]byte{"jury-file-23-pages": file, "attestation-1-page": one} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Sign(doc, s, at, "Signé"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
