@@ -240,6 +240,8 @@ func (s *Server) certificateWithdraw(c echo.Context) error {
 	if err != nil {
 		return fail(http.StatusNotFound, "Ce certificat n'existe pas.")
 	}
+	// Only to send the certifier back to the candidacy afterwards: an
+	// unknown certificate is refused by Withdraw itself.
 	var cd int64
 	_ = s.db.GetContext(c.Request().Context(), &cd, `SELECT coalesce(candidacy_id, 0) FROM certificates WHERE id = $1`, id)
 	err = s.verify.Withdraw(c.Request().Context(), actor(c), id, c.FormValue("reason"))
