@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -95,9 +96,15 @@ func TestSignedPDFIsWellFormed(t *testing.T) {
 		t.Skip("qpdf absent")
 	}
 	cert := certification(t, "RNCP37779")
-	att, err := Attestation("Élodie", cert, portfolio.AcquiredBlock{ID: 1, BlockCode: cert.Blocks[0].Code, AcquiredOn: at, How: "jury"}, Verification{})
+	// The QR code is a link: the page already has annotations, to which
+	// the signature field is added.
+	att, err := Attestation("Élodie", cert, portfolio.AcquiredBlock{ID: 1, BlockCode: cert.Blocks[0].Code, AcquiredOn: at, How: "jury"},
+		Verification{URL: "http://acquis.test/verifier/0123456789abcdef01234567", Code: "0123"})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(string(att), "/Annots [") {
+		t.Fatal("l'attestation n'a pas d'annotation (lien du code QR)")
 	}
 	signed, err := Sign(att, testSigner(t), at, "Attestation")
 	if err != nil {
@@ -109,5 +116,12 @@ func TestSignedPDFIsWellFormed(t *testing.T) {
 	}
 	if out, err := exec.Command("qpdf", "--check", p).CombinedOutput(); err != nil || strings.Contains(string(out), "WARNING") {
 		t.Fatalf("qpdf : %v\n%s", err, out)
+	}
+	if rep := pdfsig(t, signed); !strings.Contains(rep, "Signature is Valid") {
+		t.Fatalf("pdfsig :\n%s", rep)
+	}
+	// The signature field is in the page's annotations, beside the link.
+	if !regexp.MustCompile(`/Annots \[\d+ 0 R <</Type /Annot /Subtype /Link`).MatchString(string(signed[len(att):])) {
+		t.Fatalf("la page signée n'a plus le lien du code QR :\n%s", signed[len(att):len(att)+200])
 	}
 }
