@@ -106,7 +106,12 @@ func Credential(r *Record, a Addresses) map[string]any {
 		"issuer":            map[string]any{"id": a.Issuer(), "type": []string{"Profile"}, "name": r.Certifier},
 		"validFrom":         validFrom.UTC().Format(time.RFC3339),
 		"credentialSubject": subject,
-		"credentialStatus":  map[string]any{"id": a.Status(r.Code), "type": StatusType, "statusPurpose": "revocation"},
+		// Two ways to check the same status: the standard Bitstring
+		// Status List, and the plain status check documented in README.
+		"credentialStatus": []map[string]any{
+			StatusListEntry(a, r.StatusIndex),
+			{"id": a.Status(r.Code), "type": StatusType, "statusPurpose": "revocation"},
+		},
 	}
 	if len(results) > 0 && r.Kind == KindCertificate {
 		subject["result"] = results

@@ -41,7 +41,8 @@ func nodeVerify(t *testing.T, a *app, token string) (string, int) {
 // as an Open Badges 3.0 credential; an independent implementation (jose,
 // in Node) accepts it with the published keys, refuses a tampered copy,
 // still accepts it after a key rotation, and reports it revoked once the
-// certifier withdraws the certificate.
+// certifier withdraws the certificate, from the signed Bitstring Status
+// List and from the status check alike.
 func TestCredentialIndependentVerifier(t *testing.T) {
 	a := newApp(t)
 	h := demoCertified(t, a)
@@ -70,7 +71,7 @@ func TestCredentialIndependentVerifier(t *testing.T) {
 		t.Fatalf("contenu du badge : %s", pb)
 	}
 
-	if out, code := nodeVerify(t, a, token); code != 0 || !strings.HasPrefix(out, "VALID valide") {
+	if out, code := nodeVerify(t, a, token); code != 0 || !strings.HasPrefix(out, "VALID valide") || !strings.Contains(out, " bit=") {
 		t.Fatalf("le vérificateur indépendant refuse le badge : %d %s", code, out)
 	}
 	// Tampered: another holder's name, same signature.
@@ -99,7 +100,7 @@ func TestCredentialIndependentVerifier(t *testing.T) {
 	if err := a.s.verify.Withdraw(context.Background(), audit.Actor{UserID: adminID, Role: "admin"}, h.certID, "Fraude"); err != nil {
 		t.Fatal(err)
 	}
-	if out, code := nodeVerify(t, a, token); code != 3 || !strings.HasPrefix(out, "REVOKED") {
+	if out, code := nodeVerify(t, a, token); code != 3 || !strings.HasPrefix(out, "REVOKED") || !strings.Contains(out, "(bit ") {
 		t.Fatalf("badge d'un certificat retiré : %d %s", code, out)
 	}
 	if res := holder.get("/candidatures/" + itoa(h.candidacy) + "/certificat.jwt"); res.Status != http.StatusGone {

@@ -286,3 +286,24 @@ func (s *Server) verificationCodes(ctx context.Context, h portfolio.Holdings) (m
 	}
 	return out, w, nil
 }
+
+// statusList serves the certifier's Bitstring Status List credential,
+// signed like the credentials: bit n set means the credential at
+// statusListIndex n is revoked (withdrawn).
+func (s *Server) statusList(c echo.Context) error {
+	ctx := c.Request().Context()
+	revoked, highest, err := s.verify.RevokedIndexes(ctx)
+	if err != nil {
+		return err
+	}
+	enc, err := verify.EncodeList(revoked, highest)
+	if err != nil {
+		return err
+	}
+	jwt, err := s.keys.SignCredential(verify.StatusListCredential(s.addresses(), enc, time.Now()), time.Now())
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	return c.Blob(http.StatusOK, "application/vc+jwt", []byte(jwt))
+}
