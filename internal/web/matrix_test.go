@@ -83,6 +83,7 @@ func matrix(x ids) []matrixCase {
 		{"GET", "/verifier/:code/statut", "/verifier/0123456789abcdef01234567/statut", nil, everyone},
 		{"GET", "/.well-known/jwks.json", "/.well-known/jwks.json", nil, everyone},
 		{"GET", "/emetteur", "/emetteur", nil, everyone},
+		{"GET", "/emetteur/certificats.pem", "/emetteur/certificats.pem", nil, everyone},
 		{"GET", "/statut/liste", "/statut/liste", nil, everyone},
 		{"GET", "/login", "/login", nil, everyone},
 		{"POST", "/login", "/login", url.Values{"email": {"x@y.fr"}}, everyone},

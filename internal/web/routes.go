@@ -30,6 +30,7 @@ func (s *Server) routes() {
 	s.handle(get, "/verifier/:code/statut", pub, nil, s.verifyStatus)
 	s.handle(get, "/.well-known/jwks.json", pub, nil, s.jwks)
 	s.handle(get, "/emetteur", pub, nil, s.issuerProfile)
+	s.handle(get, "/emetteur/certificats.pem", pub, nil, s.signingCertificates)
 	s.handle(get, "/statut/liste", pub, nil, s.statusList)
 
 	s.handle(get, "/login", pub, nil, s.loginForm)

@@ -85,7 +85,7 @@ func New(d Deps) (*Server, error) {
 	keys := d.Keys
 	if keys == nil {
 		keys, err = verify.OpenKeyring(verify.KeyOptions{Dir: d.Config.KeysDir(), SigningCert: d.Config.SigningCert,
-			SigningCertPassword: d.Config.SigningCertPassword, Certifier: "acquis"})
+			SigningCertPassword: d.Config.SigningCertPassword, Certifier: certifierName(d.DB)})
 		if err != nil {
 			return nil, err
 		}

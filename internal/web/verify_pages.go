@@ -3,11 +3,16 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/pem"
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/jury"
@@ -66,10 +71,12 @@ func noIndex(c echo.Context) {
 
 type verifyView struct {
 	Layout
-	Code      string
-	Asked     bool
-	R         *verify.Record
-	Amendment *verify.Amendment
+	// Fingerprints are the PDF signing certificates' SHA-256.
+	Fingerprints []string
+	Code         string
+	Asked        bool
+	R            *verify.Record
+	Amendment    *verify.Amendment
 }
 
 // verifyForm lets a visitor type a code read off a document.
@@ -112,6 +119,7 @@ func (s *Server) verifyRender(c echo.Context, status int, v verifyView) error {
 	}
 	v.Layout = s.layout(c, title)
 	v.Layout.NoIndex = true
+	v.Fingerprints = s.fingerprints()
 	return s.render.render(c, status, "verify", v)
 }
 
@@ -160,17 +168,47 @@ func (s *Server) jwks(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.keys.JWKS())
 }
 
+// certifierName names the certifier(s) of the loaded référentiels, for
+// the issuer profile and the subject of a generated signing certificate.
+func certifierName(d *sqlx.DB) string {
+	var names []string
+	if err := d.Select(&names, `SELECT DISTINCT certifier FROM certifications ORDER BY 1`); err != nil || len(names) == 0 {
+		return "acquis"
+	}
+	return strings.Join(names, ", ")
+}
+
 // issuerProfile is the Open Badges issuer profile, at a stable address.
 func (s *Server) issuerProfile(c echo.Context) error {
-	certifier := "acquis"
-	var names []string
-	if err := s.db.SelectContext(c.Request().Context(), &names, `SELECT DISTINCT certifier FROM certifications ORDER BY 1`); err == nil && len(names) > 0 {
-		certifier = names[0]
-		for _, n := range names[1:] {
-			certifier += ", " + n
-		}
+	return c.JSON(http.StatusOK, verify.IssuerProfile(s.addresses(), certifierName(s.db)))
+}
+
+// signingCertificates publishes the certificates that sign the PDFs,
+// current and past, so that a verifier can compare the one a PDF reader
+// shows, or trust a self-signed one explicitly.
+func (s *Server) signingCertificates(c echo.Context) error {
+	var b bytes.Buffer
+	for _, cert := range s.keys.PDFCertificates() {
+		_ = pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw})
 	}
-	return c.JSON(http.StatusOK, verify.IssuerProfile(s.addresses(), certifier))
+	c.Response().Header().Set("Cache-Control", "public, max-age=300")
+	return c.Blob(http.StatusOK, "application/x-pem-file", b.Bytes())
+}
+
+// fingerprints are the SHA-256 fingerprints of the PDF signing
+// certificates, as PDF readers show them.
+func (s *Server) fingerprints() []string {
+	var out []string
+	for _, cert := range s.keys.PDFCertificates() {
+		sum := sha256.Sum256(cert.Raw)
+		h := strings.ToUpper(hex.EncodeToString(sum[:]))
+		var parts []string
+		for i := 0; i < len(h); i += 2 {
+			parts = append(parts, h[i:i+2])
+		}
+		out = append(out, strings.Join(parts, ":"))
+	}
+	return out
 }
 
 // sendCredential serves a credential as a download.

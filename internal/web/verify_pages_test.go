@@ -1,8 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"net/url"
 	"os"
@@ -111,6 +115,21 @@ func TestVerifyCertificateAnonymously(t *testing.T) {
 	jw := anon.get("/.well-known/jwks.json")
 	if jw.Status != http.StatusOK || !strings.Contains(jw.Body, `"kid"`) || !strings.Contains(jw.Body, `"OKP"`) || strings.Contains(jw.Body, `"d"`) {
 		t.Fatalf("JWKS : %d %s", jw.Status, jw.Body)
+	}
+
+	// The PDF signing certificate is published, its fingerprint shown.
+	pemRes := anon.get("/emetteur/certificats.pem")
+	blk, _ := pem.Decode([]byte(pemRes.Body))
+	if blk == nil {
+		t.Fatalf("certificats de signature : %d %q", pemRes.Status, pemRes.Body)
+	}
+	if blk.Type != "CERTIFICATE" || !bytes.Equal(blk.Bytes, a.s.keys.PDFSigner().Cert.Raw) {
+		t.Error("le certificat publié n'est pas celui qui signe")
+	}
+	sum := sha256.Sum256(blk.Bytes)
+	fp := strings.ToUpper(hex.EncodeToString(sum[:2]))
+	if !strings.Contains(anon.get("/verifier").Body, fp[:2]+":"+fp[2:4]+":") {
+		t.Error("l'empreinte du certificat de signature n'est pas sur la page")
 	}
 
 	// A robot walking codes is stopped.
