@@ -177,6 +177,20 @@ func TestSignedDocuments(t *testing.T) {
 	if rep := pdfsigReport(t, []byte(min.Body)); !strings.Contains(rep, "Signature is Valid") {
 		t.Fatalf("procès-verbal :\n%s", rep)
 	}
+	// The demo's minutes were stored unsigned (signed when served, above);
+	// from now on the chair's signature and each amendment store them
+	// signed, through this renderer.
+	_, m, err := a.s.jury.MinutesPDF(context.Background(), sid, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := signedMinutes(a.s.keys)(m.Content, m.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep := pdfsigReport(t, doc); !isSigned(doc) || !strings.Contains(rep, "Signature is Valid") {
+		t.Fatalf("procès-verbal signé à l'enregistrement :\n%s", rep)
+	}
 }
 
 func (a *app) chairEmail(sid int64) string {
