@@ -2,7 +2,7 @@
 -- Every certificate and bloc attestation gets a random verification code
 -- (96 bits from the server's strong random source, not derived from the
 -- certificate number), printed on the document and opened at
--- /verifier/{code}. A trigger gives the code in the transaction that
+-- /verifier/{code}. A trigger gives the code in the statement that
 -- records the certificate or the bloc, whichever path inserts it (jury
 -- signature, amendment, equivalence, bulk COPY of the demo history).
 CREATE TABLE verification_codes (
@@ -26,23 +26,31 @@ CREATE FUNCTION new_verification_code() RETURNS text LANGUAGE sql VOLATILE AS $$
 $$;
 -- +goose StatementEnd
 
+-- One statement-level trigger per table, on the rows the statement
+-- inserted (a transition table): a bulk COPY of the demo history gives
+-- its codes in one INSERT … SELECT instead of one trigger call per row.
 -- +goose StatementBegin
-CREATE FUNCTION give_verification_code() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION give_certificate_codes() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_TABLE_NAME = 'certificates' THEN
-    INSERT INTO verification_codes (code, certificate_id) VALUES (new_verification_code(), NEW.id);
-  ELSE
-    INSERT INTO verification_codes (code, acquired_block_id) VALUES (new_verification_code(), NEW.id);
-  END IF;
+  INSERT INTO verification_codes (code, certificate_id) SELECT new_verification_code(), id FROM new_rows ORDER BY id;
+  RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION give_block_codes() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO verification_codes (code, acquired_block_id) SELECT new_verification_code(), id FROM new_rows ORDER BY id;
   RETURN NULL;
 END
 $$;
 -- +goose StatementEnd
 
 CREATE TRIGGER certificates_verification_code AFTER INSERT ON certificates
-  FOR EACH ROW EXECUTE FUNCTION give_verification_code();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION give_certificate_codes();
 CREATE TRIGGER acquired_blocks_verification_code AFTER INSERT ON acquired_blocks
-  FOR EACH ROW EXECUTE FUNCTION give_verification_code();
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION give_block_codes();
 
 -- Certificates and blocs recorded before this migration get theirs now.
 INSERT INTO verification_codes (code, certificate_id) SELECT new_verification_code(), id FROM certificates ORDER BY id;
@@ -64,5 +72,6 @@ DROP TABLE credential_withdrawals;
 DROP TRIGGER acquired_blocks_verification_code ON acquired_blocks;
 DROP TRIGGER certificates_verification_code ON certificates;
 DROP TABLE verification_codes;
-DROP FUNCTION give_verification_code();
+DROP FUNCTION give_block_codes();
+DROP FUNCTION give_certificate_codes();
 DROP FUNCTION new_verification_code();
