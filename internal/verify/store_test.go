@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 	"github.com/pressly/goose/v3"
 
 	"acquis/internal/account"
@@ -178,5 +179,36 @@ func TestMigrationGivesExistingCodes(t *testing.T) {
 	}
 	if _, err := f.s.CodeForCertificate(ctx, f.cert.ID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCopyGivesCodes: blocs and certificates written by COPY, as the
+// national demo history writes them, get their codes too.
+func TestCopyGivesCodes(t *testing.T) {
+	f := certified(t)
+	ctx := context.Background()
+	tx, err := f.d.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	st, err := tx.PrepareContext(ctx, pq.CopyIn("acquired_blocks", "user_id", "certification_code", "block_code", "acquired_on", "how", "source"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{"RNCP36625BC01", "RNCP36625BC02"} {
+		if _, err := st.ExecContext(ctx, f.holder, "RNCP36625", b, "2025-01-01", "jury", "historique"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.ExecContext(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM verification_codes v JOIN acquired_blocks a ON a.id = v.acquired_block_id WHERE a.certification_code = 'RNCP36625'`); err != nil || n != 2 {
+		t.Fatalf("%d codes pour 2 blocs copiés : %v", n, err)
 	}
 }
