@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/pdf"
 	"acquis/internal/portfolio"
 	"acquis/internal/verify"
 )
@@ -65,4 +66,18 @@ func (s *Server) verificationCodes(ctx context.Context, h portfolio.Holdings) (m
 		out[b.BlockCode] = code
 	}
 	return out, w, nil
+}
+
+// refuseWithdrawn refuses to print again a document the certifier
+// withdrew: a fresh signed copy would look valid to whoever skips the
+// verification page.
+func (s *Server) refuseWithdrawn(c echo.Context, code string) error {
+	r, err := s.verify.Lookup(c.Request().Context(), code)
+	if err != nil {
+		return err
+	}
+	if r.Withdrawal != nil {
+		return fail(http.StatusGone, "Ce document a été retiré par le certificateur le "+pdf.FormatDate(r.Withdrawal.At)+" : il n'est plus délivré.")
+	}
+	return nil
 }

@@ -116,6 +116,9 @@ func (s *Server) attestationPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.refuseWithdrawn(c, code); err != nil {
+		return err
+	}
 	doc, err := pdf.Attestation(cd.CandidateName, cert, b, s.verification(code))
 	if err != nil {
 		return err
@@ -139,6 +142,9 @@ func (s *Server) certificatePDF(c echo.Context) error {
 	}
 	code, err := s.verify.CodeForCertificate(c.Request().Context(), h.Certificate.ID)
 	if err != nil {
+		return err
+	}
+	if err := s.refuseWithdrawn(c, code); err != nil {
 		return err
 	}
 	doc, err := pdf.Certificate(cd.CandidateName, cert, *h.Certificate, h.Blocks, s.verification(code))

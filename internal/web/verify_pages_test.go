@@ -237,6 +237,17 @@ func TestWithdrawAndAmend(t *testing.T) {
 	if n := a.id(`SELECT count(*) FROM audit_log WHERE action = 'certificate.withdrawn' AND entity_id = $1`, itoa(h.certID)); n != 1 {
 		t.Errorf("retrait audité %d fois", n)
 	}
+	// A withdrawn certificate and its attestations are no longer printed.
+	holder := a.client()
+	holder.login(h.email)
+	for _, p := range []string{"/certificat.pdf", "/attestations/RNCP37779BC01", "/certificat.jwt"} {
+		if res := holder.get("/candidatures/" + itoa(h.candidacy) + p); res.Status != http.StatusGone || !strings.Contains(res.Body, "retiré") {
+			t.Errorf("%s après retrait : %d", p, res.Status)
+		}
+	}
+	if pg := holder.get("/candidatures/" + itoa(h.candidacy)); !strings.Contains(pg.Body, "Certificat retiré par le certificateur") || strings.Contains(pg.Body, "certificat.pdf") {
+		t.Error("la page de la candidature propose encore le certificat retiré")
+	}
 
 	// A partial success whose missing bloc an amendment validates.
 	var p struct {
