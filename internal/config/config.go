@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,13 @@ type Config struct {
 	// socket address, so a client cannot choose the address that login
 	// throttling counts against.
 	TrustedProxies []*net.IPNet
+
+	// SigningCert, when set, is the certificate that signs the PDFs (PEM
+	// with its key, or PKCS#12): for a qualified certificate. Otherwise a
+	// self-signed one is made at first start in DataDir/keys.
+	SigningCert string
+	// SigningCertPassword opens a PKCS#12 SigningCert.
+	SigningCertPassword string
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -92,6 +100,8 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 	str("ACQUIS_LOG_FORMAT", &c.LogFormat)
 	str("ACQUIS_ACCROCHAGE_ID_CLIENT", &c.AccrochageClientID)
 	str("ACQUIS_ACCROCHAGE_ID_CONTRAT", &c.AccrochageContractID)
+	str("ACQUIS_SIGNING_CERT", &c.SigningCert)
+	str("ACQUIS_SIGNING_CERT_PASSWORD", &c.SigningCertPassword)
 	if v := env("ACQUIS_MAX_UPLOAD_MB"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
@@ -131,6 +141,7 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "URL publique, pour les liens des courriels [ACQUIS_BASE_URL]")
 		fs.StringVar(&c.AccrochageClientID, "accrochage-id-client", c.AccrochageClientID, "identifiant client Caisse des Dépôts, 8 caractères [ACQUIS_ACCROCHAGE_ID_CLIENT]")
 		fs.StringVar(&c.AccrochageContractID, "accrochage-id-contrat", c.AccrochageContractID, "identifiant de contrat Caisse des Dépôts [ACQUIS_ACCROCHAGE_ID_CONTRAT]")
+		fs.StringVar(&c.SigningCert, "signing-cert", c.SigningCert, "certificat de signature des PDF, PEM ou PKCS#12 (vide : certificat auto-signé) [ACQUIS_SIGNING_CERT]")
 		if err := fs.Parse(args); err != nil {
 			return c, err
 		}
@@ -168,6 +179,11 @@ func (c *Config) Validate() error {
 		u, err := url.Parse(c.SMTPURL)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
 			return fmt.Errorf("ACQUIS_SMTP_URL invalide : attendu smtp://utilisateur:motdepasse@hôte:port")
+		}
+	}
+	if c.SigningCert != "" {
+		if _, err := os.Stat(c.SigningCert); err != nil {
+			return fmt.Errorf("ACQUIS_SIGNING_CERT : fichier introuvable %q", c.SigningCert)
 		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
@@ -209,3 +225,7 @@ func (c Config) Embedded() bool { return c.DatabaseURL == "" && c.MigrateDatabas
 // Secure reports whether the app is served over HTTPS, which decides the
 // cookie's Secure flag.
 func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// KeysDir is where the signing keys are kept: in the data directory,
+// never in the database, so that a database dump does not carry them.
+func (c Config) KeysDir() string { return filepath.Join(c.DataDir, "keys") }

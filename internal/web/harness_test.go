@@ -54,6 +54,7 @@ func newBenchApp(t testing.TB) *app {
 	d := dbtest.New(t)
 	cfg := config.Defaults()
 	cfg.BaseURL = "http://acquis.test"
+	cfg.DataDir = t.TempDir() // the signing keys are made there
 	blobs, err := blob.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
