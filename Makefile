@@ -3,7 +3,7 @@
 # the one command that would.
 GO ?= go
 
-.PHONY: run test lint build vet fmt bench deps
+.PHONY: run test lint build vet fmt bench gobench deps
 
 run:
 	./scripts/deps.sh run
@@ -29,5 +29,10 @@ build:
 
 vet: lint
 
+# Every speed figure as a ratio to a limit measured in the same run
+# (scripts/bench.sh); `make gobench` runs the Go benchmarks alone.
 bench:
+	./scripts/bench.sh
+
+gobench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

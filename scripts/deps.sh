@@ -11,6 +11,7 @@
 #                          Java and the Nu HTML Checker (vnu-jar, from
 #                          npm, into var/tools) to validate every page)
 #   scripts/deps.sh lint   staticcheck for `make lint`
+#   scripts/deps.sh bench  wrk, pgbench and Chromium for scripts/bench.sh
 #
 # When everything is present it does nothing and touches no network. When a
 # Debian package is missing and we are root, it runs `apt-get update` once
@@ -20,8 +21,8 @@
 set -euo pipefail
 
 mode="${1:-test}"
-case "$mode" in run | test | lint) ;; *)
-  echo "usage: scripts/deps.sh run|test|lint" >&2
+case "$mode" in run | test | lint | bench) ;; *)
+  echo "usage: scripts/deps.sh run|test|lint|bench" >&2
   exit 2
   ;;
 esac
@@ -53,6 +54,13 @@ if [ "$mode" = test ]; then
   need nodejs have_cmd node
   need npm have_cmd npm
   need default-jre-headless have_cmd java
+fi
+
+if [ "$mode" = bench ]; then
+  need wrk have_cmd wrk
+  need postgresql-client have_cmd pgbench
+  need chromium have_cmd chromium
+  need poppler-utils have_cmd pdfinfo
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
