@@ -1,22 +1,33 @@
-# The two commands a newcomer needs: `make run` and `make test`.
+# The two commands a newcomer needs: `make run` and `make test`. Each first
+# runs scripts/deps.sh, which installs what is missing (as root) or prints
+# the one command that would.
 GO ?= go
 
-.PHONY: run test build vet fmt bench
+.PHONY: run test lint build vet fmt bench deps
 
 run:
+	./scripts/deps.sh run
 	$(GO) run ./cmd/acquis serve
 
 # The whole suite, then every fuzz target for a few seconds (FUZZTIME=2m
 # ./scripts/fuzz.sh for a longer run).
 test:
+	./scripts/deps.sh test
 	$(GO) test ./...
 	./scripts/fuzz.sh
+
+# gofmt, go vet and staticcheck (pinned in scripts/deps.sh): CI runs this
+# before the suite.
+lint:
+	./scripts/deps.sh lint
+	test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt would change:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	"$$($(GO) env GOPATH)/bin/staticcheck" ./...
 
 build:
 	$(GO) build -o bin/acquis ./cmd/acquis
 
-vet:
-	gofmt -l . | (! grep .) && $(GO) vet ./...
+vet: lint
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

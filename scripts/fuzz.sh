@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t="${FUZZTIME:-3s}"
+log="$(mktemp -t acquis-fuzz.XXXXXX)"
+trap 'rm -f "$log"' EXIT
 targets=(
   "./internal/referentiel FuzzParse"
   "./internal/blob FuzzSniff"
@@ -15,5 +17,5 @@ targets=(
 for entry in "${targets[@]}"; do
   set -- $entry
   echo "fuzz: $1 $2 ($t)"
-  go test "$1" -run '^$' -fuzz "^$2\$" -fuzztime "$t" >/tmp/acquis-fuzz.log 2>&1 || { cat /tmp/acquis-fuzz.log; exit 1; }
+  go test "$1" -run '^$' -fuzz "^$2\$" -fuzztime "$t" >"$log" 2>&1 || { cat "$log"; exit 1; }
 done

@@ -170,7 +170,14 @@ func TestKilledDuringSigning(t *testing.T) {
 	if err := d.Get(&sid, `SELECT id FROM jury_sessions WHERE status = 'open' ORDER BY id LIMIT 1`); err != nil {
 		t.Fatal(err)
 	}
-	_ = d.Get(&chair, `SELECT user_id FROM jury_members WHERE session_id = $1 AND is_chair`, sid)
+	// The demo plans it two weeks ahead; the jury's day has come (a bloc
+	// is never acquired at a date to come).
+	if _, err := d.Exec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, sid); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Get(&chair, `SELECT user_id FROM jury_members WHERE session_id = $1 AND is_chair`, sid); err != nil {
+		t.Fatal(err)
+	}
 	var evals []struct {
 		CID int64 `db:"candidacy_id"`
 		EV  int64 `db:"evaluator_id"`
@@ -208,6 +215,10 @@ func TestKilledDuringSigning(t *testing.T) {
 	}
 	var chairEmail string
 	_ = d.Get(&chairEmail, `SELECT email FROM users WHERE id = $1`, chair)
+	// The demo's open session is two weeks ahead: its day comes, as time
+	// passing would (nothing is acquired at a date to come).
+	_, err = d.Exec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, sid)
+	must(err)
 	d.Close()
 
 	// The chair signs; the server is killed while it works.

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -24,7 +23,7 @@ listés sur la sortie d'erreur et laissés hors du flux.`
 
 func runExport(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "accrochage" {
-		return errors.New(exportUsage)
+		return usageError{exportUsage}
 	}
 	fs := flag.NewFlagSet("acquis export accrochage", flag.ContinueOnError)
 	from := fs.String("from", "", "premier jour, AAAA-MM-JJ")
@@ -36,7 +35,7 @@ func runExport(ctx context.Context, args []string) error {
 	start, err1 := time.Parse("2006-01-02", *from)
 	end, err2 := time.Parse("2006-01-02", *to)
 	if err1 != nil || err2 != nil || end.Before(start) {
-		return errors.New("--from et --to sont obligatoires, au format AAAA-MM-JJ, la fin après le début\n\n" + exportUsage)
+		return usageError{"--from et --to sont obligatoires, au format AAAA-MM-JJ, la fin après le début\n\n" + exportUsage}
 	}
 	ids := accrochage.IDs{Client: cfg.AccrochageClientID, Contract: cfg.AccrochageContractID}
 	if err := ids.Check(); err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 
@@ -19,7 +18,7 @@ modalités d'évaluation. Les critères d'évaluation, absents du RNCP, restent
 
 func runImportRNCP(_ context.Context, args []string) error {
 	if len(args) != 2 {
-		return errors.New(importUsage)
+		return usageError{importUsage}
 	}
 	f, err := os.Open(args[0])
 	if err != nil {

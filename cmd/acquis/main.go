@@ -21,6 +21,7 @@ Usage :
   acquis demo [--scale national]   charge des données de démonstration (à l'échelle nationale : dix ans d'historique)
   acquis export accrochage --from AAAA-MM-JJ --to AAAA-MM-JJ   flux d'accrochage Caisse des Dépôts sur la sortie standard
   acquis import-rncp EXPORT.xml RNCPxxxxx   fiche RNCP (export v4.1) en référentiel YAML à compléter
+  acquis referentiel load FICHIER.yaml   installe un référentiel complété, sans reconstruire le binaire
   acquis audit verify   vérifie la chaîne du journal d'audit
   acquis documents verify   re-hache chaque fichier déposé et le compare à son empreinte (après une restauration)
 
@@ -40,6 +41,7 @@ func commands() map[string]command {
 		"demo":        runDemo,
 		"export":      runExport,
 		"import-rncp": runImportRNCP,
+		"referentiel": runReferentiel,
 		"documents":   runDocuments,
 	}
 }

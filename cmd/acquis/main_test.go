@@ -196,6 +196,30 @@ func TestUserCreateAndDemo(t *testing.T) {
 	if err != nil || !strings.Contains(out, `code: "RNCP37779BC02-C02"`) {
 		t.Fatalf("import-rncp : %v\n%s", err, out)
 	}
+	// The imported file is refused until the certifier writes its
+	// criteria; once completed it installs without rebuilding the binary.
+	yml := filepath.Join(t.TempDir(), "RNCP37779.yaml")
+	if err := os.WriteFile(yml, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("referentiel", "load", yml); err == nil {
+		t.Fatalf("référentiel sans critères installé :\n%s", out)
+	}
+	done := out
+	for _, b := range []string{"RNCP37779BC01", "RNCP37779BC02"} {
+		done = strings.Replace(done, "    deliverables: []\n    criteria: [] # à écrire par le certificateur, par exemple :\n",
+			"    deliverables:\n      - {code: "+b+"-D01, kind: dossier_professionnel, label: Dossier professionnel, upload: true, accepted_types: [pdf]}\n"+
+				"    criteria:\n      - {code: "+b+"-CR01, competence: "+b+"-C01, label: \"Critère écrit par le certificateur\"}\n", 1)
+	}
+	if err := os.WriteFile(yml, []byte(done), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run("referentiel", "load", yml); err != nil || !strings.Contains(out, "RNCP37779 : version") || !strings.Contains(out, "(nouvelle)") {
+		t.Fatalf("referentiel load : %v\n%s", err, out)
+	}
+	if out, err := run("referentiel", "load", yml); err != nil || !strings.Contains(out, "déjà connue") {
+		t.Fatalf("referentiel load rejoué : %v\n%s", err, out)
+	}
 	out, err = run("audit", "verify")
 	if err != nil || !strings.Contains(out, "intègre") {
 		t.Fatalf("audit verify : %v\n%s", err, out)

@@ -57,6 +57,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	go housekeeping(ctx, accounts, cfg, log)
 	go audit.RunSealer(ctx, e.db, time.Second, func(err error) { log.Error("scellement du journal d'audit", "err", err) })
+	go app.RunMail(ctx)
 	srv := app.HTTPServer()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -23,7 +23,7 @@ un mot de passe aléatoire est choisi et affiché une seule fois.`
 
 func runUser(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New(userUsage)
+		return usageError{userUsage}
 	}
 	fs := flag.NewFlagSet("acquis user create", flag.ContinueOnError)
 	email := fs.String("email", "", "adresse électronique")
@@ -35,7 +35,7 @@ func runUser(ctx context.Context, args []string) error {
 		return err
 	}
 	if *email == "" {
-		return errors.New("--email est obligatoire\n\n" + userUsage)
+		return usageError{"--email est obligatoire\n\n" + userUsage}
 	}
 	if *name == "" {
 		*name = strings.SplitN(*email, "@", 2)[0]

@@ -109,7 +109,7 @@ func TestThrottlePerIP(t *testing.T) {
 	ctx := context.Background()
 	mustUser(t, s, "victime@exemple.fr")
 	attacker := audit.Actor{IP: "198.51.100.7"}
-	for i := 0; i < ipFreeFailures; i++ {
+	for i := 0; i < ClientPolicy.Free; i++ {
 		_, _ = s.Authenticate(ctx, attacker, "essai"+string(rune('a'+i%26))+"@exemple.fr", "x")
 	}
 	_, err := s.Authenticate(ctx, attacker, "victime@exemple.fr", "un mot de passe assez long")

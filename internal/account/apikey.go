@@ -31,10 +31,11 @@ type APIKey struct {
 // APIKeyPrefix starts every token, so a leaked one is recognisable.
 const APIKeyPrefix = "acq_"
 
-// Errors of API key authentication, said plainly to the caller.
+// Errors of API key authentication; the web layer says them to the caller
+// in French.
 var (
-	ErrAPIKeyUnknown = errors.New("Clé d'API inconnue.")
-	ErrAPIKeyRevoked = errors.New("Clé d'API révoquée.")
+	ErrAPIKeyUnknown = errors.New("account: unknown api key")
+	ErrAPIKeyRevoked = errors.New("account: revoked api key")
 )
 
 // IssueAPIKey creates a key, national when region is empty, and returns

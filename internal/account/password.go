@@ -27,13 +27,18 @@ const (
 // factors: length matters more than character classes.
 const MinPasswordLength = 12
 
-// CheckPasswordStrength returns a French reason when pw is too weak.
+// CheckPasswordStrength returns a French reason when pw is too weak: too
+// short, too long, or too easy to guess whatever its length (a common
+// password, a sequence, a repetition; ASVS 2.1.7).
 func CheckPasswordStrength(pw string) error {
 	if utf8.RuneCountInString(pw) < MinPasswordLength {
 		return invalid("password", fmt.Sprintf("le mot de passe doit compter au moins %d caractères", MinPasswordLength))
 	}
 	if utf8.RuneCountInString(pw) > 256 {
 		return invalid("password", "le mot de passe ne peut dépasser 256 caractères")
+	}
+	if why := weakPasswordReason(pw); why != "" {
+		return invalid("password", why+". Choisissez par exemple une phrase de plusieurs mots que vous seul connaissez.")
 	}
 	return nil
 }

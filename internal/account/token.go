@@ -73,8 +73,24 @@ func (s *Store) SendInvitation(ctx context.Context, actor audit.Actor, userID in
 // RequestReset mails a reset link when the e-mail belongs to an active
 // account, and does nothing otherwise: the caller answers the same either
 // way, so the form does not reveal which addresses have an account.
+//
+// Requests are limited per address and per client (ResetAddressPolicy,
+// ResetClientPolicy), counted alike whether or not the address has an
+// account; beyond them a *ThrottledError is returned and nothing is sent.
 func (s *Store) RequestReset(ctx context.Context, actor audit.Actor, email, baseURL string) error {
-	u, err := s.UserByEmail(ctx, email)
+	key := LoginKey(email)
+	wait, err := s.claim(ctx, []bucket{
+		{bucketKey("reset-address", key), ResetAddressPolicy},
+		{bucketKey("reset-client", ClientKey(actor.IP)), ResetClientPolicy},
+	})
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		_ = audit.RecordNow(ctx, s.db, actor.Entry("user.reset_throttled", "user", "", nil))
+		return &ThrottledError{Wait: wait}
+	}
+	u, err := s.UserByEmail(ctx, key)
 	if errors.Is(err, ErrNotFound) {
 		return audit.RecordNow(ctx, s.db, actor.Entry("user.reset_request_unknown", "user", "", nil))
 	}

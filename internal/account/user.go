@@ -324,12 +324,25 @@ func (s *Store) ChangePassword(ctx context.Context, actor audit.Actor, userID in
 	if u.PasswordHash == nil {
 		return invalid("current", "mot de passe actuel incorrect")
 	}
+	// Whoever holds a stolen session must not be able to guess the
+	// current password at leisure: the same throttle as the login form.
+	b := bucket{bucketKey("password-change", strconv.FormatInt(userID, 10)), PairPolicy}
+	wait, err := s.claim(ctx, []bucket{b})
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
+		return &ThrottledError{Wait: wait}
+	}
 	ok, err := VerifyPassword(*u.PasswordHash, current)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return invalid("current", "mot de passe actuel incorrect")
+	}
+	if err := s.succeeded(ctx, b.key, nil); err != nil {
+		return err
 	}
 	return s.setPassword(ctx, actor, userID, next, keepSessionHash, "user.password_change")
 }

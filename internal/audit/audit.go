@@ -271,7 +271,7 @@ func List(ctx context.Context, d *sqlx.DB, f Filter) ([]Row, int, error) {
 	if f.Limit > 500 {
 		f.Limit = 500
 	}
-	where := `WHERE ($1 = 0 OR actor_id = $1) AND ($2 = '' OR action LIKE $2 || '%') AND ($3 = '' OR entity = $3)
+	where := `WHERE ($1::bigint = 0 OR actor_id = $1) AND ($2 = '' OR action LIKE $2 || '%') AND ($3 = '' OR entity = $3)
 		AND ($4 = '' OR entity_id = $4) AND ($5::timestamptz IS NULL OR at >= $5) AND ($6::timestamptz IS NULL OR at < $6)`
 	args := []any{f.ActorID, likePrefix(f.Action), f.Entity, f.EntityID, nullTime(f.From), nullTime(f.To)}
 	var total int

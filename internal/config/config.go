@@ -40,6 +40,11 @@ type Config struct {
 	// the Caisse des Dépôts flow.
 	AccrochageClientID   string
 	AccrochageContractID string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// is believed; a request from anywhere else is identified by its
+	// socket address, so a client cannot choose the address that login
+	// throttling counts against.
+	TrustedProxies []*net.IPNet
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -96,6 +101,14 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 			*dst = d
 		}
 	}
+	if v := env("ACQUIS_TRUSTED_PROXIES"); v != "" {
+		nets, err := ParseCIDRList(v)
+		if err != nil {
+			errs = append(errs, err)
+		} else {
+			c.TrustedProxies = nets
+		}
+	}
 	dur("ACQUIS_SESSION_IDLE", &c.SessionIdle)
 	dur("ACQUIS_SESSION_LIFETIME", &c.SessionLifetime)
 	if len(errs) > 0 {
@@ -146,6 +159,32 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("ACQUIS_LOG_FORMAT doit valoir text ou json (reçu %q)", c.LogFormat)
 	}
 	return nil
+}
+
+// ParseCIDRList reads a comma- or space-separated list of networks in CIDR
+// notation; a bare address stands for itself alone (/32 or /128).
+func ParseCIDRList(v string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
+		if !strings.Contains(f, "/") {
+			ip := net.ParseIP(f)
+			if ip == nil {
+				return nil, fmt.Errorf("ACQUIS_TRUSTED_PROXIES : %q n'est ni une adresse IP ni un réseau CIDR (exemple : 10.0.0.0/8, 127.0.0.1)", f)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("ACQUIS_TRUSTED_PROXIES : %q n'est pas un réseau CIDR valide (exemple : 10.0.0.0/8)", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // Secure reports whether the app is served over HTTPS, which decides the

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -151,7 +152,7 @@ func (c *copier) row(ctx context.Context, vals ...any) error {
 // copyAll writes the rows that rows emits into table through one COPY
 // (COPY holds the connection: rows must not query the database).
 func (h *History) copyAll(ctx context.Context, table string, columns []string, rows func(emit func(...any) error) error) error {
-	st, err := h.tx.PrepareContext(ctx, pq.CopyIn(table, columns...))
+	st, err := h.tx.PrepareContext(ctx, copyStatement(table, columns))
 	if err != nil {
 		return fmt.Errorf("%s: %w", table, err)
 	}
@@ -203,6 +204,38 @@ func (h *History) Write(ctx context.Context, sessions []PastSession) error {
 	for i, p := range newPersons {
 		h.persons[p.Key], h.names[uids[i]] = uids[i], p.Name
 	}
+	// One live candidacy per person and certification (migration 00010):
+	// a person's later attempt closes the earlier one, whether written by
+	// an earlier batch or earlier in this one.
+	type personCert struct {
+		uid  int64
+		cert string
+	}
+	lastAttempt := map[personCert]int{}
+	var holders []int64
+	var holderCerts []string
+	k := 0
+	for _, s := range sessions {
+		for _, c := range s.Candidacies {
+			pc := personCert{h.persons[c.Person.Key], s.Certification}
+			if _, dup := lastAttempt[pc]; !dup {
+				holders, holderCerts = append(holders, pc.uid), append(holderCerts, pc.cert)
+			}
+			lastAttempt[pc] = k
+			k++
+		}
+	}
+	if _, err := h.tx.ExecContext(ctx, `UPDATE candidacies c SET state = 'closed' FROM unnest($1::bigint[], $2::text[]) AS p(uid, cert)
+		WHERE c.candidate_id = p.uid AND c.certification_code = p.cert AND c.state NOT IN ('closed', 'withdrawn', 'not_admissible')`,
+		pq.Array(holders), pq.Array(holderCerts)); err != nil {
+		return err
+	}
+	stateOf := func(k int, uid int64, cert string) string {
+		if lastAttempt[personCert{uid, cert}] == k {
+			return "evaluated"
+		}
+		return "closed"
+	}
 	each := func(fn func(si int, s PastSession, ci int, cid int64, c PastCandidacy) error) error {
 		k := 0
 		for si, s := range sessions {
@@ -240,10 +273,13 @@ func (h *History) Write(ctx context.Context, sessions []PastSession) error {
 		}},
 		{"candidacies", []string{"id", "candidate_id", "certification_code", "version_id", "organisation_id", "state", "experience_months", "created_at", "state_changed_at",
 			"admissibility_submitted_at", "admissibility_due", "admissibility_decided_at", "submitted_at", "locked"}, func(emit func(...any) error) error {
+			k := 0
 			return each(func(_ int, s PastSession, _ int, cid int64, c PastCandidacy) error {
 				created, sub, dec, submitted := c.dates(s.StartsAt)
-				return emit(cid, h.persons[c.Person.Key], s.Certification, h.versions[s.Certification], nullable(c.Person.Organisation),
-					"evaluated", 36, created, s.StartsAt, sub, sub.AddDate(0, 2, 0), dec, submitted, true)
+				uid := h.persons[c.Person.Key]
+				k++
+				return emit(cid, uid, s.Certification, h.versions[s.Certification], nullable(c.Person.Organisation),
+					stateOf(k-1, uid, s.Certification), 36, created, s.StartsAt, sub, sub.AddDate(0, 2, 0), dec, submitted, true)
 			})
 		}},
 		{"candidacy_blocks", []string{"candidacy_id", "block_code", "position", "pathway"}, func(emit func(...any) error) error {
@@ -507,4 +543,14 @@ func nullable(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// copyStatement is the COPY … FROM STDIN that lib/pq turns into a bulk load
+// when it is prepared inside a transaction.
+func copyStatement(table string, columns []string) string {
+	quoted := make([]string, len(columns))
+	for i, c := range columns {
+		quoted[i] = pq.QuoteIdentifier(c)
+	}
+	return "COPY " + pq.QuoteIdentifier(table) + " (" + strings.Join(quoted, ", ") + ") FROM STDIN"
 }

@@ -98,6 +98,15 @@ func (j *journeys) candidacy(email string, until portfolio.State) (int64, error)
 	return id, err
 }
 
+// dossierDeadline is two weeks before the session, or today when the
+// session is sooner: the demo's deposits, made today, are then in time.
+func dossierDeadline(starts time.Time) time.Time {
+	if d := starts.AddDate(0, 0, -14); d.After(time.Now()) {
+		return d
+	}
+	return time.Now()
+}
+
 type assignment struct {
 	email      string
 	evaluators []string
@@ -107,7 +116,7 @@ type assignment struct {
 
 func (j *journeys) session(starts time.Time, place string, members []string, list []assignment, sign bool) error {
 	sys := audit.Actor{Role: "demo"}
-	sid, err := j.js.CreateSession(j.ctx, sys, jury.NewSession{CertificationCode: "RNCP37779", StartsAt: starts, Place: place, DossierDeadline: starts.AddDate(0, 0, -14)})
+	sid, err := j.js.CreateSession(j.ctx, sys, jury.NewSession{CertificationCode: "RNCP37779", StartsAt: starts, Place: place, DossierDeadline: dossierDeadline(starts)})
 	if err != nil {
 		return err
 	}
@@ -178,6 +187,11 @@ func (j *journeys) session(starts time.Time, place string, members []string, lis
 	if !sign {
 		return nil
 	}
+	// The session is held at its hour, which the demo set a moment after
+	// the deposits: it waits for it, so that nothing is decided early.
+	if wait := time.Until(starts); wait > 0 {
+		time.Sleep(wait)
+	}
 	if err := j.js.StartDeliberation(j.ctx, sys, sid); err != nil {
 		return err
 	}
@@ -241,7 +255,11 @@ func loadJourneys(ctx context.Context, d *sqlx.DB, blobs *blob.Store) error {
 			return fmt.Errorf("demo %s : %w", email, err)
 		}
 	}
-	signed := time.Date(2026, 10, 15, 9, 30, 0, 0, time.UTC)
+	// Dates follow the day the demo is loaded, so that it stays
+	// consistent whenever it is: the signed session is held a moment after
+	// its candidates' deposits (a session is never planned in the past,
+	// nothing is decided before its date), the open one in two weeks.
+	signed := time.Now().Add(2 * time.Second).Truncate(time.Second)
 	if err := j.session(signed, "CFEA, Paris", []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr", "sophie.roussel@demo.acquis.fr"}, []assignment{
 		{email: "ronan.le.gall@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr"}, outcome: jury.ReussiteTotale},
 		{email: "soizic.tanguy@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "sophie.roussel@demo.acquis.fr"}, failBlocks: []string{"RNCP37779BC03"}, outcome: jury.ReussitePartielle},
@@ -250,7 +268,7 @@ func loadJourneys(ctx context.Context, d *sqlx.DB, blobs *blob.Store) error {
 	}, true); err != nil {
 		return fmt.Errorf("demo : session signée : %w", err)
 	}
-	open := time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
+	open := time.Now().AddDate(0, 0, 14).Truncate(time.Hour)
 	if err := j.session(open, "Rennes", []string{"fatou.diallo@demo.acquis.fr", "bernard.faure@demo.acquis.fr", "patrick.lemoine@demo.acquis.fr"}, []assignment{
 		{email: "maelle.guivarch@demo.acquis.fr", evaluators: []string{"fatou.diallo@demo.acquis.fr", "bernard.faure@demo.acquis.fr"}},
 		{email: "anais.perret@demo.acquis.fr", evaluators: []string{"bernard.faure@demo.acquis.fr", "patrick.lemoine@demo.acquis.fr"}},

@@ -2,6 +2,7 @@ package indicators
 
 import (
 	"context"
+	"math"
 	"strconv"
 
 	"github.com/lib/pq"
@@ -71,7 +72,9 @@ func (s *Store) durations(ctx context.Context, f Filter) (*Table, error) {
 			}
 			var med, p80 any
 			if row.N > 0 && len(row.P) == 2 {
-				med, p80 = row.P[0], row.P[1]
+				// To the tenth of a day, as the definition says, in every
+				// form: page, CSV, XLSX and API.
+				med, p80 = math.Round(row.P[0]*10)/10, math.Round(row.P[1]*10)/10
 			}
 			rows[i] = []any{st.label, row.N, med, p80}
 			return nil

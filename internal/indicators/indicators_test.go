@@ -168,14 +168,14 @@ func TestIndicatorsOnHandBuiltData(t *testing.T) {
 	none := url.Values{}
 
 	rate := h.table(t, "taux-certification", none)
-	same(t, "2025", row(t, rate, "2025"), "2025", 3, 1, 1.0/3, 1, 1)
-	same(t, "2026", row(t, rate, "2026"), "2026", 3, 2, 2.0/3, 0, 0)
-	same(t, "total", row(t, rate, "Total"), "Total", 6, 3, 0.5, 1, 1)
-	same(t, "VAE", row(t, h.table(t, "taux-certification", url.Values{"voie": {"vae"}}), "Total"), "Total", 3, 2, 2.0/3, 1, 1)
-	same(t, "Bretagne", row(t, h.table(t, "taux-certification", url.Values{"region": {"53"}}), "Total"), "Total", 4, 3, 0.75, 0, 0)
-	same(t, "CASP", row(t, h.table(t, "taux-certification", url.Values{"certification": {"RNCP36625"}}), "Total"), "Total", 1, 0, 0.0, 0, 0)
-	same(t, "2025 seul", row(t, h.table(t, "taux-certification", url.Values{"du": {"2025-01-01"}, "au": {"2025-12-31"}}), "Total"), "Total", 3, 1, 1.0/3, 1, 1)
-	same(t, "plateforme B", row(t, h.table(t, "taux-certification", url.Values{"plateforme": {itoa(h.rhone)}}), "Total"), "Total", 2, 0, 0.0, 1, 1)
+	same(t, "2025", row(t, rate, "2025"), "2025", 3, 1, 1.0/3, 1, 1, 1, 1.0/3)
+	same(t, "2026", row(t, rate, "2026"), "2026", 3, 2, 2.0/3, 0, 0, 2, 2.0/3)
+	same(t, "total", row(t, rate, "Total"), "Total", 6, 3, 0.5, 1, 1, 3, 0.5)
+	same(t, "VAE", row(t, h.table(t, "taux-certification", url.Values{"voie": {"vae"}}), "Total"), "Total", 3, 2, 2.0/3, 1, 1, 2, 2.0/3)
+	same(t, "Bretagne", row(t, h.table(t, "taux-certification", url.Values{"region": {"53"}}), "Total"), "Total", 4, 3, 0.75, 0, 0, 3, 0.75)
+	same(t, "CASP", row(t, h.table(t, "taux-certification", url.Values{"certification": {"RNCP36625"}}), "Total"), "Total", 1, 0, 0.0, 0, 0, 0, 0.0)
+	same(t, "2025 seul", row(t, h.table(t, "taux-certification", url.Values{"du": {"2025-01-01"}, "au": {"2025-12-31"}}), "Total"), "Total", 3, 1, 1.0/3, 1, 1, 1, 1.0/3)
+	same(t, "plateforme B", row(t, h.table(t, "taux-certification", url.Values{"plateforme": {itoa(h.rhone)}}), "Total"), "Total", 2, 0, 0.0, 1, 1, 0, 0.0)
 
 	blocks := h.table(t, "blocs", url.Values{"certification": {"RNCP37779"}})
 	same(t, "BC01", row(t, blocks, b1), b1, 4, 3, 0.75)
@@ -255,7 +255,7 @@ func TestExports(t *testing.T) {
 	tb := &indicators.Table{Title: "Essai", Definition: []string{"Définition"}, Columns: []indicators.Column{{"a", "Année", indicators.Text}, {"t", "Taux", indicators.Rate}},
 		Rows: [][]any{{"2025", 0.5}, {"2026", nil}}}
 	csv := string(tb.CSV())
-	if csv != "\ufeffAnnée;Taux\r\n2025;50,0 %\r\n2026;\r\n\r\nEssai\r\nDéfinition\r\n" {
+	if csv != "\ufeffAnnée;Taux (%)\r\n2025;50,0\r\n2026;\r\n" {
 		t.Fatalf("CSV : %q", csv)
 	}
 	if _, err := tb.XLSX(); err != nil {

@@ -18,40 +18,50 @@ func rateSQL(f Filter) (string, []any, []string) {
 	w, skipped := f.where(resultCols, &args)
 	return `SELECT extract(year FROM r.session_date)::int AS year,
 		count(*) FILTER (WHERE r.outcome NOT IN ('absent', 'excuse')) AS presented,
-		count(*) FILTER (WHERE r.outcome = 'reussite_totale') AS full,
+		count(*) FILTER (WHERE r.outcome = 'reussite_totale' AND EXISTS (SELECT 1 FROM certificates ce
+			WHERE ce.user_id = r.candidate_id AND ce.certification_code = r.certification_code AND ce.awarded_on <= r.session_date)) AS full,
 		count(*) FILTER (WHERE r.outcome = 'absent') AS absent,
-		count(*) FILTER (WHERE r.outcome = 'excuse') AS excused
+		count(*) FILTER (WHERE r.outcome = 'excuse') AS excused,
+		count(*) FILTER (WHERE r.outcome = 'reussite_totale') AS blocks_ok
 		FROM results r WHERE ` + w + ` GROUP BY 1 ORDER BY 1`, args, skipped
 }
 
 // certificationRate: candidacies fully certified over candidacies
-// presented, per year of session and in total.
+// presented, per year of session and in total. A candidacy is certified
+// only when the whole certification is obtained: every bloc held once the
+// jury has decided, i.e. the certificate dated no later than the session.
+// A candidacy that targeted some blocs only and validated them all is a
+// « réussite des blocs présentés », counted apart: the same outcome
+// (réussite totale) does not mean the same thing for the certification.
 func (s *Store) certificationRate(ctx context.Context, f Filter) (*Table, error) {
 	q, args, skipped := rateSQL(f)
 	var rows []struct {
 		Year, Presented, Full, Absent, Excused int
+		BlocksOK                               int `db:"blocks_ok"`
 	}
 	if err := s.db.SelectContext(ctx, &rows, q, args...); err != nil {
 		return nil, err
 	}
 	t := &Table{
 		Definition: []string{
-			"Taux de certification = candidatures en réussite totale (tous les blocs visés validés : la certification est obtenue) ÷ candidatures présentées au jury.",
+			"Taux de certification = candidatures certifiées ÷ candidatures présentées au jury. Une candidature est certifiée lorsque la certification entière est obtenue : à l'issue du jury, le candidat détient tous les blocs de la certification (ceux validés par ce jury et ceux acquis auparavant).",
+			"Réussite des blocs présentés = candidatures dont tous les blocs présentés ont été validés (résultat « réussite totale ») ÷ candidatures présentées. Une candidature qui ne visait qu'une partie des blocs et les a tous validés y compte, mais n'est certifiée que si le candidat détient alors tous les blocs.",
 			defPresented,
 			"Les absents et les excusés sont comptés à part et exclus du dénominateur.",
 			defPeriod, defPathway,
 		},
 		Columns: []Column{{"annee", "Année", Text}, {"presentees", "Candidatures présentées", Count}, {"certifiees", "Certifiées (réussite totale)", Count},
-			{"taux", "Taux de certification", Rate}, {"absents", "Absents (hors dénominateur)", Count}, {"excuses", "Excusés (hors dénominateur)", Count}},
+			{"taux", "Taux de certification", Rate}, {"absents", "Absents (hors dénominateur)", Count}, {"excuses", "Excusés (hors dénominateur)", Count},
+			{"blocs_presentes_reussis", "Réussite des blocs présentés", Count}, {"taux_blocs_presentes", "Taux de réussite des blocs présentés", Rate}},
 		ChartLabel: 0, ChartValue: 3,
 		Notes: skippedNote(skipped),
 	}
-	var tot struct{ p, full, abs, exc int }
+	var tot struct{ p, full, abs, exc, ok int }
 	for _, r := range rows {
-		t.Rows = append(t.Rows, []any{itoa(r.Year), r.Presented, r.Full, rate(r.Full, r.Presented), r.Absent, r.Excused})
-		tot.p, tot.full, tot.abs, tot.exc = tot.p+r.Presented, tot.full+r.Full, tot.abs+r.Absent, tot.exc+r.Excused
+		t.Rows = append(t.Rows, []any{itoa(r.Year), r.Presented, r.Full, rate(r.Full, r.Presented), r.Absent, r.Excused, r.BlocksOK, rate(r.BlocksOK, r.Presented)})
+		tot.p, tot.full, tot.abs, tot.exc, tot.ok = tot.p+r.Presented, tot.full+r.Full, tot.abs+r.Absent, tot.exc+r.Excused, tot.ok+r.BlocksOK
 	}
-	t.Rows = append(t.Rows, []any{"Total", tot.p, tot.full, rate(tot.full, tot.p), tot.abs, tot.exc})
+	t.Rows = append(t.Rows, []any{"Total", tot.p, tot.full, rate(tot.full, tot.p), tot.abs, tot.exc, tot.ok, rate(tot.ok, tot.p)})
 	return t, nil
 }
 

@@ -26,7 +26,7 @@ type Indicator struct {
 // Catalogue lists the indicators in the order pages show them. Keys are
 // the URL segment of the page, the exports and the API.
 var Catalogue = []Indicator{
-	{"taux-certification", "Taux de certification", "Candidatures certifiées sur candidatures présentées au jury, par année.", (*Store).certificationRate},
+	{"taux-certification", "Taux de certification", "Candidatures certifiées (certification entière obtenue) sur candidatures présentées au jury, par année ; à part, la réussite des blocs présentés.", (*Store).certificationRate},
 	{"blocs", "Réussite par bloc", "Blocs validés sur blocs évalués, par bloc de compétences.", (*Store).blockRates},
 	{"resultats", "Répartition des résultats", "Réussite totale, partielle, non-validation, absents et excusés.", (*Store).outcomes},
 	{"criteres", "Critères le plus souvent non acquis", "Les cinq critères de chaque bloc le plus souvent jugés « non acquis ».", (*Store).criteria},

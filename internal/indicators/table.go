@@ -93,30 +93,64 @@ func (t *Table) Line(row []any, missing string) []string {
 	return out
 }
 
-// Records are the table as text, header first, for CSV.
+// Records are the figures alone, header first, as machines read them:
+// one header line, one line per row, every line as wide as the header;
+// counts as integers, rates as percentages with a decimal comma (the
+// header says « (%) »), durations in days to the tenth. A trailing
+// « Total » row stays on the page and out of the file, since a reader
+// that sums a column would count it twice.
 func (t *Table) Records() [][]string {
 	head := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		head[i] = c.Label
+		if c.Kind == Rate {
+			head[i] += " (%)"
+		}
 	}
 	out := [][]string{head}
-	for _, r := range t.Rows {
-		out = append(out, t.Line(r, ""))
+	for _, r := range t.dataRows() {
+		line := make([]string, len(r))
+		for i, v := range r {
+			line[i] = machineValue(t.Columns[i].Kind, v)
+		}
+		out = append(out, line)
 	}
 	return out
 }
 
-// CSV writes the table for French spreadsheets: UTF-8 with a BOM, ";"
-// between fields, decimal commas; the definition and notes follow the
-// figures after an empty line, so a file read alone says what it counts.
-// Every cell goes through csvexport, which makes a label like
+// dataRows are the rows without a trailing total.
+func (t *Table) dataRows() [][]any {
+	rows := t.Rows
+	if n := len(rows); n > 0 && len(rows[n-1]) > 0 && rows[n-1][0] == "Total" {
+		rows = rows[:n-1]
+	}
+	return rows
+}
+
+// machineValue writes one figure as a number a French CSV reader parses:
+// no unit, no thousands separator, a decimal comma; empty when undefined.
+func machineValue(k Kind, v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case float64:
+		switch k {
+		case Rate:
+			x *= 100
+		}
+		return strings.Replace(strconv.FormatFloat(math.Round(x*10)/10, 'f', 1, 64), ".", ",", 1)
+	}
+	return Format(k, v)
+}
+
+// CSV writes the table for French spreadsheets and for data tools alike:
+// UTF-8 with a BOM, ";" between fields, decimal commas, the figures alone
+// (pandas.read_csv(sep=";", decimal=",") reads typed columns). The
+// definition and notes are in the XLSX's second sheet, on the page and in
+// the API. Every cell goes through csvexport, which makes a label like
 // =HYPERLINK(…) (an organisation's name) inert.
 func (t *Table) CSV() []byte {
-	records := append(t.Records(), []string{})
-	for _, s := range append(append([]string{t.Title}, t.Definition...), t.Notes...) {
-		records = append(records, []string{s})
-	}
-	return csvexport.Encode(records)
+	return csvexport.Encode(t.Records())
 }
 
 // XLSX writes the table as a workbook: numbers stay numbers (rates as
@@ -161,10 +195,20 @@ func (t *Table) XLSX() ([]byte, error) {
 	if _, err := f.NewSheet("Définition"); err != nil {
 		return nil, err
 	}
-	for i, s := range append(append([]string{t.Title}, t.Definition...), t.Notes...) {
+	def := append(append([]string{t.Title}, t.Definition...), t.Notes...)
+	for i, s := range def {
 		if err := f.SetCellValue("Définition", "A"+strconv.Itoa(i+1), s); err != nil {
 			return nil, err
 		}
+	}
+	if err := f.SetSheetDimension("Définition", "A1:A"+strconv.Itoa(len(def))); err != nil {
+		return nil, err
+	}
+	// excelize leaves the dimension at A1; streaming readers (openpyxl in
+	// read-only mode) trust it and would read one cell.
+	last, _ := excelize.CoordinatesToCellName(len(t.Columns), len(t.Rows)+1)
+	if err := f.SetSheetDimension(sheet, "A1:"+last); err != nil {
+		return nil, err
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {

@@ -69,8 +69,12 @@ func newFx(t *testing.T, cert string, blocks ...string) *fx {
 		must(t, f.s.SetProfile(f.ctx, sys, Profile{UserID: id, Gender: genders[i], College: Professional, QualifiedFor: qualified}))
 		f.members = append(f.members, id)
 	}
-	f.session, err = f.s.CreateSession(f.ctx, sys, NewSession{CertificationCode: cert, StartsAt: time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC),
-		Place: "Rennes", DossierDeadline: time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)})
+	f.session, err = f.s.CreateSession(f.ctx, sys, NewSession{CertificationCode: cert, StartsAt: time.Now().AddDate(0, 0, 7),
+		Place: "Rennes", DossierDeadline: time.Now()})
+	must(t, err)
+	// The tests hold the session on its day: its date moves to an hour ago,
+	// as time passing would (a bloc is never acquired at a date to come).
+	_, err = d.Exec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, f.session)
 	must(t, err)
 	return f
 }
@@ -401,7 +405,7 @@ func TestAwardOnSigning(t *testing.T) {
 	_, err := f.s.Sign(f.ctx, chair, f.session)
 	must(t, err)
 	certs, _ := f.pf.Certificates(f.ctx, f.candidate)
-	if len(certs) != 1 || !strings.HasPrefix(certs[0].Number, "RNCP37779-2026-") {
+	if len(certs) != 1 || !strings.HasPrefix(certs[0].Number, fmt.Sprintf("RNCP37779-%d-", time.Now().Year())) {
 		t.Fatalf("certification : %+v", certs)
 	}
 }

@@ -111,7 +111,9 @@ func (s *Store) Members(ctx context.Context, sessionID int64) ([]Member, error) 
 }
 
 // AddMember puts a pool member on a session, optionally as its chair
-// (président, who has the casting vote).
+// (présidence, with the casting vote). A member already on the session is
+// refused, and so is a second chair: handing the présidence over is its own
+// action (SetChair), which says who loses it.
 func (s *Store) AddMember(ctx context.Context, actor audit.Actor, sessionID, userID int64, chair bool) error {
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		st, err := lockSession(ctx, tx, sessionID, "UPDATE")
@@ -129,17 +131,122 @@ func (s *Store) AddMember(ctx context.Context, actor audit.Actor, sessionID, use
 			AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = 'jury_member')`, userID); err != nil {
 			return invalid("member", "Cette personne n'est pas dans le vivier du jury.")
 		}
+		var already bool
+		if err := tx.GetContext(ctx, &already, `SELECT EXISTS (SELECT 1 FROM jury_members WHERE session_id = $1 AND user_id = $2)`, sessionID, userID); err != nil {
+			return err
+		}
+		if already {
+			return invalid("member", "%s est déjà membre de cette session.", p.Name)
+		}
 		if chair {
-			if _, err := tx.ExecContext(ctx, `UPDATE jury_members SET is_chair = false WHERE session_id = $1 AND is_chair`, sessionID); err != nil {
+			if current, err := chairOf(ctx, tx, sessionID); err != nil {
 				return err
+			} else if current != "" {
+				return invalid("member", "La présidence est déjà confiée à %s. Ajoutez %s comme membre, puis confiez-lui la présidence : %s la perdra.", current, p.Name, current)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO jury_members (session_id, user_id, college, is_chair) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (session_id, user_id) DO UPDATE SET is_chair = EXCLUDED.is_chair`, sessionID, userID, p.College, chair); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO jury_members (session_id, user_id, college, is_chair) VALUES ($1, $2, $3, $4)`,
+			sessionID, userID, p.College, chair); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor.Entry("jury.member_add", "jury_session", strconv.FormatInt(sessionID, 10),
 			map[string]any{"user_id": userID, "chair": chair, "college": p.College}))
+	})
+}
+
+// chairOf names the session's chair, or "" when it has none.
+func chairOf(ctx context.Context, tx *sqlx.Tx, sessionID int64) (string, error) {
+	var names []string
+	err := tx.SelectContext(ctx, &names, `SELECT u.full_name FROM jury_members m JOIN users u ON u.id = m.user_id WHERE m.session_id = $1 AND m.is_chair`, sessionID)
+	if err != nil || len(names) == 0 {
+		return "", err
+	}
+	return names[0], nil
+}
+
+// ChairChange says who had the présidence and who has it now.
+type ChairChange struct {
+	From string // "" when the session had no chair
+	To   string
+}
+
+// SetChair hands the présidence to a member of the session, before the
+// deliberation; the member who held it stays on the jury as a member. The
+// change, with both names, is audited.
+func (s *Store) SetChair(ctx context.Context, actor audit.Actor, sessionID, userID int64) (ChairChange, error) {
+	var out ChairChange
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		st, err := lockSession(ctx, tx, sessionID, "UPDATE")
+		if err != nil {
+			return err
+		}
+		if st == Signed {
+			return ErrSigned
+		}
+		if st != Planned && st != Open {
+			return invalid("chair", "La présidence ne change plus une fois la délibération commencée.")
+		}
+		var m struct {
+			Name    string `db:"full_name"`
+			IsChair bool   `db:"is_chair"`
+		}
+		if err := tx.GetContext(ctx, &m, `SELECT u.full_name, m.is_chair FROM jury_members m JOIN users u ON u.id = m.user_id
+			WHERE m.session_id = $1 AND m.user_id = $2`, sessionID, userID); err != nil {
+			return invalid("chair", "Cette personne n'est pas membre de la session : ajoutez-la d'abord.")
+		}
+		if m.IsChair {
+			return invalid("chair", "%s assure déjà la présidence.", m.Name)
+		}
+		if out.From, err = chairOf(ctx, tx, sessionID); err != nil {
+			return err
+		}
+		out.To = m.Name
+		if _, err := tx.ExecContext(ctx, `UPDATE jury_members SET is_chair = false WHERE session_id = $1 AND is_chair`, sessionID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE jury_members SET is_chair = true WHERE session_id = $1 AND user_id = $2`, sessionID, userID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor.Entry("jury.chair_change", "jury_session", strconv.FormatInt(sessionID, 10),
+			map[string]any{"user_id": userID, "from": out.From, "to": out.To}))
+	})
+	return out, err
+}
+
+// RemoveMember takes a member off a session while it is still planned
+// (scoring not open): their evaluator assignments go with them, which the
+// opening's check of two evaluators per candidacy then catches. Audited
+// with the assignments removed.
+func (s *Store) RemoveMember(ctx context.Context, actor audit.Actor, sessionID, userID int64) error {
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		st, err := lockSession(ctx, tx, sessionID, "UPDATE")
+		if err != nil {
+			return err
+		}
+		if st == Signed {
+			return ErrSigned
+		}
+		if st != Planned {
+			return invalid("member", "Un membre ne peut plus être retiré une fois l'évaluation ouverte.")
+		}
+		var m struct {
+			Name    string `db:"full_name"`
+			IsChair bool   `db:"is_chair"`
+		}
+		if err := tx.GetContext(ctx, &m, `SELECT u.full_name, m.is_chair FROM jury_members m JOIN users u ON u.id = m.user_id
+			WHERE m.session_id = $1 AND m.user_id = $2`, sessionID, userID); err != nil {
+			return invalid("member", "Cette personne n'est pas membre de la session.")
+		}
+		var candidacies []int64
+		if err := tx.SelectContext(ctx, &candidacies, `DELETE FROM jury_evaluators WHERE session_id = $1 AND evaluator_id = $2 RETURNING candidacy_id`,
+			sessionID, userID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM jury_members WHERE session_id = $1 AND user_id = $2`, sessionID, userID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor.Entry("jury.member_remove", "jury_session", strconv.FormatInt(sessionID, 10),
+			map[string]any{"user_id": userID, "name": m.Name, "was_chair": m.IsChair, "evaluator_of": candidacies}))
 	})
 }
 

@@ -81,6 +81,10 @@ type Session struct {
 	SignedAt           *time.Time `db:"signed_at" json:"signed_at,omitempty"`
 	SignedBy           *int64     `db:"signed_by" json:"signed_by,omitempty"`
 	Candidates         int        `db:"candidates" json:"candidates"`
+	// RecordedAfter marks a session the certifier recorded once it had
+	// been held, with PastReason saying why; pages show it as such.
+	RecordedAfter bool   `db:"recorded_after" json:"recorded_after"`
+	PastReason    string `db:"past_reason" json:"past_reason,omitempty"`
 }
 
 // Store keeps jury sessions in PostgreSQL.
@@ -105,9 +109,15 @@ type NewSession struct {
 	Place             string
 	Remote            bool
 	DossierDeadline   time.Time
+	// PastReason is required, and only allowed, for a session whose date is
+	// already past: the certifier records after the fact a session held
+	// without acquis, and says why.
+	PastReason string
 }
 
-// CreateSession plans a session.
+// CreateSession plans a session. Its date may not be past, unless the
+// certifier records a session already held, with the reason; such a
+// session is marked as recorded after the fact.
 func (s *Store) CreateSession(ctx context.Context, actor audit.Actor, n NewSession) (int64, error) {
 	if _, err := s.refs.Certification(ctx, n.CertificationCode); err != nil {
 		return 0, invalid("certification", "Choisissez une certification de la liste.")
@@ -115,6 +125,20 @@ func (s *Store) CreateSession(ctx context.Context, actor audit.Actor, n NewSessi
 	if n.StartsAt.IsZero() {
 		return 0, invalid("starts_at", "Indiquez la date et l'heure de la session.")
 	}
+	n.PastReason = strings.TrimSpace(n.PastReason)
+	past := n.StartsAt.Before(time.Now())
+	switch {
+	case past && n.PastReason == "":
+		return 0, invalid("date", "Cette date est passée : une session se planifie à une date à venir. Pour enregistrer une session déjà tenue, indiquez pourquoi elle est enregistrée après coup.")
+	case !past && n.PastReason != "":
+		return 0, invalid("past_reason", "La session est à venir : le motif d'enregistrement après coup ne s'applique qu'à une session passée.")
+	case len([]rune(n.PastReason)) > 1000:
+		return 0, invalid("past_reason", "Le motif ne peut dépasser 1 000 caractères.")
+	}
+	// The deadline is a day in Paris: an instant given in another zone
+	// (UTC on the server) would otherwise be stored as the day before or
+	// after near midnight.
+	n.DossierDeadline = n.DossierDeadline.In(sessionZone)
 	if n.DossierDeadline.IsZero() || n.DossierDeadline.After(n.StartsAt) {
 		return 0, invalid("dossier_deadline", "La date limite de dépôt des dossiers doit précéder la session.")
 	}
@@ -124,14 +148,23 @@ func (s *Store) CreateSession(ctx context.Context, actor audit.Actor, n NewSessi
 	}
 	var id int64
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		if err := tx.GetContext(ctx, &id, `INSERT INTO jury_sessions (certification_code, starts_at, place, remote, dossier_deadline, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, n.CertificationCode, n.StartsAt, n.Place, n.Remote, n.DossierDeadline, nullID(actor.UserID)); err != nil {
+		if err := tx.GetContext(ctx, &id, `INSERT INTO jury_sessions (certification_code, starts_at, place, remote, dossier_deadline, created_by, recorded_after, past_reason)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, n.CertificationCode, n.StartsAt, n.Place, n.Remote, n.DossierDeadline, nullID(actor.UserID),
+			past, n.PastReason); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor.Entry("jury.session_create", "jury_session", strconv.FormatInt(id, 10), n))
 	})
 	return id, err
 }
+
+// sessionZone is where sessions are held and their days counted.
+var sessionZone = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
+		return loc
+	}
+	return time.UTC
+}()
 
 func nullID(id int64) *int64 {
 	if id == 0 {
@@ -141,7 +174,7 @@ func nullID(id int64) *int64 {
 }
 
 const sessionColumns = `s.id, s.certification_code, v.title AS certification_title, s.starts_at, s.place, s.remote, s.dossier_deadline,
-	s.status, s.opened_at, s.signed_at, s.signed_by,
+	s.status, s.opened_at, s.signed_at, s.signed_by, s.recorded_after, s.past_reason,
 	(SELECT count(*) FROM jury_assignments a WHERE a.session_id = s.id) AS candidates`
 
 const sessionFrom = ` FROM jury_sessions s JOIN certifications c ON c.code = s.certification_code

@@ -2,12 +2,15 @@
 // resets). Every message is first written to the outbox table in the
 // caller's transaction, so a message is never lost nor sent for a change
 // that rolled back; it is then delivered through SMTP when ACQUIS_SMTP_URL
-// is set, or written to the log, so the flows work on the embedded default.
+// is set, or written to the log with its links' tokens masked and kept in
+// the admin outbox, so the flows work on the embedded default.
 package mail
 
 import (
 	"context"
 	"crypto/tls"
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -48,12 +51,16 @@ type Outboxed struct {
 	Error     string     `db:"error"`
 }
 
-// Sender delivers queued messages.
+// Sender delivers queued messages from a background worker (Run).
 type Sender struct {
 	db      *sqlx.DB
 	smtpURL string
 	from    string
 	log     *slog.Logger
+	// send delivers one message: through SMTP when configured, else to
+	// the log. Tests replace it to count deliveries and inject failures.
+	send func(Outboxed) error
+	wake chan struct{}
 }
 
 // NewSender returns a sender; smtpURL may be empty (log only).
@@ -61,7 +68,9 @@ func NewSender(d *sqlx.DB, smtpURL, from string, log *slog.Logger) *Sender {
 	if from == "" {
 		from = "acquis <ne-pas-repondre@acquis.localhost>"
 	}
-	return &Sender{db: d, smtpURL: smtpURL, from: from, log: log}
+	s := &Sender{db: d, smtpURL: smtpURL, from: from, log: log, wake: make(chan struct{}, 1)}
+	s.send = s.deliverOne
+	return s
 }
 
 // Recent lists the newest messages for the admin outbox page.
@@ -71,31 +80,115 @@ func (s *Sender) Recent(ctx context.Context, limit int) ([]Outboxed, error) {
 	return out, err
 }
 
-// Deliver sends every unsent message. Without SMTP each is written to the
-// log once and marked as delivered there.
-func (s *Sender) Deliver(ctx context.Context) error {
-	var pending []Outboxed
-	if err := s.db.SelectContext(ctx, &pending, `SELECT id, to_addr, subject, body, created_at, sent_at, error FROM outbox
-		WHERE sent_at IS NULL AND error = '' ORDER BY id LIMIT 100`); err != nil {
-		return err
+// MaxAttempts is how many times a message is tried before it is given up
+// (it stays in the outbox with its last error, for the admin to see).
+const MaxAttempts = 8
+
+// retryAfter is the delay before the next try after n failed ones: 30 s,
+// 1 min, 2 min… up to an hour, so a mail server down for the night is
+// waited for without hammering it.
+func retryAfter(n int) time.Duration {
+	d := 30 * time.Second
+	for i := 1; i < n && d < time.Hour; i++ {
+		d *= 2
 	}
-	for _, m := range pending {
-		var sendErr error
-		if s.smtpURL == "" {
-			s.log.Info("courriel (pas de SMTP configuré : consultable dans /admin/outbox)", "to", m.To, "subject", m.Subject, "body", m.Body)
+	return min(d, time.Hour)
+}
+
+// Wake asks the worker to look at the queue now rather than at its next
+// tick: a request that queued a message calls it and returns at once.
+func (s *Sender) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers due messages every tick and whenever Wake is called, until
+// ctx ends. Several processes may run it on one database: each message is
+// claimed by one of them.
+func (s *Sender) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("file des courriels", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.wake:
+		}
+	}
+}
+
+// DeliverDue sends every message that is due, one at a time: each is
+// claimed in its own transaction with FOR UPDATE SKIP LOCKED, sent, and
+// marked sent (or rescheduled with its error) before the claim is
+// released, so another process never sends it too. A crash between the
+// send and the commit sends it again later: at least once, never lost.
+func (s *Sender) DeliverDue(ctx context.Context) (sent int, err error) {
+	for {
+		done, ok, err := s.deliverNext(ctx)
+		if err != nil || !done {
+			return sent, err
+		}
+		if ok {
+			sent++
+		}
+	}
+}
+
+// deliverNext handles one due message; done is false when none is due.
+func (s *Sender) deliverNext(ctx context.Context) (done, ok bool, err error) {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return false, false, fmt.Errorf("mail: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	var m struct {
+		Outboxed
+		Attempts int `db:"attempts"`
+	}
+	err = tx.GetContext(ctx, &m, `SELECT id, to_addr, subject, body, created_at, sent_at, error, attempts FROM outbox
+		WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= now()
+		ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, fmt.Errorf("mail: claim: %w", err)
+	}
+	if sendErr := s.send(m.Outboxed); sendErr != nil {
+		n := m.Attempts + 1
+		s.log.Error("envoi de courriel", "id", m.ID, "tentative", n, "err", sendErr)
+		var err error
+		if n >= MaxAttempts {
+			_, err = tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, error = $3, gave_up_at = now() WHERE id = $1`, m.ID, n, sendErr.Error())
 		} else {
-			sendErr = s.sendSMTP(m)
+			_, err = tx.ExecContext(ctx, `UPDATE outbox SET attempts = $2, error = $3, next_attempt_at = now() + make_interval(secs => $4) WHERE id = $1`,
+				m.ID, n, sendErr.Error(), retryAfter(n).Seconds())
 		}
-		if sendErr != nil {
-			s.log.Error("envoi de courriel", "id", m.ID, "err", sendErr)
-			_, _ = s.db.ExecContext(ctx, `UPDATE outbox SET error = $2 WHERE id = $1`, m.ID, sendErr.Error())
-			continue
+		if err != nil {
+			return false, false, fmt.Errorf("mail: reschedule: %w", err)
 		}
-		if _, err := s.db.ExecContext(ctx, `UPDATE outbox SET sent_at = now() WHERE id = $1`, m.ID); err != nil {
-			return err
-		}
+		return true, false, tx.Commit()
 	}
-	return nil
+	if _, err := tx.ExecContext(ctx, `UPDATE outbox SET sent_at = now(), attempts = attempts + 1, error = '' WHERE id = $1`, m.ID); err != nil {
+		return false, false, fmt.Errorf("mail: mark sent: %w", err)
+	}
+	return true, true, tx.Commit()
+}
+
+// deliverOne sends m through SMTP, or without SMTP writes it to the log
+// (its links' tokens masked), where /admin/outbox also shows it.
+func (s *Sender) deliverOne(m Outboxed) error {
+	if s.smtpURL == "" {
+		s.log.Info("courriel (pas de SMTP configuré : consultable dans /admin/outbox)", "to", m.To, "subject", m.Subject, "body", RedactTokens(m.Body))
+		return nil
+	}
+	return s.sendSMTP(m)
 }
 
 func (s *Sender) sendSMTP(m Outboxed) error {

@@ -32,8 +32,14 @@ func Attestation(holder string, cert *referentiel.Certification, b portfolio.Acq
 	}
 	d := newDoc(metaFor(cert, "Attestation de validation d'un bloc de compétences", "ATT-"+strconv.FormatInt(b.ID, 10), b.AcquiredOn, sum))
 	d.Title("Attestation de validation d'un bloc de compétences")
-	d.Para(fmt.Sprintf("Le certificateur %s atteste que %s a validé le bloc de compétences ci-dessous de la certification « %s » (%s, niveau %d). Un bloc validé est acquis définitivement.",
-		orDash(cert.Certifier), holder, cert.Title, cert.Code, cert.Level))
+	validated := "a validé"
+	if b.How == "equivalence" {
+		// Acquired on the certifier's decision, without a jury: the
+		// attestation says so.
+		validated = "a validé par équivalence"
+	}
+	d.Para(fmt.Sprintf("Le certificateur %s atteste que %s %s le bloc de compétences ci-dessous de la certification « %s » (%s, niveau %d). Un bloc validé est acquis définitivement.",
+		orDash(cert.Certifier), holder, validated, cert.Title, cert.Code, cert.Level))
 	block := blockOf(cert, b.BlockCode)
 	d.Fields(
 		[2]string{"Titulaire", holder},
@@ -104,7 +110,7 @@ func howLabel(how string) string {
 	case "jury":
 		return "Décision du jury"
 	case "equivalence":
-		return "Équivalence"
+		return "Par équivalence"
 	}
 	return how
 }

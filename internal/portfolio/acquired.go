@@ -9,7 +9,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"acquis/internal/audit"
-	"acquis/internal/db"
 )
 
 // AcquiredBlock is a bloc a person holds for life.
@@ -101,6 +100,11 @@ func (s *Store) HoldingsFor(ctx context.Context, userID int64, certCode string) 
 // equivalence), and awards the certification when it was the last bloc
 // missing. A bloc already held is left as it was: it was acquired first.
 func Acquire(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, userID int64, certCode, blockCode string, on time.Time, how, source string, candidacyID int64) (*Certificate, error) {
+	// The day counts in Paris, as the session's date does everywhere else.
+	on = on.In(paris)
+	if Future(on, time.Now()) {
+		return nil, invalid("date", fmt.Sprintf("Un bloc s'acquiert à la date du jury qui l'a validé, jamais à une date à venir (%s).", on.In(paris).Format("02/01/2006")))
+	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO acquired_blocks (user_id, certification_code, block_code, acquired_on, how, source)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_id, block_code) DO NOTHING`, userID, certCode, blockCode, on, how, source)
 	if err != nil {
@@ -161,30 +165,20 @@ func awardIfComplete(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, userID
 	return cert, nil
 }
 
-// RecordEquivalence lets the certifier record a bloc obtained by
-// equivalence (another certification recognised as equivalent).
-func (s *Store) RecordEquivalence(ctx context.Context, actor audit.Actor, userID int64, certCode, blockCode string, on time.Time, source string) (*Certificate, error) {
-	cert, err := s.refs.Certification(ctx, certCode)
-	if err != nil {
-		return nil, invalid("certification", "Certification inconnue.")
+// paris is the time zone of the dates on acquis's documents.
+var paris = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
+		return loc
 	}
-	found := false
-	for _, b := range cert.Blocks {
-		found = found || b.Code == blockCode
-	}
-	if !found {
-		return nil, invalid("block", "Ce bloc n'appartient pas à la certification.")
-	}
-	if source == "" {
-		return nil, invalid("source", "Indiquez la certification ou la décision qui fonde l'équivalence.")
-	}
-	var out *Certificate
-	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		var err error
-		out, err = Acquire(ctx, tx, actor, userID, certCode, blockCode, on, "equivalence", source, 0)
-		return err
-	})
-	return out, err
+	return time.UTC
+}()
+
+// Future reports whether the day of t, in Paris, comes after today's: a
+// bloc or a certificate may be dated today, never later.
+func Future(t, now time.Time) bool {
+	y1, m1, d1 := t.In(paris).Date()
+	y2, m2, d2 := now.In(paris).Date()
+	return time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC).After(time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC))
 }
 
 // CertificateNumber is the number of the seq-th certificate of a

@@ -93,6 +93,9 @@ type Candidacy struct {
 	SubmittedAt              *time.Time `db:"submitted_at" json:"submitted_at,omitempty"`
 	Locked                   bool       `db:"locked" json:"locked"`
 	Blocks                   []Target   `db:"-" json:"blocks"`
+	// Equivalences are the blocs aimed at by équivalence: they are not in
+	// Blocks, which lists the blocs presented to a jury.
+	Equivalences []EquivalenceTarget `db:"-" json:"equivalences"`
 }
 
 // Target is one bloc the candidacy aims at, with its pathway.
@@ -175,6 +178,9 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, n NewCandidacy) (
 		if p != Formation && p != VAE && p != Equivalence {
 			return 0, invalid("blocks", "Choisissez une voie d'accès pour chaque bloc : formation, VAE ou équivalence.")
 		}
+		if p == Equivalence && len(cert.Equivalences) == 0 {
+			return 0, invalid("blocks", fmt.Sprintf("Le référentiel de « %s » ne prévoit pas de validation par équivalence : choisissez la formation ou la VAE.", cert.Title))
+		}
 	}
 	if len(n.Pathways) == 0 {
 		remaining := 0
@@ -193,6 +199,17 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, n NewCandidacy) (
 	}
 	var id int64
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		var live struct {
+			ID    int64 `db:"id"`
+			State State `db:"state"`
+		}
+		switch err := tx.GetContext(ctx, &live, `SELECT id, state FROM candidacies WHERE candidate_id = $1 AND certification_code = $2
+			AND state NOT IN ('closed', 'withdrawn', 'not_admissible') LIMIT 1`, n.CandidateID, cert.Code); {
+		case err == nil:
+			return liveCandidacy(cert.Title, live.State)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
 		var org sql.NullInt64
 		if n.OrganisationID != 0 {
 			org = sql.NullInt64{Int64: n.OrganisationID, Valid: true}
@@ -207,8 +224,15 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, n NewCandidacy) (
 			if !ok {
 				continue
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO candidacy_blocks (candidacy_id, block_code, position, pathway) VALUES ($1, $2, $3, $4)`,
-				id, b.Code, i+1, p); err != nil {
+			// A bloc aimed at by équivalence is not presented to a jury: it
+			// waits for the candidate's proof and the certifier's decision.
+			var err error
+			if p == Equivalence {
+				_, err = tx.ExecContext(ctx, `INSERT INTO candidacy_equivalences (candidacy_id, block_code, position) VALUES ($1, $2, $3)`, id, b.Code, i+1)
+			} else {
+				_, err = tx.ExecContext(ctx, `INSERT INTO candidacy_blocks (candidacy_id, block_code, position, pathway) VALUES ($1, $2, $3, $4)`, id, b.Code, i+1, p)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -216,10 +240,25 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, n NewCandidacy) (
 			"certification": cert.Code, "version_id": cert.VersionID, "pathways": n.Pathways, "experience_months": n.ExperienceMonths,
 		}))
 	})
+	if db.IsUniqueViolation(err, "candidacies_one_live") {
+		// Two submissions at once: the index refused the second.
+		return 0, liveCandidacy(cert.Title, Draft)
+	}
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return 0, err
+	}
 	if err != nil {
 		return 0, fmt.Errorf("portfolio: create: %w", err)
 	}
 	return id, nil
+}
+
+// liveCandidacy is the refusal of a second live candidacy for the same
+// certification: the candidate continues the one they have (a partial
+// result reopens it for the missing blocs) or withdraws it first.
+func liveCandidacy(title string, st State) error {
+	return invalid("certification", fmt.Sprintf("Vous avez déjà une candidature en cours pour « %s » (état : %s). Poursuivez-la, ou abandonnez-la avant d'en ouvrir une nouvelle.", title, st.Label()))
 }
 
 // checkPrerequisites applies the certification's prerequisites, read from
@@ -260,6 +299,10 @@ func (s *Store) Candidacy(ctx context.Context, id int64) (*Candidacy, error) {
 	}
 	if err := s.db.SelectContext(ctx, &c.Blocks, `SELECT block_code, pathway FROM candidacy_blocks WHERE candidacy_id = $1 ORDER BY position`, id); err != nil {
 		return nil, fmt.Errorf("portfolio: blocks: %w", err)
+	}
+	var err error
+	if c.Equivalences, err = s.Equivalences(ctx, id); err != nil {
+		return nil, fmt.Errorf("portfolio: equivalences: %w", err)
 	}
 	return &c, nil
 }

@@ -77,6 +77,9 @@ func (s *Store) Submit(ctx context.Context, actor audit.Actor, id int64) (*Depos
 	if err != nil {
 		return nil, err
 	}
+	if len(c.Blocks) == 0 {
+		return nil, invalid("dossier", "Tous les blocs visés le sont par équivalence : il n'y a pas de dossier à déposer pour un jury, le certificateur statue sur vos preuves.")
+	}
 	var depID int64
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		// The transition locks the row first; documents read after it are

@@ -105,7 +105,8 @@ func TestCandidacyJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, _ := f.s.Candidacy(ctx, id)
-	if c.State != Draft || len(c.Blocks) != 3 || c.Blocks[1].Pathway != Formation {
+	// The équivalence bloc is not among the blocs presented to the jury.
+	if c.State != Draft || len(c.Blocks) != 2 || c.Blocks[1].Pathway != Formation || len(c.Equivalences) != 1 || c.Equivalences[0].Status != AwaitingProof {
 		t.Fatalf("candidature : %+v", c)
 	}
 	if err := f.s.Transition(ctx, f.actor(), id, Admissible, account.RoleCandidate, ""); !errors.Is(err, ErrTransition) {
@@ -256,11 +257,18 @@ func TestAcquiredBlocksExcludedAndAward(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The last bloc awards the certification, exactly once.
-	cert, err = f.s.RecordEquivalence(ctx, sys, f.candidate, "RNCP37779", "RNCP37779BC03", on, "Décision d'équivalence du 15/06/2026")
+	acquire := func(source string) (c *Certificate, err error) {
+		err = db.InTx(ctx, f.d, func(tx *sqlx.Tx) error {
+			c, err = Acquire(ctx, tx, sys, f.candidate, "RNCP37779", "RNCP37779BC03", on, "equivalence", source, 0)
+			return err
+		})
+		return c, err
+	}
+	cert, err = acquire("Décision d'équivalence du 15/06/2026")
 	if err != nil || cert == nil || cert.Number != "RNCP37779-2026-00001" {
 		t.Fatalf("certification : %+v %v", cert, err)
 	}
-	again, err := f.s.RecordEquivalence(ctx, sys, f.candidate, "RNCP37779", "RNCP37779BC03", on, "doublon")
+	again, err := acquire("doublon")
 	if err != nil || again != nil {
 		t.Fatalf("seconde délivrance : %+v %v", again, err)
 	}
@@ -301,7 +309,7 @@ func TestCASPPrerequisite(t *testing.T) {
 		t.Fatalf("18 mois refusés : %v", err)
 	}
 	// VAE is not training entry: the prerequisite does not apply.
-	if _, err := f.s.Create(ctx, f.actor(), NewCandidacy{CandidateID: f.candidate, CertificationCode: "RNCP36625",
+	if _, err := f.s.Create(ctx, audit.Actor{UserID: f.other, Role: "candidate"}, NewCandidacy{CandidateID: f.other, CertificationCode: "RNCP36625",
 		Pathways: map[string]Pathway{"RNCP36625BC02": VAE}, ExperienceMonths: 6}); err != nil {
 		t.Fatalf("VAE refusée : %v", err)
 	}

@@ -13,10 +13,12 @@ import (
 )
 
 // Level is one step of the five-level scale of mastery of a competence,
-// from annex 4 of the 2014 AEFA report (004_cf991cc7ff87f963.txt). The
-// source words it for "la compétence à s'orienter"; here it is applied to
-// each compétence of the référentiel, so that phrase becomes "la
-// compétence" and nothing else changes.
+// from annex 4 of the 2014 AEFA report (004_cf991cc7ff87f963.txt, « Évaluer
+// le niveau de maîtrise des compétences à s'orienter »). The labels are the
+// source's word for word (its « Compétence à peu développée » included),
+// except for the words that tie them to orientation, removed because here
+// the scale rates each compétence of the référentiel; RemovedForOrientation
+// lists them, level by level, and nothing else is removed.
 type Level struct {
 	Value int
 	Short string
@@ -26,10 +28,21 @@ type Level struct {
 // Scale is the self-assessment scale, Niv. 1 to Niv. 5.
 var Scale = []Level{
 	{1, "Niv. 1", "Absence de la compétence ou compétence très peu développée"},
-	{2, "Niv. 2", "Compétence peu développée et encore en deçà du niveau minimum pour être mobilisée"},
-	{3, "Niv. 3", "Compétence développée au niveau minimal pour sa mobilisation"},
+	{2, "Niv. 2", "Compétence à peu développée et encore en deçà du niveau minimum pour être mobilisée"},
+	{3, "Niv. 3", "Compétence développée au niveau minimal pour sa mobilisation dans le projet"},
 	{4, "Niv. 4", "Mise en œuvre autonome de la compétence"},
 	{5, "Niv. 5", "Mise en œuvre autonome de la compétence et capacité à l'améliorer"},
+}
+
+// RemovedForOrientation lists, per level, the words of the source label
+// left out because they concern orientation: « à s'orienter » (levels 1, 4
+// and 5), « en orientation » (level 2) and « d'orientation » (level 3).
+var RemovedForOrientation = map[int][]string{
+	1: {" à s'orienter"},
+	2: {" en orientation"},
+	3: {" d'orientation"},
+	4: {" à s'orienter"},
+	5: {" à s'orienter"},
 }
 
 // Assessment is the candidate's rating of one compétence.

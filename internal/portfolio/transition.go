@@ -38,6 +38,9 @@ func (s *Store) transitionTx(ctx context.Context, tx *sqlx.Tx, actor audit.Actor
 	if err := CheckTransition(from, to, role); err != nil {
 		return err
 	}
+	if err := s.prerequisitesGate(ctx, tx, id, to); err != nil {
+		return err
+	}
 	reason = strings.TrimSpace(reason)
 	if (to == Incomplete || to == NotAdmissible || (from == DossierSubmitted && to == DossierInProgress)) && reason == "" {
 		return invalid("reason", "Indiquez les motifs : ils sont communiqués au candidat.")

@@ -29,14 +29,20 @@ func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line,
 // The YAML shapes, decoded strictly (unknown keys rejected); Node fields
 // keep the line of each element for error messages.
 type fileDoc struct {
-	Code          string      `yaml:"code"`
-	Title         string      `yaml:"title"`
-	Level         int         `yaml:"level"`
-	Certifier     string      `yaml:"certifier"`
-	Source        string      `yaml:"source"`
-	Notes         string      `yaml:"notes"`
-	Prerequisites []prereqDoc `yaml:"prerequisites"`
-	Blocks        []yaml.Node `yaml:"blocks"`
+	Code          string           `yaml:"code"`
+	Title         string           `yaml:"title"`
+	Level         int              `yaml:"level"`
+	Certifier     string           `yaml:"certifier"`
+	Source        string           `yaml:"source"`
+	Notes         string           `yaml:"notes"`
+	Prerequisites []prereqDoc      `yaml:"prerequisites"`
+	Equivalences  []equivalenceDoc `yaml:"equivalences"`
+	Blocks        []yaml.Node      `yaml:"blocks"`
+}
+
+type equivalenceDoc struct {
+	Code  string `yaml:"code"`
+	Label string `yaml:"label"`
 }
 
 type prereqDoc struct {
@@ -109,6 +115,13 @@ func Parse(name string, data []byte) (*Certification, error) {
 	}
 	for _, p := range doc.Prerequisites {
 		c.Prerequisites = append(c.Prerequisites, Prerequisite(p))
+	}
+	for _, e := range doc.Equivalences {
+		eq := Equivalence{Code: strings.TrimSpace(e.Code), Label: strings.TrimSpace(e.Label)}
+		if eq.Code == "" || eq.Label == "" {
+			return nil, fail(1, "équivalence sans code ou sans libellé")
+		}
+		c.Equivalences = append(c.Equivalences, eq)
 	}
 	if len(doc.Blocks) == 0 {
 		return nil, fail(1, "la certification n'a aucun bloc")

@@ -1,7 +1,6 @@
 package referentiel
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -126,13 +125,7 @@ func normalise(s string) string {
 // cut across a page; they are checked piece by piece.
 func TestTranscriptionAgainstSeeds(t *testing.T) {
 	certs := load(t)
-	read := func(name string) string {
-		b, err := os.ReadFile("../../../shared/seeds/" + name)
-		if err != nil {
-			t.Skipf("documents sources absents : %v", err)
-		}
-		return normalise(string(b))
-	}
+	read := func(name string) string { return normalise(readSeed(t, name)) }
 	seeds := map[string]string{"RNCP37779": read("000_9abcfb978f5a73b7.txt"), "RNCP36625": read("003_4950277a0b52e72f.txt")}
 	// Page breaks in 003 split these sentences; each half is in the seed.
 	splits := map[string][]string{

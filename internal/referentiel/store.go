@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"acquis/internal/audit"
 	"acquis/internal/db"
 )
 
@@ -17,7 +19,10 @@ import (
 var ErrNotFound = errors.New("référentiel introuvable")
 
 // Store keeps référentiels in PostgreSQL.
-type Store struct{ db *sqlx.DB }
+type Store struct {
+	db       *sqlx.DB
+	versions versionCache
+}
 
 // NewStore returns a Store on d.
 func NewStore(d *sqlx.DB) *Store { return &Store{db: d} }
@@ -29,9 +34,13 @@ type LoadResult struct {
 	Created   bool // false when that exact content was already loaded
 }
 
-// Load stores each certification as a version keyed by its content hash and
-// makes it the current one. Loading the same content again changes nothing,
-// so it is safe at every start-up and from several instances at once.
+// Load stores each certification as a version keyed by its content hash,
+// as acquis does at every start-up with the référentiels it embeds. A new
+// version becomes the current one; a version already stored becomes
+// current only when its certification has none, so that a version the
+// certifier installed afterwards from a file (Install) survives a restart
+// of the same binary. Loading the same content again changes nothing, so it
+// is safe from several instances at once.
 func (s *Store) Load(ctx context.Context, certs []*Certification) ([]LoadResult, error) {
 	var out []LoadResult
 	for _, c := range certs {
@@ -42,7 +51,7 @@ func (s *Store) Load(ctx context.Context, certs []*Certification) ([]LoadResult,
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('acquis.referentiel'))`); err != nil {
 				return err
 			}
-			r, err := loadOne(ctx, tx, c)
+			r, err := loadOne(ctx, tx, c, false)
 			res = r
 			return err
 		})
@@ -55,7 +64,34 @@ func (s *Store) Load(ctx context.Context, certs []*Certification) ([]LoadResult,
 	return out, nil
 }
 
-func loadOne(ctx context.Context, tx *sqlx.Tx, c *Certification) (LoadResult, error) {
+// Install stores one certification read from a file (already checked by
+// Parse, as strictly as the embedded ones) and makes it the current
+// version, whether or not that content was stored before, in one
+// transaction with its audit row. Candidacies keep the version they were
+// opened on.
+func (s *Store) Install(ctx context.Context, c *Certification, actor audit.Actor, file string) (LoadResult, error) {
+	var res LoadResult
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('acquis.referentiel'))`); err != nil {
+			return err
+		}
+		var err error
+		if res, err = loadOne(ctx, tx, c, true); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor.Entry("referentiel.install", "certification_version", strconv.FormatInt(res.VersionID, 10),
+			map[string]any{"code": c.Code, "content_hash": c.ContentHash, "file": file, "new_version": res.Created}))
+	})
+	if err != nil {
+		return res, fmt.Errorf("referentiel: install %s: %w", c.Code, err)
+	}
+	c.VersionID = res.VersionID
+	return res, nil
+}
+
+// loadOne stores c's version if new; force makes it current even when it
+// was stored before.
+func loadOne(ctx context.Context, tx *sqlx.Tx, c *Certification, force bool) (LoadResult, error) {
 	res := LoadResult{Code: c.Code}
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO certifications (code, title, level, certifier) VALUES ($1, $2, $3, $4)
@@ -73,7 +109,11 @@ func loadOne(ctx context.Context, tx *sqlx.Tx, c *Certification) (LoadResult, er
 	case err != nil:
 		return res, err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE certifications SET current_version_id = $2 WHERE code = $1`, c.Code, res.VersionID)
+	q := `UPDATE certifications SET current_version_id = $2 WHERE code = $1`
+	if !force && !res.Created {
+		q += ` AND current_version_id IS NULL`
+	}
+	_, err = tx.ExecContext(ctx, q, c.Code, res.VersionID)
 	return res, err
 }
 
@@ -82,11 +122,15 @@ func insertVersion(ctx context.Context, tx *sqlx.Tx, c *Certification) (int64, e
 	if err != nil {
 		return 0, err
 	}
+	equiv, err := json.Marshal(nonNil(c.Equivalences))
+	if err != nil {
+		return 0, err
+	}
 	var vid int64
 	if err := tx.GetContext(ctx, &vid, `
-		INSERT INTO certification_versions (certification_code, content_hash, title, level, certifier, source, notes, prerequisites)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		c.Code, c.ContentHash, c.Title, c.Level, c.Certifier, c.Source, c.Notes, prereq); err != nil {
+		INSERT INTO certification_versions (certification_code, content_hash, title, level, certifier, source, notes, prerequisites, equivalences)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		c.Code, c.ContentHash, c.Title, c.Level, c.Certifier, c.Source, c.Notes, prereq, equiv); err != nil {
 		return 0, err
 	}
 	for bi, b := range c.Blocks {
@@ -179,7 +223,22 @@ func (s *Store) Certification(ctx context.Context, code string) (*Certification,
 
 // Version returns one version of a certification, current or not; a
 // candidacy reads its référentiel through the version it was opened on.
+//
+// Versions are immutable, so each is read from the database once per
+// Store; every call returns a copy of its own.
 func (s *Store) Version(ctx context.Context, versionID int64) (*Certification, error) {
+	if c, ok := s.versions.get(versionID); ok {
+		return c, nil
+	}
+	c, err := s.readVersion(ctx, versionID)
+	if err != nil {
+		return nil, err
+	}
+	s.versions.put(c)
+	return c, nil
+}
+
+func (s *Store) readVersion(ctx context.Context, versionID int64) (*Certification, error) {
 	var v struct {
 		ID            int64  `db:"id"`
 		Code          string `db:"certification_code"`
@@ -190,9 +249,10 @@ func (s *Store) Version(ctx context.Context, versionID int64) (*Certification, e
 		Source        string `db:"source"`
 		Notes         string `db:"notes"`
 		Prerequisites []byte `db:"prerequisites"`
+		Equivalences  []byte `db:"equivalences"`
 	}
 	err := s.db.GetContext(ctx, &v, `
-		SELECT id, certification_code, content_hash, title, level, certifier, source, notes, prerequisites
+		SELECT id, certification_code, content_hash, title, level, certifier, source, notes, prerequisites, equivalences
 		FROM certification_versions WHERE id = $1`, versionID)
 	if err != nil {
 		return nil, db.NotFound(err, ErrNotFound, "referentiel")
@@ -201,6 +261,9 @@ func (s *Store) Version(ctx context.Context, versionID int64) (*Certification, e
 		Source: v.Source, Notes: v.Notes, VersionID: v.ID, ContentHash: v.Hash}
 	if err := json.Unmarshal(v.Prerequisites, &c.Prerequisites); err != nil {
 		return nil, fmt.Errorf("referentiel: prerequisites: %w", err)
+	}
+	if err := json.Unmarshal(v.Equivalences, &c.Equivalences); err != nil {
+		return nil, fmt.Errorf("referentiel: equivalences: %w", err)
 	}
 	var blocks []struct {
 		ID         int64  `db:"id"`

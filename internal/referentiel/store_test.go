@@ -3,10 +3,12 @@ package referentiel
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"strings"
 	"sync"
 	"testing"
 
+	"acquis/internal/audit"
 	"acquis/internal/db"
 	"acquis/internal/db/dbtest"
 	"acquis/referentiels"
@@ -184,5 +186,116 @@ func TestMigrationsRerunAndConcurrent(t *testing.T) {
 	_ = d.Get(&tables, `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'audit_log'`)
 	if tables != 1 {
 		t.Fatal("schéma incomplet")
+	}
+}
+
+// TestInstallSurvivesRestart: a version the certifier installs from a file
+// becomes current, is audited, and stays current when acquis restarts and
+// loads its embedded référentiels again; a new embedded version (a new
+// binary) takes over.
+func TestInstallSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	d := dbtest.New(t)
+	ctx := context.Background()
+	s := NewStore(d)
+	certs, err := ParseFS(referentiels.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(ctx, certs); err != nil {
+		t.Fatal(err)
+	}
+	const code = "RNCP37779"
+	data, err := fs.ReadFile(referentiels.FS, "rncp37779.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed, err := Parse("fichier.yaml", []byte(strings.Replace(string(data), "title: ", "title: Révisé — ", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Install(ctx, changed, audit.Actor{Role: "cli"}, "fichier.yaml")
+	if err != nil || !res.Created {
+		t.Fatalf("install : %+v %v", res, err)
+	}
+	current := func() int64 {
+		var id int64
+		if err := d.GetContext(ctx, &id, `SELECT current_version_id FROM certifications WHERE code = $1`, code); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	if current() != res.VersionID {
+		t.Fatal("la version installée n'est pas en vigueur")
+	}
+	var audited int
+	if err := d.GetContext(ctx, &audited, `SELECT count(*) FROM audit_log WHERE action = 'referentiel.install'`); err != nil || audited != 1 {
+		t.Fatalf("installation non auditée : %d %v", audited, err)
+	}
+	again, err := ParseFS(referentiels.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if current() != res.VersionID {
+		t.Fatal("un redémarrage a remis la version intégrée en vigueur")
+	}
+	newer, err := Parse("rncp37779.yaml", []byte(strings.Replace(string(data), "title: ", "title: Nouvelle édition — ", 1)))
+
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := s.Load(ctx, []*Certification{newer})
+	if err != nil || !r2[0].Created || current() != r2[0].VersionID {
+		t.Fatalf("une nouvelle version intégrée ne prend pas le relais : %+v %v", r2, err)
+	}
+}
+
+// TestVersionReadOnce: a version is read from the database once, then
+// served from memory (here, after its connection pool is closed), and a
+// caller that changes what it got does not change what the next one gets.
+func TestVersionReadOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := dbtest.DSN(t)
+	d, err := db.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	certs, err := ParseFS(referentiels.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewStore(d).Load(ctx, certs); err != nil {
+		t.Fatal(err)
+	}
+	own, err := db.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewStore(own)
+	first, err := s.Version(ctx, certs[0].VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own.Close()
+	first.Blocks[0].Criteria[0].Label = "modifié par un appelant"
+	first.Blocks = nil
+	again, err := s.Version(ctx, certs[0].VersionID)
+	if err != nil {
+		t.Fatalf("la version n'est pas gardée en mémoire : %v", err)
+	}
+	if len(again.Blocks) == 0 || again.Blocks[0].Criteria[0].Label == "modifié par un appelant" {
+		t.Fatal("un appelant a modifié la version gardée en mémoire")
+	}
+	fresh, err := NewStore(d).Version(ctx, certs[0].VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.ContentHash != again.ContentHash || len(fresh.Blocks) != len(again.Blocks) || fresh.Blocks[0].Criteria[0] != again.Blocks[0].Criteria[0] {
+		t.Fatal("la version en mémoire diffère de la base")
 	}
 }

@@ -13,7 +13,11 @@ type Certification struct {
 	Source        string         `json:"source,omitempty"`
 	Notes         string         `json:"notes,omitempty"`
 	Prerequisites []Prerequisite `json:"prerequisites"`
-	Blocks        []Block        `json:"blocks"`
+	// Equivalences are the grounds, stated by the certification's sources,
+	// on which a bloc may be validated by équivalence; the certifier
+	// accepting a candidate's proof names one of them.
+	Equivalences []Equivalence `json:"equivalences"`
+	Blocks       []Block       `json:"blocks"`
 	// VersionID and ContentHash identify the stored version; ContentHash
 	// is the SHA-256 of the source file.
 	VersionID   int64  `json:"version_id"`
@@ -25,6 +29,13 @@ type Prerequisite struct {
 	Code                string `json:"code"`
 	Label               string `json:"label"`
 	MinExperienceMonths int    `json:"min_experience_months,omitempty"`
+}
+
+// Equivalence is one ground for validating blocs by équivalence, quoted
+// from the source with where it says so.
+type Equivalence struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
 }
 
 // Block is a bloc de compétences.

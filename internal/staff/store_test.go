@@ -187,7 +187,7 @@ func TestStatusFollowsCandidacy(t *testing.T) {
 	}
 	tx := f.d.MustBegin()
 	for _, b := range []string{"RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03"} {
-		if _, err := portfolio.Acquire(f.ctx, tx, sys, uid, Title, b, d("2027-04-02"), "jury", "test", cid); err != nil {
+		if _, err := portfolio.Acquire(f.ctx, tx, sys, uid, Title, b, d("2026-04-02"), "jury", "test", cid); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -195,7 +195,7 @@ func TestStatusFollowsCandidacy(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, _ = f.s.Member(f.ctx, m.ID)
-	if got.Status != Holder || got.CertificateNumber == "" || !got.StatusOn.Equal(d("2027-04-02")) {
+	if got.Status != Holder || got.CertificateNumber == "" || !got.StatusOn.Equal(d("2026-04-02")) {
 		t.Fatalf("après certification : %+v", got)
 	}
 }

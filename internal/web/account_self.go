@@ -71,6 +71,12 @@ func (s *Server) accountPassword(c echo.Context) error {
 	}
 	hash, _ := c.Get(ctxSession).(string)
 	err := s.accounts.ChangePassword(c.Request().Context(), actor(c), principal(c).UserID, cur, next, hash)
+	var te *account.ThrottledError
+	if errors.As(err, &te) {
+		c.Response().Header().Set("Retry-After", itoa(int64(te.Wait.Seconds())+1))
+		return s.renderAccount(c, http.StatusTooManyRequests, FormErrors{"current": "Trop d'essais du mot de passe actuel ont échoué : attendez " +
+			account.FrenchDuration(te.Wait) + " avant de réessayer."})
+	}
 	if errs, other := validationErrors(err); errs != nil {
 		return s.renderAccount(c, http.StatusUnprocessableEntity, errs)
 	} else if other != nil {
@@ -107,7 +113,15 @@ func (s *Server) forgotSubmit(c echo.Context) error {
 		return s.render.render(c, http.StatusUnprocessableEntity, "forgot", forgotView{Layout: s.layout(c, "Mot de passe oublié"), Email: email,
 			Errors: FormErrors{"email": "Indiquez une adresse électronique valide, par exemple nom@exemple.fr."}})
 	}
-	if err := s.accounts.RequestReset(c.Request().Context(), actor(c), email, s.cfg.BaseURL); err != nil {
+	err := s.accounts.RequestReset(c.Request().Context(), actor(c), email, s.cfg.BaseURL)
+	var te *account.ThrottledError
+	if errors.As(err, &te) {
+		c.Response().Header().Set("Retry-After", itoa(int64(te.Wait.Seconds())+1))
+		return s.render.render(c, http.StatusTooManyRequests, "forgot", forgotView{Layout: s.layout(c, "Mot de passe oublié"), Email: email,
+			Errors: FormErrors{"": "Trop de demandes de réinitialisation depuis ce poste ou pour cette adresse. Par sécurité, attendez " +
+				account.FrenchDuration(te.Wait) + " avant de réessayer ; si un courriel vous a déjà été envoyé, son lien reste valable 24 heures."}})
+	}
+	if err != nil {
 		return err
 	}
 	s.deliverMail(c)
@@ -169,6 +183,13 @@ func (s *Server) tokenSubmit(purpose string) echo.HandlerFunc {
 				return err
 			}
 		}
+		// Following the e-mailed link proves the mailbox: this browser is
+		// the owner's, and others' failures will not hold it back.
+		dev, err := s.accounts.NewDevice(c.Request().Context(), uid)
+		if err != nil {
+			return err
+		}
+		s.setDeviceCookie(c, dev)
 		return redirectWith(c, "/login", "Votre mot de passe est enregistré : vous pouvez vous connecter.")
 	}
 }
@@ -180,13 +201,10 @@ func tokenTitle(purpose string) string {
 	return "Choisir un nouveau mot de passe"
 }
 
-// deliverMail sends what the request queued; a failure is logged and the
-// message stays in the outbox, so the user's action is not lost.
-func (s *Server) deliverMail(c echo.Context) {
-	if err := s.mail.Deliver(c.Request().Context()); err != nil {
-		s.log.Error("courriel", "err", err)
-	}
-}
+// deliverMail wakes the mail worker for what the request queued: the
+// request does not wait for a mail server, and a failure is retried by the
+// worker (internal/mail) rather than lost.
+func (s *Server) deliverMail(echo.Context) { s.mail.Wake() }
 
 // attachment builds a Content-Disposition that keeps accents (RFC 6266).
 func attachment(name string) string {

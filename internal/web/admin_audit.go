@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -32,12 +33,20 @@ type auditFilterForm struct {
 
 const auditPageSize = 50
 
+// auditMaxPage bounds the page asked for, so the offset stays an ordinary
+// number (ten million rows back).
+const auditMaxPage = 200000
+
 func (s *Server) adminAudit(c echo.Context) error {
 	f := auditFilterForm{Actor: c.QueryParam("acteur"), Action: c.QueryParam("action"), Entity: c.QueryParam("objet"),
 		EntityID: c.QueryParam("id"), From: c.QueryParam("du"), To: c.QueryParam("au")}
-	f.Page, _ = strconv.Atoi(c.QueryParam("page"))
-	if f.Page < 1 {
-		f.Page = 1
+	f.Page = 1
+	if v := c.QueryParam("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > auditMaxPage {
+			return fail(http.StatusBadRequest, fmt.Sprintf("Numéro de page invalide : indiquez un nombre entier entre 1 et %d.", auditMaxPage))
+		}
+		f.Page = n
 	}
 	filter := audit.Filter{Action: f.Action, Entity: f.Entity, EntityID: f.EntityID, Limit: auditPageSize, Offset: (f.Page - 1) * auditPageSize}
 	if f.Actor != "" {

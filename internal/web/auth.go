@@ -5,9 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"acquis/internal/account"
 	"acquis/internal/audit"
@@ -32,6 +33,7 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 			case err == nil:
 				c.Set(ctxPrincipal, p)
 				c.Set(ctxSession, hash)
+				c.Set(ctxSessionToken, ck.Value)
 			case errors.Is(err, account.ErrNoSession):
 				s.clearSessionCookie(c)
 			default:
@@ -41,13 +43,17 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 		if principal(c) == nil && strings.HasPrefix(c.Request().URL.Path, apiKeyPaths) {
 			if tok, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer "); ok {
 				p, err := s.accounts.APIKeyPrincipal(c.Request().Context(), strings.TrimSpace(tok))
-				if errors.Is(err, account.ErrAPIKeyUnknown) || errors.Is(err, account.ErrAPIKeyRevoked) {
-					return fail(http.StatusUnauthorized, err.Error())
+				if errors.Is(err, account.ErrAPIKeyUnknown) {
+					return fail(http.StatusUnauthorized, "Clé d'API inconnue.")
+				}
+				if errors.Is(err, account.ErrAPIKeyRevoked) {
+					return fail(http.StatusUnauthorized, "Clé d'API révoquée.")
 				}
 				if err != nil {
 					return err
 				}
 				c.Set(ctxPrincipal, p)
+				c.Set(ctxAPIKey, true)
 			}
 		}
 		return next(c)
@@ -102,30 +108,6 @@ func actor(c echo.Context) audit.Actor {
 	return a
 }
 
-// csrf protects every state-changing request with a double-submit token;
-// a refusal is said in French and audited. Requests authenticated by an
-// API key (Authorization header, no cookie) are not exposed to CSRF.
-func (s *Server) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		// Header and query first: an upload carries its token in the
-		// query string so its multipart body is never parsed into memory.
-		TokenLookup:    "header:X-CSRF-Token,query:_csrf,form:_csrf",
-		CookieName:     csrfCookie,
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteLaxMode,
-		CookieSecure:   s.cfg.Secure(),
-		ContextKey:     ctxCSRF,
-		Skipper: func(c echo.Context) bool {
-			return strings.HasPrefix(c.Request().Header.Get("Authorization"), "Bearer ")
-		},
-		ErrorHandler: func(err error, c echo.Context) error {
-			_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", "csrf", c.Request().URL.Path, map[string]string{"method": c.Request().Method}))
-			return fail(http.StatusForbidden, "Ce formulaire a expiré ou ne provient pas d'acquis : rechargez la page et recommencez.")
-		},
-	})
-}
-
 // scopeFunc tells authorize what the request is about (whose platform,
 // which candidate, which jury), reading the route's parameters.
 type scopeFunc func(c echo.Context) (account.Resource, error)
@@ -160,17 +142,42 @@ func (s *Server) authorize(action account.Action, scope scopeFunc, h echo.Handle
 			return s.needLogin(c)
 		}
 		res, err := scope(c)
+		var m *missingRecord
+		if errors.As(err, &m) {
+			// A record that does not exist is refused like one outside the
+			// asker's scope; only who may see every such record is told
+			// it does not exist. Probing ids thus reveals nothing.
+			if account.Can(p, action, account.Resource{}) {
+				return fail(http.StatusNotFound, m.msg)
+			}
+			return s.deny(c, action, account.Resource{})
+		}
 		if err != nil {
 			return err
 		}
 		if !account.Can(p, action, res) {
-			_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", string(action), c.Request().URL.Path,
-				map[string]any{"method": c.Request().Method, "platform_id": res.PlatformID, "owner_id": res.OwnerUserID}))
-			return fail(http.StatusForbidden, "Vous n'avez pas accès à cette page ou à cette action.")
+			return s.deny(c, action, res)
 		}
 		return h(c)
 	}
 }
+
+// deny refuses an action, audited, with the same words whatever the
+// reason.
+func (s *Server) deny(c echo.Context, action account.Action, res account.Resource) error {
+	_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", string(action), logPath(c),
+		map[string]any{"method": c.Request().Method, "platform_id": res.PlatformID, "owner_id": res.OwnerUserID}))
+	return fail(http.StatusForbidden, "Vous n'avez pas accès à cette page ou à cette action.")
+}
+
+// missingRecord is what a scope function returns when the record the URL
+// names does not exist; authorize decides what the asker is told.
+type missingRecord struct{ msg string }
+
+func (e *missingRecord) Error() string { return e.msg }
+
+// missing reports a record that does not exist, in French.
+func missing(msg string) error { return &missingRecord{msg: msg} }
 
 // needLogin sends a browser to the login page and answers 401 to the API.
 func (s *Server) needLogin(c echo.Context) error {
@@ -180,10 +187,38 @@ func (s *Server) needLogin(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/login?suite="+url.QueryEscape(c.Request().URL.RequestURI()))
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: anything but a
+// local path is replaced by the home page.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !localPath(next) {
 		return "/"
 	}
 	return next
+}
+
+// localPath reports whether p can only lead to a page of this site: it
+// starts with one slash followed by something other than a separator, and
+// holds no control character (browsers drop tabs and newlines, so
+// « /\t/evil.example » would become « //evil.example »), no backslash (read
+// as a slash), and no percent-encoded form of these.
+func localPath(p string) bool {
+	if p == "" || p[0] != '/' || len(p) > 2048 || !utf8.ValidString(p) {
+		return false
+	}
+	dec, err := url.PathUnescape(p)
+	if err != nil {
+		return false
+	}
+	for _, s := range []string{p, dec} {
+		if strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') {
+			return false
+		}
+		for _, r := range s {
+			if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+				return false
+			}
+		}
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && u.Opaque == "" && strings.HasPrefix(u.Path, "/")
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,7 +24,7 @@ func (s *Server) candidacyScope(c echo.Context) (account.Resource, error) {
 func (s *Server) scopeOfCandidacy(c echo.Context, id int64) (account.Resource, error) {
 	cd, err := s.portfolio.Candidacy(c.Request().Context(), id)
 	if errors.Is(err, portfolio.ErrNotFound) {
-		return account.Resource{}, fail(http.StatusNotFound, "Cette candidature n'existe pas.")
+		return account.Resource{}, missing("Cette candidature n'existe pas.")
 	}
 	if err != nil {
 		return account.Resource{}, err
@@ -49,7 +48,7 @@ func (s *Server) documentScope(c echo.Context) (account.Resource, error) {
 	}
 	d, err := s.portfolio.Document(c.Request().Context(), id)
 	if errors.Is(err, portfolio.ErrNotFound) {
-		return account.Resource{}, fail(http.StatusNotFound, "Ce document n'existe pas.")
+		return account.Resource{}, missing("Ce document n'existe pas.")
 	}
 	if err != nil {
 		return account.Resource{}, err

@@ -15,19 +15,25 @@ import (
 
 type candidacyView struct {
 	Layout
-	C          *portfolio.Candidacy
-	Cert       *referentiel.Certification
-	Blocks     []blockView
-	History    []portfolio.TransitionRecord
-	Deposits   []portfolio.Deposit
-	IsOwner    bool
-	Certifier  bool
-	OwnSteps   []portfolio.State
-	AdminSteps []portfolio.State
-	Overdue    bool
-	Assessed   int
-	ToAssess   int
-	Results    []jury.CandidateResult
+	C      *portfolio.Candidacy
+	Cert   *referentiel.Certification
+	Blocks []blockView
+	// Equivalences are the blocs aimed at by équivalence: no jury, a proof
+	// and the certifier's decision.
+	Equivalences []equivalenceView
+	// Prerequisites bind the candidacy (entry into training): evidence
+	// and the certifier's verification, needed for admissibility.
+	Prerequisites []prerequisiteView
+	History       []portfolio.TransitionRecord
+	Deposits      []portfolio.Deposit
+	IsOwner       bool
+	Certifier     bool
+	OwnSteps      []portfolio.State
+	AdminSteps    []portfolio.State
+	Overdue       bool
+	Assessed      int
+	ToAssess      int
+	Results       []jury.CandidateResult
 	// Acquired are the blocs of this certification the candidate holds
 	// (each with its attestation); Certificate is set once it is awarded.
 	Acquired    []portfolio.AcquiredBlock
@@ -92,6 +98,12 @@ func (s *Server) buildCandidacyView(c echo.Context, errs FormErrors) (*candidacy
 			v.Blocks = append(v.Blocks, bv)
 		}
 	}
+	v.Equivalences = equivalenceViews(cert, cd, docs)
+	checks, err := s.portfolio.PrerequisiteChecks(ctx, cd.ID)
+	if err != nil {
+		return nil, err
+	}
+	v.Prerequisites = prerequisiteViews(cert, cd, docs, checks)
 	sa, err := s.portfolio.SelfAssessment(ctx, cd.ID)
 	if err != nil {
 		return nil, err

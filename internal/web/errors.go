@@ -7,6 +7,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/account"
+	"acquis/internal/jury"
 	"acquis/internal/referentiel"
 )
 
@@ -36,6 +38,10 @@ func statusAndMessage(err error) (int, string, bool) {
 		return ue.status, ue.msg, false
 	case errors.Is(err, referentiel.ErrNotFound):
 		return http.StatusNotFound, "Cette certification n'existe pas.", false
+	case errors.Is(err, account.ErrNotFound):
+		return http.StatusNotFound, "Ce compte ou cette organisation n'existe pas.", false
+	case errors.Is(err, jury.ErrSigned):
+		return http.StatusConflict, "Le procès-verbal de cette session est signé : plus rien ne peut y être modifié (un avenant le corrige).", false
 	case errors.As(err, &he):
 		switch he.Code {
 		case http.StatusNotFound:
@@ -74,7 +80,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	status, msg, unexpected := statusAndMessage(err)
 	if unexpected {
-		s.log.Error("erreur", "request_id", c.Get(ctxRequestID), "path", c.Request().URL.Path, "err", err)
+		s.log.Error("erreur", "request_id", c.Get(ctxRequestID), "path", logPath(c), "err", err)
 	}
 	if wantsJSON(c) {
 		_ = c.JSON(status, map[string]string{"error": msg})

@@ -17,11 +17,11 @@ const flashCookie = "acquis_flash"
 // cookie can at worst show a sentence.
 func flash(c echo.Context, msg string) {
 	c.SetCookie(&http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(msg)),
-		Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60})
+		Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: 60, Secure: c.Get(ctxSecure) == true})
 }
 
 func readFlash(c echo.Context, v string) string {
-	c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Get(ctxSecure) == true})
 	b, err := base64.RawURLEncoding.DecodeString(v)
 	if err != nil || !utf8.Valid(b) || len(b) > 300 {
 		return ""

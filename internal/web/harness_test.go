@@ -248,8 +248,13 @@ func (a *app) plannedSession(candidacy, chair, member int64) int64 {
 	a.t.Helper()
 	ctx := context.Background()
 	session, err := a.s.jury.CreateSession(ctx, audit.System, jury.NewSession{CertificationCode: "RNCP37779",
-		StartsAt: time.Date(2026, 12, 15, 9, 0, 0, 0, time.UTC), Place: "Paris", DossierDeadline: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)})
+		StartsAt: time.Now().AddDate(0, 0, 7), Place: "Paris", DossierDeadline: time.Now()})
 	if err != nil {
+		a.t.Fatal(err)
+	}
+	// The session is held on its day: its date moves to an hour ago, as
+	// time passing would (a bloc is never acquired at a date to come).
+	if _, err := a.s.db.Exec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, session); err != nil {
 		a.t.Fatal(err)
 	}
 	if err := a.s.jury.AddMember(ctx, audit.System, session, chair, true); err != nil {

@@ -17,12 +17,17 @@ import (
 
 type indicatorView struct {
 	Layout
-	Catalogue      []indicators.Indicator
-	Table          *indicators.Table
-	Cells          [][]string
-	Chart          template.HTML
-	Filter         indicators.Filter
-	Query          string
+	Catalogue []indicators.Indicator
+	Table     *indicators.Table
+	Cells     [][]string
+	Chart     template.HTML
+	Filter    indicators.Filter
+	// Query is the filter as a URL query, built by url.Values so that each
+	// key and value is encoded on its own; typed as a URL so that
+	// html/template does not encode it a second time as one opaque value
+	// (which turned « au=…&region=53 » into « au%3d…%26region%3d53 » and
+	// sent every link back to the national default).
+	Query          template.URL
 	Certifications []referentiel.Summary
 	Regions        []geo.Region
 	Platforms      []account.Organisation
@@ -46,7 +51,7 @@ func (s *Server) indicatorPage(c echo.Context, key string) error {
 	if err != nil {
 		return err
 	}
-	v := indicatorView{Layout: s.layout(c, "Indicateurs"), Catalogue: indicators.Catalogue, Filter: f, Query: f.Query().Encode(), Pathways: indicators.Pathways}
+	v := indicatorView{Layout: s.layout(c, "Indicateurs"), Catalogue: indicators.Catalogue, Filter: f, Query: template.URL(f.Query().Encode()), Pathways: indicators.Pathways}
 	ctx := c.Request().Context()
 	if v.Certifications, err = s.refs.Certifications(ctx); err != nil {
 		return err

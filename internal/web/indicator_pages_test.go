@@ -176,3 +176,38 @@ func TestIndicatorAPIKeys(t *testing.T) {
 		t.Fatal("jeton stocké en clair")
 	}
 }
+
+// TestIndicatorLinksKeepFilters: every tab and every download link on the
+// indicator pages carries every filter of the page it is on, so that an
+// observer who filtered on one région and one year does not open or
+// download the national figures of the default period.
+func TestIndicatorLinksKeepFilters(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	c.login(whoEmails[admin])
+	want := url.Values{"du": {"2027-01-01"}, "au": {"2027-12-31"}, "region": {"53"}, "voie": {"vae"}, "certification": {"RNCP37779"}}
+	href := regexp.MustCompile(`href="(/(?:indicateurs|api/v1/indicators)/[^"]*)"`)
+	for _, page := range []string{"/indicateurs", "/indicateurs/blocs", "/indicateurs/taux-certification"} {
+		res := c.get(page + "?" + want.Encode())
+		if res.Status != http.StatusOK {
+			t.Fatalf("%s : %d", page, res.Status)
+		}
+		links := href.FindAllStringSubmatch(res.Body, -1)
+		if len(links) < 6 {
+			t.Fatalf("%s : %d liens d'indicateur seulement", page, len(links))
+		}
+		for _, m := range links {
+			u, err := url.Parse(strings.ReplaceAll(m[1], "&amp;", "&"))
+			if err != nil {
+				t.Fatalf("%s : lien %q illisible : %v", page, m[1], err)
+			}
+			got := u.Query()
+			for k := range want {
+				if got.Get(k) != want.Get(k) {
+					t.Errorf("%s : le lien %q perd le filtre %s=%s (a %q)", page, m[1], k, want.Get(k), got.Get(k))
+				}
+			}
+		}
+	}
+}

@@ -21,8 +21,8 @@ type jurySessionsView struct {
 }
 
 type sessionForm struct {
-	Certification, Date, Time, Place, Deadline string
-	Remote                                     bool
+	Certification, Date, Time, Place, Deadline, PastReason string
+	Remote                                                 bool
 }
 
 func (s *Server) jurySessions(c echo.Context) error {
@@ -56,7 +56,7 @@ func parisTime(day, clock string) (time.Time, bool) {
 
 func (s *Server) jurySessionCreate(c echo.Context) error {
 	form := sessionForm{Certification: c.FormValue("certification"), Date: c.FormValue("date"), Time: c.FormValue("time"),
-		Place: c.FormValue("place"), Deadline: c.FormValue("deadline"), Remote: c.FormValue("remote") == "oui"}
+		Place: c.FormValue("place"), Deadline: c.FormValue("deadline"), Remote: c.FormValue("remote") == "oui", PastReason: c.FormValue("past_reason")}
 	starts, ok := parisTime(form.Date, form.Time)
 	if !ok {
 		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, FormErrors{"date": "Indiquez la date (AAAA-MM-JJ) et l'heure (HH:MM) de la session."})
@@ -66,11 +66,14 @@ func (s *Server) jurySessionCreate(c echo.Context) error {
 		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, FormErrors{"deadline": "Indiquez la date limite de dépôt (AAAA-MM-JJ)."})
 	}
 	id, err := s.jury.CreateSession(c.Request().Context(), actor(c), jury.NewSession{CertificationCode: form.Certification, StartsAt: starts,
-		Place: form.Place, Remote: form.Remote, DossierDeadline: deadline})
+		Place: form.Place, Remote: form.Remote, DossierDeadline: deadline, PastReason: form.PastReason})
 	if errs, other := validationErrors(err); errs != nil {
 		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, errs)
 	} else if other != nil {
 		return other
+	}
+	if form.PastReason != "" {
+		return redirectWith(c, managePath(id), "Session passée enregistrée après coup : elle est marquée comme telle, avec son motif.")
 	}
 	return redirectWith(c, managePath(id), "Session créée : composez le jury et inscrivez les candidatures.")
 }
@@ -139,6 +142,49 @@ func (s *Server) juryMemberAdd(c echo.Context) error {
 	return s.juryAct(c, func() error {
 		return s.jury.AddMember(c.Request().Context(), actor(c), sessionOf(c).ID, uid, c.FormValue("chair") == "oui")
 	}, "Membre ajouté.")
+}
+
+func (s *Server) juryChairSet(c echo.Context) error {
+	uid, ok := formInt(c, "member")
+	if !ok || uid == 0 {
+		return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"chair": "Choisissez le membre qui assurera la présidence."})
+	}
+	var ch jury.ChairChange
+	err := s.juryActErr(c, func() (err error) {
+		ch, err = s.jury.SetChair(c.Request().Context(), actor(c), sessionOf(c).ID, uid)
+		return err
+	})
+	if err != nil || ch.To == "" {
+		return err
+	}
+	done := "Présidence confiée à " + ch.To + "."
+	if ch.From != "" {
+		done = "La présidence passe de " + ch.From + " à " + ch.To + " : " + ch.From + " la perd et reste membre du jury."
+	}
+	return redirectWith(c, managePath(sessionOf(c).ID), done)
+}
+
+func (s *Server) juryMemberRemove(c echo.Context) error {
+	uid, err := paramID(c, "uid")
+	if err != nil {
+		return err
+	}
+	return s.juryAct(c, func() error {
+		return s.jury.RemoveMember(c.Request().Context(), actor(c), sessionOf(c).ID, uid)
+	}, "Membre retiré de la session (et de ses candidatures à évaluer).")
+}
+
+// juryActErr runs an action; a refusal re-renders the management page
+// (its error is then nil and the caller must stop), another error is
+// returned as is.
+func (s *Server) juryActErr(c echo.Context, do func() error) error {
+	err := do()
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderJuryManage(c, http.StatusUnprocessableEntity, errs)
+	} else if other != nil {
+		return other
+	}
+	return nil
 }
 
 func (s *Server) juryAssign(c echo.Context) error {

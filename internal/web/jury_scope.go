@@ -1,8 +1,8 @@
 package web
 
 import (
+	"database/sql"
 	"errors"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,7 +24,7 @@ func (s *Server) juryScope(c echo.Context) (account.Resource, error) {
 	ctx := c.Request().Context()
 	sess, err := s.jury.Session(ctx, sid)
 	if errors.Is(err, jury.ErrNotFound) {
-		return account.Resource{}, fail(http.StatusNotFound, "Cette session de jury n'existe pas.")
+		return account.Resource{}, missing("Cette session de jury n'existe pas.")
 	}
 	if err != nil {
 		return account.Resource{}, err
@@ -40,7 +40,7 @@ func (s *Server) juryScope(c echo.Context) (account.Resource, error) {
 			return account.Resource{}, err
 		}
 		if !on {
-			return account.Resource{}, fail(http.StatusNotFound, "Cette candidature n'est pas inscrite à cette session.")
+			return account.Resource{}, missing("Cette candidature n'est pas inscrite à cette session.")
 		}
 		cd, err := s.portfolio.Candidacy(ctx, cid)
 		if err != nil {
@@ -90,8 +90,11 @@ func (s *Server) juryVerdictScope(c echo.Context) (account.Resource, error) {
 		Evaluator bool        `db:"evaluator"`
 	}
 	err = s.verdictScopeQ.Get(c.Request().Context(), &row, sid, cid, uid)
-	if err != nil || !row.Assigned {
-		return account.Resource{}, fail(http.StatusNotFound, "Cette candidature n'est pas inscrite à cette session.")
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !row.Assigned) {
+		return account.Resource{}, missing("Cette candidature n'est pas inscrite à cette session.")
+	}
+	if err != nil {
+		return account.Resource{}, err
 	}
 	c.Set(ctxJurySession, &jury.Session{ID: sid, Status: row.Status})
 	c.Set(ctxCandidacy, &portfolio.Candidacy{ID: cid})

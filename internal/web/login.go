@@ -36,7 +36,12 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		return s.render.render(c, http.StatusUnprocessableEntity, "login", v)
 	}
 	ctx := c.Request().Context()
-	u, err := s.accounts.Authenticate(ctx, actor(c), email, pw)
+	var device string
+	if ck, err := c.Cookie(deviceCookie); err == nil {
+		device = ck.Value
+	}
+	r, err := s.accounts.Login(ctx, actor(c), account.LoginAttempt{Email: email, Password: pw, Device: device})
+	u := r.User
 	var te *account.ThrottledError
 	switch {
 	case errors.As(err, &te):
@@ -58,7 +63,26 @@ func (s *Server) loginSubmit(c echo.Context) error {
 		return err
 	}
 	s.setSessionCookie(c, token)
+	// The pre-session CSRF secret is done with: forms now carry a token
+	// derived from the new session.
+	s.setPreSessionCookie(c, "", -1)
+	if r.NewDevice != "" {
+		s.setDeviceCookie(c, r.NewDevice)
+	}
 	return redirectWith(c, next, "Bienvenue, "+u.FullName+".")
+}
+
+// deviceCookie marks a browser that has signed in before: it is not held
+// back by failures others cause on the account (account.Login). It is only
+// sent to the login form's target.
+const deviceCookie = "acquis_device"
+
+func (s *Server) setDeviceCookie(c echo.Context, token string) {
+	c.SetCookie(&http.Cookie{
+		Name: deviceCookie, Value: token, Path: "/login",
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.cfg.Secure(),
+		MaxAge: int(account.DeviceTTL.Seconds()),
+	})
 }
 
 func (s *Server) logout(c echo.Context) error {

@@ -151,6 +151,10 @@ func matrix(x ids) []matrixCase {
 		{"POST", "/documents/:id/supprimer", "/documents/" + doc + "/supprimer", nil, only(cand)},
 		{"GET", "/certificateur/recevabilite", "/certificateur/recevabilite", nil, admins},
 		{"POST", "/certificateur/candidatures/:id/etat", "/certificateur/candidatures/" + cd + "/etat", url.Values{"vers": {"closed"}}, admins},
+		{"POST", "/candidatures/:id/equivalences/:block/preuve", "/candidatures/" + cd + "/equivalences/RNCP37779BC01/preuve", nil, only(cand)},
+		{"POST", "/certificateur/candidatures/:id/equivalences/:block", "/certificateur/candidatures/" + cd + "/equivalences/RNCP37779BC01", url.Values{"decision": {"x"}}, admins},
+		{"POST", "/candidatures/:id/prerequis/:code/justificatif", "/candidatures/" + cd + "/prerequis/experience_professionnelle/justificatif", nil, only(cand)},
+		{"POST", "/certificateur/candidatures/:id/prerequis/:code", "/certificateur/candidatures/" + cd + "/prerequis/experience_professionnelle", url.Values{"mois": {"x"}}, admins},
 		{"GET", "/api/v1/candidacies", "/api/v1/candidacies", nil, only(cand)},
 		{"GET", "/api/v1/candidacies/:id", "/api/v1/candidacies/" + cd, nil, readers},
 		{"POST", "/api/v1/candidacies/:id/deliverables/:code/documents", "/api/v1/candidacies/" + cd + "/deliverables/RNCP37779BC01-D01/documents", nil, only(cand)},
@@ -158,6 +162,8 @@ func matrix(x ids) []matrixCase {
 		{"POST", "/certificateur/jurys", "/certificateur/jurys", url.Values{"certification": {"RNCP37779"}}, admins},
 		{"GET", "/certificateur/jurys/:sid", "/certificateur/jurys/" + sid, nil, admins},
 		{"POST", "/certificateur/jurys/:sid/membres", "/certificateur/jurys/" + sid + "/membres", nil, admins},
+		{"POST", "/certificateur/jurys/:sid/membres/:uid/retirer", "/certificateur/jurys/" + sid + "/membres/0/retirer", nil, admins},
+		{"POST", "/certificateur/jurys/:sid/presidence", "/certificateur/jurys/" + sid + "/presidence", nil, admins},
 		{"POST", "/certificateur/jurys/:sid/affectations", "/certificateur/jurys/" + sid + "/affectations", nil, admins},
 		{"POST", "/certificateur/jurys/:sid/ouvrir", "/certificateur/jurys/" + sid + "/ouvrir", nil, admins},
 		{"POST", "/certificateur/jurys/:sid/deliberer", "/certificateur/jurys/" + sid + "/deliberer", nil, admins},
@@ -185,11 +191,9 @@ func matrix(x ids) []matrixCase {
 	}
 }
 
-// TestAuthorisationMatrix asks every route as every kind of principal and
-// checks the answer. A route missing from the matrix fails the test, so
-// each new route must say who may use it.
-func TestAuthorisationMatrix(t *testing.T) {
-	a := newApp(t)
+// matrixIDs makes the records the matrix's URLs point at: a candidacy with
+// a document, a jury session, a staff row, another user's role.
+func matrixIDs(a *app) ids {
 	x := ids{
 		platformA: a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '29'`),
 		platformB: a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '69'`),
@@ -200,7 +204,15 @@ func TestAuthorisationMatrix(t *testing.T) {
 	x.session, x.juryCandidacy = a.jurySession("ronan.le.gall@demo.acquis.fr", whoEmails[juror], "sophie.roussel@demo.acquis.fr")
 	x.juror2 = a.id(`SELECT id FROM users WHERE email = $1`, whoEmails[juror2])
 	x.staffA = a.id(`SELECT min(id) FROM staff WHERE platform_id = $1`, x.platformA)
-	cases := matrix(x)
+	return x
+}
+
+// TestAuthorisationMatrix asks every route as every kind of principal and
+// checks the answer. A route missing from the matrix fails the test, so
+// each new route must say who may use it.
+func TestAuthorisationMatrix(t *testing.T) {
+	a := newApp(t)
+	cases := matrix(matrixIDs(a))
 
 	known := map[string]bool{}
 	for _, c := range cases {

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/account"
+	"acquis/internal/geo"
 	"acquis/internal/indicators"
 	"acquis/internal/staff"
 )
@@ -22,7 +23,7 @@ func (s *Server) platformScope(c echo.Context) (account.Resource, error) {
 	}
 	o, err := s.accounts.Organisation(c.Request().Context(), id)
 	if errors.Is(err, account.ErrNotFound) || (err == nil && o.Kind != account.OrgPlatform) {
-		return account.Resource{}, fail(http.StatusNotFound, "Cette plateforme n'existe pas.")
+		return account.Resource{}, missing("Cette plateforme n'existe pas.")
 	}
 	if err != nil {
 		return account.Resource{}, err
@@ -91,6 +92,9 @@ func (s *Server) platformInvite(c echo.Context) error {
 // without it sees their own région.
 func (s *Server) regionScope(c echo.Context) (account.Resource, error) {
 	region := c.QueryParam("region")
+	if _, ok := geo.RegionByCode(region); region != "" && !ok {
+		return account.Resource{}, fail(http.StatusBadRequest, "Région inconnue : indiquez le code INSEE d'une région (par exemple 53 pour la Bretagne).")
+	}
 	if region == "" {
 		if regions, national := principal(c).ObservedRegions(); !national && len(regions) == 1 && !principal(c).Has(account.RoleAdmin) {
 			region = regions[0]

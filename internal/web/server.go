@@ -97,16 +97,18 @@ func New(d Deps) (*Server, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = ipExtractor(d.Config.TrustedProxies)
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		RequestIDHandler: func(c echo.Context, id string) { c.Set(ctxRequestID, id) },
 	}))
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
-	e.Use(securityHeaders)
+	e.Use(s.securityHeaders)
 	e.Use(s.readDeadline)
 	// Uploads stream their body and bound it themselves; every other
 	// request is small.
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}))
+	e.Use(cleanInput)
 	e.Use(s.loadPrincipal)
 	e.Use(s.csrf())
 	s.echo = e
@@ -115,14 +117,14 @@ func New(d Deps) (*Server, error) {
 }
 
 // Handler returns the application as an http.Handler, for tests and servers.
-func (s *Server) Handler() http.Handler { return s.echo }
+func (s *Server) Handler() http.Handler { return headAsGet(s.echo) }
 
 // HTTPServer returns a server with timeouts that bound slow clients: the
 // headers must arrive within 10 s (slow-loris), a request may not sit idle.
 func (s *Server) HTTPServer() *http.Server {
 	return &http.Server{
 		Addr:              s.cfg.Addr,
-		Handler:           s.echo,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
@@ -147,7 +149,7 @@ func (s *Server) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 		s.log.Info("requête",
 			"request_id", c.Get(ctxRequestID),
 			"method", req.Method,
-			"path", req.URL.Path,
+			"path", logPath(c),
 			"status", c.Response().Status,
 			"bytes", c.Response().Size,
 			"duration", time.Since(start),
@@ -174,7 +176,12 @@ func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
 
 // securityHeaders forbids inline scripts and framing and keeps the browser
 // from guessing content types: documents served by acquis are never HTML.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// No answer may be stored by a browser or a shared cache (pages, documents,
+// exports and JSON carry personal data; forms carry a CSRF token); only
+// the static assets, which set their own Cache-Control, are cached. Under
+// https, browsers are told to come back over https only (HSTS), and
+// cookies are Secure.
+func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -182,9 +189,18 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cache-Control", "no-store")
+		if s.cfg.Secure() {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+			c.Set(ctxSecure, true)
+		}
 		return next(c)
 	}
 }
+
+// ctxSecure marks a request of an https deployment: cookies set while
+// answering it are Secure.
+const ctxSecure = "secure"
 
 // readDeadline bounds the time a request's body may take, per request:
 // the server-wide ReadHeaderTimeout only covers the headers.
@@ -206,3 +222,9 @@ func isUpload(c echo.Context) bool {
 	p := c.Request().URL.Path
 	return c.Request().Method == http.MethodPost && (strings.HasSuffix(p, "/documents") || strings.HasSuffix(p, "/justificatif"))
 }
+
+// RunMail runs the mail worker on the sender the handlers wake, until ctx
+// ends; `acquis serve` starts it. Other processes on the same database
+// poll the queue every few seconds, so a message queued by one instance is
+// sent by whichever claims it first.
+func (s *Server) RunMail(ctx context.Context) { s.mail.Run(ctx, 5*time.Second) }

@@ -1,0 +1,77 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/blob"
+	"acquis/internal/portfolio"
+	"acquis/internal/referentiel"
+)
+
+// prerequisiteView is a prerequisite binding the candidacy, with the
+// candidate's current evidence and the certifier's verification.
+type prerequisiteView struct {
+	P        referentiel.Prerequisite
+	Evidence *portfolio.Document
+	Check    *portfolio.PrerequisiteCheck
+}
+
+func prerequisiteViews(cert *referentiel.Certification, cd *portfolio.Candidacy, docs []portfolio.Document, checks map[string]portfolio.PrerequisiteCheck) []prerequisiteView {
+	var out []prerequisiteView
+	for _, p := range portfolio.ApplicablePrerequisites(cert, cd) {
+		v := prerequisiteView{P: p}
+		for i := range docs {
+			if docs[i].DeliverableCode == portfolio.PrerequisiteEvidenceCode(p.Code) && docs[i].DeletedAt == nil {
+				v.Evidence = &docs[i]
+			}
+		}
+		if chk, ok := checks[p.Code]; ok {
+			v.Check = &chk
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// prerequisiteEvidenceUpload streams the candidate's evidence into the
+// blob store, then records it.
+func (s *Server) prerequisiteEvidenceUpload(c echo.Context) error {
+	cd := candidacyOf(c)
+	if cd.Locked || !cd.State.Editable() {
+		return s.uploadRefused(c, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
+	}
+	stored, name, refusal := s.receiveFile(c, []blob.Kind{blob.PDF, blob.PNG, blob.JPEG}, s.cfg.MaxUploadBytes)
+	if refusal != nil {
+		return s.uploadRefused(c, refusal.status, refusal.msg)
+	}
+	_, err := s.portfolio.AddPrerequisiteEvidence(c.Request().Context(), actor(c), cd.ID, c.Param("code"), portfolio.NewDocument{FileName: name,
+		SHA256: stored.SHA256, Size: stored.Size, Kind: string(stored.Kind), MIME: stored.MIME})
+	if errors.Is(err, portfolio.ErrLocked) {
+		return s.uploadRefused(c, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
+	}
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderCandidacyErrors(c, errs)
+	} else if other != nil {
+		return other
+	}
+	return redirectWith(c, candidacyPath(cd.ID)+"#prerequis", "Justificatif « "+name+" » enregistré : le certificateur le vérifiera avec votre demande de recevabilité.")
+}
+
+// prerequisiteCheck is the certifier's verification of the evidence.
+func (s *Server) prerequisiteCheck(c echo.Context) error {
+	cd := candidacyOf(c)
+	months, ok := formInt(c, "mois")
+	if !ok {
+		return s.renderCandidacyErrors(c, FormErrors{"months": "Indiquez le nombre de mois d'expérience que montrent les justificatifs."})
+	}
+	err := s.portfolio.CheckPrerequisite(c.Request().Context(), actor(c), cd.ID, c.Param("code"), int(months), c.FormValue("accepte") == "oui", c.FormValue("motifs"))
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderCandidacyErrors(c, errs)
+	} else if other != nil {
+		return other
+	}
+	return redirectWith(c, candidacyPath(cd.ID)+"#prerequis", "Vérification du prérequis enregistrée.")
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Everything acquis needs on the machine, in one place.
+#
+#   scripts/deps.sh run    what `acquis serve` needs (the PostgreSQL server
+#                          binaries, for the embedded default database)
+#   scripts/deps.sh test   what the whole suite needs on top (pg_dump for the
+#                          backup test, poppler for PDFs, xmllint for the
+#                          accrochage XSD, Chromium for the browser journey,
+#                          Node.js for the independent JOSE verifier,
+#                          Java and the Nu HTML Checker (vnu-jar, from
+#                          npm, into var/tools) to validate every page)
+#   scripts/deps.sh lint   staticcheck for `make lint`
+#
+# When everything is present it does nothing and touches no network. When a
+# Debian package is missing and we are root, it runs `apt-get update` once
+# and installs the missing ones; otherwise it prints the one command to run
+# and exits non-zero. Go tools are built from the Go module proxy at a
+# pinned version into $(go env GOPATH)/bin (no root needed).
+set -euo pipefail
+
+mode="${1:-test}"
+case "$mode" in run | test | lint) ;; *)
+  echo "usage: scripts/deps.sh run|test|lint" >&2
+  exit 2
+  ;;
+esac
+
+# Pinned tools: a Go package@version, an npm package@version.
+STATICCHECK="honnef.co/go/tools/cmd/staticcheck@v0.8.2"
+VNU="vnu-jar@26.9.27"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+missing=()
+have_cmd() { command -v "$1" >/dev/null 2>&1; }
+have_initdb() {
+  have_cmd initdb && return 0
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+}
+need() { # need PACKAGE TEST...
+  local pkg="$1"
+  shift
+  "$@" || missing+=("$pkg")
+}
+
+need postgresql have_initdb
+if [ "$mode" = test ]; then
+  need postgresql-client have_cmd pg_dump
+  need poppler-utils have_cmd pdftotext
+  need libxml2-utils have_cmd xmllint
+  need chromium have_cmd chromium
+  need nodejs have_cmd node
+  need npm have_cmd npm
+  need default-jre-headless have_cmd java
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "deps: il manque ${missing[*]}. Installez-les (une fois) avec :" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "deps: installation de ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$mode" = test ]; then
+  tools="$root/var/tools"
+  if ! grep -qs "\"version\": \"${VNU##*@}\"" "$tools/node_modules/vnu-jar/package.json"; then
+    echo "deps: installation du Nu HTML Checker ($VNU) dans var/tools" >&2
+    mkdir -p "$tools"
+    (cd "$tools" && npm install --no-audit --no-fund --silent --no-save --ignore-scripts "$VNU")
+  fi
+fi
+
+if [ "$mode" = lint ]; then
+  bin="$(go env GOPATH)/bin"
+  want="${STATICCHECK##*@}"
+  if ! "$bin/staticcheck" -version 2>/dev/null | grep -q "${want#v}"; then
+    echo "deps: construction de staticcheck $want" >&2
+    go install "$STATICCHECK"
+  fi
+fi
