@@ -106,10 +106,11 @@ func (s *Server) regionScope(c echo.Context) (account.Resource, error) {
 
 type pilotageView struct {
 	Layout
-	Region   string
-	Sort     string
-	National staff.National
-	Chart    template.HTML
+	Region     string
+	RegionName string // « Bretagne », not « 53 »
+	Sort       string
+	National   staff.National
+	Chart      template.HTML
 	// Rate is the certification rate over the default period (last five
 	// years) for the same scope: the plan and the jury results side by side.
 	Rate []string
@@ -159,11 +160,15 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 		}
 	}
 	n := staff.Aggregate(list, members, targets, defaults, time.Now(), sortBy)
-	title := "Pilotage national"
+	title, regionName := "Pilotage national", ""
 	if region != "" {
-		title = "Pilotage — région " + region
+		regionName = region
+		if r, ok := geo.RegionByCode(region); ok {
+			regionName = r.Name
+		}
+		title = "Pilotage — " + regionName
 	}
-	v := pilotageView{Layout: s.layout(c, title), Region: region, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national")}
+	v := pilotageView{Layout: s.layout(c, title), Region: region, RegionName: regionName, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national")}
 	f := indicators.DefaultFilter(time.Now())
 	f.Region = region
 	t, err := s.indicators.Compute(ctx, "taux-certification", f)

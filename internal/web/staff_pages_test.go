@@ -88,12 +88,36 @@ func TestNationalView(t *testing.T) {
 	if !strings.Contains(res.Body, "<svg") || !strings.Contains(res.Body, "Plan par année") || strings.Count(res.Body, `href="/plateformes/`) < 100 {
 		t.Error("vue nationale incomplète (graphique, tableau, plateformes)")
 	}
+	// Issue 14 #13: régions in French order; no count of 1 to 4 people
+	// in the breakdowns, with a note saying so.
+	if i, j := strings.Index(res.Body, ">Île-de-France</a>"), strings.Index(res.Body, ">Normandie</a>"); i < 0 || j < 0 || i > j {
+		t.Error("régions hors de l'ordre français (Île-de-France après Normandie)")
+	}
+	if !strings.Contains(res.Body, "s'affiche « &lt; 5 »") || !strings.Contains(res.Body, `<td class="num">&lt; 5</td>`) {
+		t.Error("petits effectifs : ni note ni « < 5 » dans le détail")
+	}
+	for _, row := range strings.Split(res.Body[strings.Index(res.Body, "<h2>Par région</h2>"):], "<tr>")[1:] {
+		if strings.Contains(row, "/pilotage?region=") {
+			// The first figure of a région is its number of platforms,
+			// not of people.
+			if loc := regexp.MustCompile(`<td class="num">\d+</td>`).FindStringIndex(row); loc != nil {
+				row = row[:loc[0]] + row[loc[1]:]
+			}
+		}
+		if regexp.MustCompile(`<td class="num">[1-4]</td>`).MatchString(row) {
+			t.Errorf("effectif de 1 à 4 affiché sous le niveau national : %s", row)
+			break
+		}
+	}
 	// A regional observer sees only their région, whatever they ask.
 	bzh := a.client()
 	bzh.login(whoEmails[obsBzh])
 	res = bzh.get("/pilotage")
 	if !strings.Contains(res.Body, "Finistère") || strings.Contains(res.Body, "Rhône") {
 		t.Error("l'observatrice de Bretagne voit hors de sa région")
+	}
+	if !strings.Contains(res.Body, "<h1>Pilotage — Bretagne") {
+		t.Error("la région n'est pas nommée")
 	}
 	if res := bzh.get("/pilotage?region=84"); res.Status != http.StatusForbidden {
 		t.Errorf("l'observatrice de Bretagne lit Auvergne-Rhône-Alpes : %d", res.Status)
