@@ -133,33 +133,10 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 	ctx := c.Request().Context()
 	region := c.QueryParam("region")
 	sortBy := c.QueryParam("tri")
-	all, err := s.accounts.Organisations(ctx, account.OrgPlatform)
+	n, err := s.nationalPlan(c, region, sortBy)
 	if err != nil {
 		return pilotageView{}, err
 	}
-	var list []account.Organisation
-	for _, o := range all {
-		if region == "" || o.RegionCode == region {
-			list = append(list, o)
-		}
-	}
-	members, err := s.staff.AllStaff(ctx, region)
-	if err != nil {
-		return pilotageView{}, err
-	}
-	targets, err := s.staff.Targets(ctx)
-	if err != nil {
-		return pilotageView{}, err
-	}
-	// Default targets come from the national apportionment, whatever
-	// région the view shows.
-	defaults := staff.Defaults(members, time.Now())
-	if region != "" {
-		if defaults, err = s.staff.NationalDefaults(ctx); err != nil {
-			return pilotageView{}, err
-		}
-	}
-	n := staff.Aggregate(list, members, targets, defaults, time.Now(), sortBy)
 	title, regionName := "Pilotage national", ""
 	if region != "" {
 		regionName = region
@@ -177,4 +154,38 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 	}
 	v.Rate = t.Line(t.Rows[len(t.Rows)-1], "—") // the total row
 	return v, nil
+}
+
+// nationalPlan aggregates the plan of every platform (of one région when
+// region is not empty): the query of every staff member with their
+// effective status, the changed targets, the national apportionment.
+func (s *Server) nationalPlan(c echo.Context, region, sortBy string) (staff.National, error) {
+	ctx := c.Request().Context()
+	all, err := s.accounts.Organisations(ctx, account.OrgPlatform)
+	if err != nil {
+		return staff.National{}, err
+	}
+	var list []account.Organisation
+	for _, o := range all {
+		if region == "" || o.RegionCode == region {
+			list = append(list, o)
+		}
+	}
+	members, err := s.staff.AllStaff(ctx, region)
+	if err != nil {
+		return staff.National{}, err
+	}
+	targets, err := s.staff.Targets(ctx)
+	if err != nil {
+		return staff.National{}, err
+	}
+	// Default targets come from the national apportionment, whatever
+	// région the view shows.
+	defaults := staff.Defaults(members, time.Now())
+	if region != "" {
+		if defaults, err = s.staff.NationalDefaults(ctx); err != nil {
+			return staff.National{}, err
+		}
+	}
+	return staff.Aggregate(list, members, targets, defaults, time.Now(), sortBy), nil
 }
