@@ -85,6 +85,9 @@ func TestNationalView(t *testing.T) {
 		t.Errorf("objectifs nationaux %v : somme %d, base %d moins %d sortis", targets, sum, base, left)
 	}
 	t.Logf("base %d, sortis %d, objectifs nationaux %v", base, left, targets)
+	if !strings.Contains(res.Body, "titulaire du titre professionnel ou d'un diplôme équivalent") {
+		t.Error("la vue nationale ne cite pas la règle d'embauche")
+	}
 	if !strings.Contains(res.Body, "<svg") || !strings.Contains(res.Body, "Plan par année") || strings.Count(res.Body, `href="/plateformes/`) < 100 {
 		t.Error("vue nationale incomplète (graphique, tableau, plateformes)")
 	}
@@ -133,7 +136,9 @@ func TestRosterJourney(t *testing.T) {
 	mgr := a.client()
 	mgr.login(whoEmails[mgrA])
 	page := mgr.get(base)
-	for _, want := range []string{"Plan de professionnalisation 2026–2030", "Yann Kerjean", "<svg", "Titulaires du titre RNCP37779 en poste"} {
+	// Issue 14 #7: the hiring rule in the seed's words, and why a VAE counts.
+	rule := "avoir engagé, dans l'année suivant sa prise de poste, une formation certifiante permettant l'obtention de ce titre"
+	for _, want := range []string{"Plan de professionnalisation 2026–2030", "Yann Kerjean", "<svg", "Titulaires du titre RNCP37779 en poste", rule, "acquis compte aussi comme engagée une VAE"} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("tableau de bord : %q manque", want)
 		}
