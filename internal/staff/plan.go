@@ -36,6 +36,8 @@ type Plan struct {
 	ProjectionKnown bool `json:"projection_known"`
 	// Alerts counts new hires due soon or past their deadline.
 	Alerts int `json:"alerts"`
+	// Supervisors follows the supervisors' specific training.
+	Supervisors Supervisors `json:"supervisors"`
 }
 
 // Target is a manager's change to a year's default target.
@@ -119,6 +121,7 @@ func BuildPlanWith(members []Member, targets []Target, defaults [LastYear - Firs
 			p.NotStarted++
 		}
 	}
+	p.Supervisors = countSupervisors(members, today)
 	computed := defaults
 	over := map[int]Target{}
 	for _, t := range targets {
@@ -149,7 +152,8 @@ func BuildPlanWith(members []Member, targets []Target, defaults [LastYear - Firs
 // and the projection is recomputed from the totals.
 func (p Plan) Add(q Plan, today time.Time) Plan {
 	out := Plan{Baseline: p.Baseline + q.Baseline, Left: p.Left + q.Left, Certified: p.Certified + q.Certified, Engaged: p.Engaged + q.Engaged,
-		NotStarted: p.NotStarted + q.NotStarted, Holders: p.Holders + q.Holders, Gap: p.Gap + q.Gap, Alerts: p.Alerts + q.Alerts}
+		NotStarted: p.NotStarted + q.NotStarted, Holders: p.Holders + q.Holders, Gap: p.Gap + q.Gap, Alerts: p.Alerts + q.Alerts,
+		Supervisors: p.Supervisors.add(q.Supervisors)}
 	for i := range max(len(p.Years), len(q.Years)) {
 		var a, b PlanYear
 		if i < len(p.Years) {

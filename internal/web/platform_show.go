@@ -114,6 +114,9 @@ type pilotageView struct {
 	// Rate is the certification rate over the default period (last five
 	// years) for the same scope: the plan and the jury results side by side.
 	Rate []string
+	// SupervisorObjectives are the seed's objectives of the supervisors'
+	// specific training.
+	SupervisorObjectives []string
 }
 
 // pilotage is the national (or one région's) view of the plan: totals,
@@ -145,7 +148,8 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 		}
 		title = "Pilotage — " + regionName
 	}
-	v := pilotageView{Layout: s.layout(c, title), Region: region, RegionName: regionName, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national")}
+	v := pilotageView{Layout: s.layout(c, title), Region: region, RegionName: regionName, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national"),
+		SupervisorObjectives: staff.SupervisorObjectives}
 	f := indicators.DefaultFilter(time.Now())
 	f.Region = region
 	t, err := s.indicators.Compute(ctx, "taux-certification", f)

@@ -28,6 +28,9 @@ type platformDashboard struct {
 	Functions []staff.Function
 	Statuses  []staff.Status
 	Years     []int
+	// SupervisorObjectives are the seed's objectives of the supervisors'
+	// specific training.
+	SupervisorObjectives []string
 }
 
 // rosterLine is one person with where they stand today.
@@ -52,7 +55,8 @@ func (s *Server) dashboard(c echo.Context, platformID int64) (platformDashboard,
 	if err != nil {
 		return platformDashboard{}, nil, err
 	}
-	d := platformDashboard{Plan: staff.BuildPlanWith(roster, targets, defaults[platformID], today), Today: today, Functions: staff.Functions, Statuses: staff.Statuses}
+	d := platformDashboard{Plan: staff.BuildPlanWith(roster, targets, defaults[platformID], today), Today: today, Functions: staff.Functions, Statuses: staff.Statuses,
+		SupervisorObjectives: staff.SupervisorObjectives}
 	for y := staff.FirstYear; y <= staff.LastYear; y++ {
 		d.Years = append(d.Years, y)
 	}

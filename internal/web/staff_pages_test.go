@@ -85,6 +85,12 @@ func TestNationalView(t *testing.T) {
 		t.Errorf("objectifs nationaux %v : somme %d, base %d moins %d sortis", targets, sum, base, left)
 	}
 	t.Logf("base %d, sortis %d, objectifs nationaux %v", base, left, targets)
+	// Issue 14 #4: the supervisors' training nationally, with the seed's
+	// objectives.
+	if !regexp.MustCompile(`Formation spécifique des fonctions d'encadrement</dt><dd>\d+ personnes en poste : \d+ formée`).MatchString(res.Body) ||
+		!strings.Contains(res.Body, "garantir une mise en œuvre fidèle, cohérente et éthique du dispositif") {
+		t.Error("formation d'encadrement absente de la vue nationale")
+	}
 	if !strings.Contains(res.Body, "titulaire du titre professionnel ou d'un diplôme équivalent") {
 		t.Error("la vue nationale ne cite pas la règle d'embauche")
 	}
@@ -138,6 +144,9 @@ func TestRosterJourney(t *testing.T) {
 	page := mgr.get(base)
 	// Issue 14 #7: the hiring rule in the seed's words, and why a VAE counts.
 	rule := "avoir engagé, dans l'année suivant sa prise de poste, une formation certifiante permettant l'obtention de ce titre"
+	if !strings.Contains(page.Body, "acquérir une compréhension approfondie des principes fondamentaux") || !strings.Contains(page.Body, "en poste : ") {
+		t.Error("formation d'encadrement absente de la page de la plateforme")
+	}
 	for _, want := range []string{"Plan de professionnalisation 2026–2030", "Yann Kerjean", "<svg", "Titulaires du titre RNCP37779 en poste", rule, "acquis compte aussi comme engagée une VAE"} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("tableau de bord : %q manque", want)
