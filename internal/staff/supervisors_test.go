@@ -12,8 +12,8 @@ func TestSupervisorsTraining(t *testing.T) {
 		{PlatformID: 1, Function: HeadOfUnit, HiredOn: d("2015-01-05"), SupervisorTraining: SupervisorDone, SupervisorTrainingOn: dp("2026-05-12")},
 		{PlatformID: 1, Function: Manager, HiredOn: d("2016-01-05"), SupervisorTraining: SupervisorPlanned, SupervisorTrainingOn: dp("2027-09-01")},
 		{PlatformID: 1, Function: Coordinator, HiredOn: d("2017-01-05"), SupervisorTraining: SupervisorPlanned, SupervisorTrainingOn: dp("2027-03-01")}, // past: overdue
-		{PlatformID: 1, Function: Counsellor, HiredOn: d("2017-01-05")},                                                                         // not a supervisor
-		{PlatformID: 1, Function: Manager, HiredOn: d("2015-01-05"), LeftOn: dp("2026-12-31")},                                                  // gone
+		{PlatformID: 1, Function: Counsellor, HiredOn: d("2017-01-05")},                                                                                 // not a supervisor
+		{PlatformID: 1, Function: Manager, HiredOn: d("2015-01-05"), LeftOn: dp("2026-12-31")},                                                          // gone
 	}
 	b := []Member{{PlatformID: 2, Function: Coordinator, HiredOn: d("2019-01-05"), SupervisorTraining: SupervisorTodo}}
 	pa, pb := BuildPlan(a, nil, today), BuildPlan(b, nil, today)
