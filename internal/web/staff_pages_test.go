@@ -91,6 +91,11 @@ func TestNationalView(t *testing.T) {
 		!strings.Contains(res.Body, "garantir une mise en œuvre fidèle, cohérente et éthique du dispositif") {
 		t.Error("formation d'encadrement absente de la vue nationale")
 	}
+	// Issue 14 #6: the training indicator, nationally.
+	if !regexp.MustCompile(`<caption>Formations de l'effectif : 20\d\d et prévisions 20\d\d</caption>`).MatchString(res.Body) ||
+		!regexp.MustCompile(`Formation certifiante \(titre RNCP37779\)</th><td class="num">[1-9]\d*</td>`).MatchString(res.Body) {
+		t.Error("indicateur des formations absent de la vue nationale")
+	}
 	if !strings.Contains(res.Body, "titulaire du titre professionnel ou d'un diplôme équivalent") {
 		t.Error("la vue nationale ne cite pas la règle d'embauche")
 	}
@@ -146,6 +151,9 @@ func TestRosterJourney(t *testing.T) {
 	rule := "avoir engagé, dans l'année suivant sa prise de poste, une formation certifiante permettant l'obtention de ce titre"
 	if !strings.Contains(page.Body, "acquérir une compréhension approfondie des principes fondamentaux") || !strings.Contains(page.Body, "en poste : ") {
 		t.Error("formation d'encadrement absente de la page de la plateforme")
+	}
+	if !strings.Contains(page.Body, "VAE vers le titre</th>") {
+		t.Error("indicateur des formations absent de la page de la plateforme")
 	}
 	for _, want := range []string{"Plan de professionnalisation 2026–2030", "Yann Kerjean", "<svg", "Titulaires du titre RNCP37779 en poste", rule, "acquis compte aussi comme engagée une VAE"} {
 		if !strings.Contains(page.Body, want) {
