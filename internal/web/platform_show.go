@@ -2,15 +2,22 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/account"
+	"acquis/internal/audit"
+	"acquis/internal/db"
 	"acquis/internal/geo"
 	"acquis/internal/indicators"
+	"acquis/internal/mail"
 	"acquis/internal/staff"
 )
 
@@ -77,7 +84,11 @@ func (s *Server) platformInvite(c echo.Context) error {
 	_, err := s.accounts.Invite(c.Request().Context(), actor(c), account.NewUser{Email: form.Email, FullName: form.FullName,
 		OrganisationID: o.ID, Grants: []account.Grant{{Role: account.RoleCandidate}}}, s.cfg.BaseURL, principal(c).Name)
 	if errors.Is(err, account.ErrEmailTaken) {
-		return s.renderPlatform(c, http.StatusUnprocessableEntity, form, FormErrors{"email": "Un compte existe déjà avec cette adresse."})
+		// Saying « an account exists » would tell a manager that an
+		// address is known anywhere (issue 13 #6): the person is told
+		// instead, and the manager gets the same answer as for a new
+		// address.
+		err = s.noticeExistingAccount(c, o, strings.ToLower(strings.TrimSpace(form.Email)))
 	}
 	if errs, other := validationErrors(err); errs != nil {
 		return s.renderPlatform(c, http.StatusUnprocessableEntity, form, errs)
@@ -85,7 +96,27 @@ func (s *Server) platformInvite(c echo.Context) error {
 		return other
 	}
 	s.deliverMail(c)
-	return redirectWith(c, platformPath(o.ID), "Invitation envoyée à "+form.Email+".")
+	return redirectWith(c, platformPath(o.ID), inviteSent(form.Email))
+}
+
+// inviteSent is the answer to an invitation, whether the address already
+// had an account or not.
+func inviteSent(email string) string {
+	return "Un message est envoyé à " + strings.TrimSpace(email) + " : une invitation à activer son compte, ou, si l'adresse a déjà un compte, l'indication de s'y connecter."
+}
+
+// noticeExistingAccount tells the owner of an existing account that a
+// platform tried to invite them, without changing their account; audited.
+func (s *Server) noticeExistingAccount(c echo.Context, o account.Organisation, email string) error {
+	ctx := c.Request().Context()
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		body := fmt.Sprintf("Bonjour,\n\n%s (%s) a voulu vous inviter à rejoindre acquis, l'outil de suivi de la certification professionnelle et de la VAE. Vous avez déjà un compte avec cette adresse : connectez-vous sur %s/login (mot de passe oublié : %s/mot-de-passe-oublie).\n\nSi vous n'attendiez pas ce message, ignorez-le.\n",
+			principal(c).Name, o.Name, s.cfg.BaseURL, s.cfg.BaseURL)
+		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: email, Subject: "Invitation à acquis : vous avez déjà un compte", Body: body}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor(c).Entry("user.invite_existing", "platform", strconv.FormatInt(o.ID, 10), map[string]string{"email": email}))
+	})
 }
 
 // regionScope reads ?region= for the national view; a regional observer
