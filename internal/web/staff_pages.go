@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"net/http"
@@ -313,7 +314,7 @@ func (s *Server) staffImportConfirm(c echo.Context) error {
 	if len(p.Errors) > 0 {
 		return s.renderImport(c, o, name, data)
 	}
-	n, err := s.staff.Import(c.Request().Context(), actor(c), o.ID, p)
+	_, err = s.staff.Import(c.Request().Context(), actor(c), o.ID, p)
 	var ve *staff.ValidationError
 	if errors.As(err, &ve) {
 		p.Errors = append(p.Errors, ve)
@@ -323,7 +324,8 @@ func (s *Server) staffImportConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirectWith(c, platformPath(o.ID)+"#effectif", strconv.Itoa(n)+" ligne(s) importée(s).")
+	return redirectWith(c, platformPath(o.ID)+"#effectif", fmt.Sprintf("Import enregistré : %d ajout(s), %d mise(s) à jour ; %d ligne(s) inchangée(s), non réécrite(s).",
+		p.Count(staff.ActionAdd), p.Count(staff.ActionUpdate), p.Count(staff.ActionUnchanged)))
 }
 
 // staffExport downloads the roster (CSV), the plan (CSV) or both (XLSX).

@@ -213,6 +213,19 @@ func TestRosterJourney(t *testing.T) {
 	if x := mgr.get(base + "/effectif.xlsx"); x.Status != http.StatusOK || !strings.HasPrefix(x.Body, "PK") {
 		t.Errorf("export XLSX : %d", x.Status)
 	}
+	// Issue 14 #9: the platform's own export imported back is
+	// « inchangé » on every line and changes nothing.
+	mgr.get(base)
+	preview := mgr.postFile(base+"/import", "file", "effectif.csv", []byte(csv.Body), nil)
+	lines := strings.Count(csv.Body, "\r\n") - 1
+	if preview.Status != http.StatusOK || strings.Count(preview.Body, "<td>inchangé</td>") != lines || strings.Contains(preview.Body, "<td>ajout</td>") {
+		t.Fatalf("réimport de l'export : %d, %d lignes inchangées sur %d", preview.Status, strings.Count(preview.Body, "<td>inchangé</td>"), lines)
+	}
+	countAll := count()
+	payload = regexp.MustCompile(`name="payload" value="([^"]+)"`).FindStringSubmatch(preview.Body)
+	if res := mgr.post(base+"/import/confirmer", url.Values{"payload": {payload[1]}, "file_name": {"effectif.csv"}}); res.Status != http.StatusSeeOther || count() != countAll {
+		t.Fatalf("réimport confirmé : %d, %d lignes", res.Status, count()-countAll)
+	}
 	// A target changed without a reason is refused; with one, kept.
 	mgr.get(base)
 	if res := mgr.post(base+"/objectifs", url.Values{"year": {"2027"}, "target": {"3"}}); res.Status != http.StatusUnprocessableEntity {
