@@ -306,7 +306,7 @@ func (s *Server) staffImportConfirm(c echo.Context) error {
 	if err != nil || len(data) == 0 {
 		return fail(http.StatusBadRequest, "Le fichier à importer n'a pas été transmis : recommencez l'import.")
 	}
-	name := c.FormValue("file_name")
+	name := blob.SanitizeName(c.FormValue("file_name"))
 	p, err := s.staff.ParseRoster(c.Request().Context(), o.ID, name, data)
 	if err != nil {
 		return err
