@@ -4,7 +4,8 @@
 #   scripts/deps.sh run    what `acquis serve` needs (the PostgreSQL server
 #                          binaries, for the embedded default database)
 #   scripts/deps.sh test   what the whole suite needs on top (pg_dump for the
-#                          backup test, poppler for PDFs, xmllint for the
+#                          backup test, poppler for PDFs (text, images,
+#                          signatures), qpdf for their structure, xmllint for the
 #                          accrochage XSD, Chromium for the browser journey,
 #                          Node.js for the independent JOSE verifier,
 #                          Java and the Nu HTML Checker (vnu-jar, from
@@ -46,6 +47,7 @@ need postgresql have_initdb
 if [ "$mode" = test ]; then
   need postgresql-client have_cmd pg_dump
   need poppler-utils have_cmd pdftotext
+  need qpdf have_cmd qpdf
   need libxml2-utils have_cmd xmllint
   need chromium have_cmd chromium
   need nodejs have_cmd node

@@ -21,6 +21,7 @@ import (
 	"acquis/internal/db"
 	"acquis/internal/demo"
 	"acquis/internal/jury"
+	"acquis/internal/pgembed"
 )
 
 var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
@@ -159,6 +160,13 @@ func TestKilledDuringSigning(t *testing.T) {
 	waitHealthy(t, addr, 60*time.Second)
 	dsn := embeddedDSN(data)
 	ctx := context.Background()
+	// The test writes as acquis would, audit rows included: with the
+	// instance's audit key, or verify would rightly report its rows.
+	key, err := audit.LoadKey(data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit.Configure(key, "")
 	d, err := db.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -336,5 +344,5 @@ func signIn(t *testing.T, addr, email string) (*http.Client, func(path string) s
 // test, through its socket directory.
 func embeddedDSN(data string) string {
 	abs, _ := filepath.Abs(data)
-	return "host=" + filepath.Join(abs, "run") + " user=postgres dbname=acquis sslmode=disable"
+	return "host=" + filepath.Join(abs, "run") + " user=" + pgembed.AppRole + " dbname=acquis sslmode=disable"
 }

@@ -23,7 +23,7 @@ func runDemo(ctx context.Context, args []string) error {
 	if *scale != "" && *scale != "national" {
 		return errors.New("--scale n'accepte que « national »")
 	}
-	e, err := openEnv(ctx, cfg, newLogger(cfg.LogFormat))
+	e, err := openEnv(ctx, cfg, newLogger(cfg.LogFormat), asOwner)
 	if err != nil {
 		return err
 	}

@@ -10,13 +10,14 @@ import (
 )
 
 // runDocuments verifies the blob store against the database: every file
-// a document or a staff evidence points at is re-hashed. Run it after a
+// a document, a staff evidence or a deposit receipt points at is
+// re-hashed, and each receipt is compared with its documents. Run it after a
 // restore (README, « Backup and restore »).
 func runDocuments(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "verify" {
 		return errors.New("usage : acquis documents verify")
 	}
-	return withEnv(ctx, "documents verify", args[1:], func(e *env) error {
+	return withEnv(ctx, "documents verify", args[1:], asServer, func(e *env) error {
 		store, err := blob.Open(filepath.Join(e.cfg.DataDir, "blobs"))
 		if err != nil {
 			return err
@@ -29,9 +30,9 @@ func runDocuments(ctx context.Context, args []string) error {
 			fmt.Println(p)
 		}
 		if len(r.Problems) > 0 {
-			return fmt.Errorf("%d fichier(s) absent(s) ou altéré(s) sur %d", len(r.Problems), r.Checked+len(r.Problems))
+			return fmt.Errorf("%d problème(s) : fichiers absents ou altérés, ou reçus de dépôt qui ne correspondent plus aux documents (%d fichiers re-hachés)", len(r.Problems), r.Checked)
 		}
-		fmt.Printf("Documents intègres : %d fichiers re-hachés, tous conformes à leur empreinte SHA-256.\n", r.Checked)
+		fmt.Printf("Documents intègres : %d fichiers re-hachés, tous conformes à leur empreinte SHA-256 ; chaque reçu de dépôt correspond à ses documents.\n", r.Checked)
 		return nil
 	})
 }

@@ -41,7 +41,7 @@ func runExport(ctx context.Context, args []string) error {
 	if err := ids.Check(); err != nil {
 		return err
 	}
-	e, err := openEnv(ctx, cfg, newLogger(cfg.LogFormat))
+	e, err := openEnv(ctx, cfg, newLogger(cfg.LogFormat), asServer)
 	if err != nil {
 		return err
 	}

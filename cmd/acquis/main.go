@@ -23,6 +23,7 @@ Usage :
   acquis import-rncp EXPORT.xml RNCPxxxxx   fiche RNCP (export v4.1) en référentiel YAML à compléter
   acquis referentiel load FICHIER.yaml   installe un référentiel complété, sans reconstruire le binaire
   acquis audit verify   vérifie la chaîne du journal d'audit
+  acquis keys rotate   nouvelles clés de signature (les anciennes restent publiées) ; acquis keys list
   acquis documents verify   re-hache chaque fichier déposé et le compare à son empreinte (après une restauration)
 
 Configuration : variables ACQUIS_DATABASE_URL, ACQUIS_ADDR, ACQUIS_DATA_DIR
@@ -43,6 +44,7 @@ func commands() map[string]command {
 		"import-rncp": runImportRNCP,
 		"referentiel": runReferentiel,
 		"documents":   runDocuments,
+		"keys":        runKeys,
 	}
 }
 

@@ -220,6 +220,25 @@ func TestUserCreateAndDemo(t *testing.T) {
 	if out, err := run("referentiel", "load", yml); err != nil || !strings.Contains(out, "déjà connue") {
 		t.Fatalf("referentiel load rejoué : %v\n%s", err, out)
 	}
+	// Signing keys: made at first use in the data dir, readable by the
+	// owner only; a rotation adds keys and keeps the old ones.
+	out, err = run("keys", "list")
+	if err != nil || strings.Count(out, "credential") != 1 || strings.Count(out, "pdf") != 1 {
+		t.Fatalf("keys list : %v\n%s", err, out)
+	}
+	out, err = run("keys", "rotate")
+	if err != nil || strings.Count(out, "credential") != 2 || strings.Count(out, "pdf ") != 2 || strings.Count(out, "signe les nouveaux") != 2 {
+		t.Fatalf("keys rotate : %v\n%s", err, out)
+	}
+	keys, _ := filepath.Glob(filepath.Join(data, "keys", "*.pem"))
+	if len(keys) != 4 {
+		t.Fatalf("%d fichiers de clés, attendu 4", len(keys))
+	}
+	for _, k := range keys {
+		if st, err := os.Stat(k); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("%s : mode %v", k, st.Mode().Perm())
+		}
+	}
 	out, err = run("audit", "verify")
 	if err != nil || !strings.Contains(out, "intègre") {
 		t.Fatalf("audit verify : %v\n%s", err, out)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"acquis/internal/audit"
 	"acquis/internal/config"
 	"acquis/internal/db"
 	"acquis/internal/pgembed"
@@ -57,12 +59,31 @@ func loadConfig(name string, args []string) (config.Config, *slog.Logger, error)
 	return cfg, log, nil
 }
 
-// openEnv starts (or reaches) the database, migrates it and loads the
+// role says which database role a command works as.
+type role int
+
+const (
+	// asServer is the serving role: neither superuser nor owner.
+	asServer role = iota
+	// asOwner is the schema's owner: migrations and bulk maintenance
+	// (the demo's loader analyses the tables it filled).
+	asOwner
+)
+
+// openEnv starts (or reaches) the database, migrates it as the schema's
+// owner, then connects as the role the command needs and loads the
 // référentiels: the linear start-up every command shares.
-func openEnv(ctx context.Context, cfg config.Config, log *slog.Logger) (*env, error) {
+func openEnv(ctx context.Context, cfg config.Config, log *slog.Logger, as role) (*env, error) {
 	e := &env{cfg: cfg, log: log}
-	dsn := cfg.DatabaseURL
-	if dsn == "" {
+	// The audit key first: any command may write audit rows, and each
+	// carries a MAC under it.
+	key, err := audit.LoadKey(cfg.DataDir, cfg.AuditKey)
+	if err != nil {
+		return nil, err
+	}
+	audit.Configure(key, filepath.Join(cfg.DataDir, audit.HeadsFile))
+	appDSN, ownerDSN := cfg.DatabaseURL, cfg.MigrateDatabaseURL
+	if cfg.Embedded() {
 		abs, err := filepath.Abs(cfg.DataDir)
 		if err != nil {
 			return nil, err
@@ -73,24 +94,59 @@ func openEnv(ctx context.Context, cfg config.Config, log *slog.Logger) (*env, er
 			return nil, err
 		}
 		e.cluster = c
-		dsn = c.DSN()
+		appDSN, ownerDSN = c.AppDSN(), c.OwnerDSN()
 		log.Info("base embarquée prête", "data_dir", abs, "duration", time.Since(start))
 	}
-	d, err := db.Open(ctx, dsn)
-	if err != nil {
+	if err := e.open(ctx, appDSN, ownerDSN, as); err != nil {
 		e.close()
 		return nil, err
 	}
-	e.db = d
-	if _, err := db.Migrate(ctx, d, log); err != nil {
-		e.close()
-		return nil, err
-	}
-	if err := loadReferentiels(ctx, d, log); err != nil {
+	if err := loadReferentiels(ctx, e.db, log); err != nil {
 		e.close()
 		return nil, err
 	}
 	return e, nil
+}
+
+// open migrates with the owner's URL when there is one, then connects as
+// the command's role. Without the owner's URL the schema must already be
+// up to date: the serving role cannot migrate it.
+func (e *env) open(ctx context.Context, appDSN, ownerDSN string, as role) error {
+	if ownerDSN != "" {
+		owner, err := db.Open(ctx, ownerDSN)
+		if err != nil {
+			return err
+		}
+		if _, err := db.Migrate(ctx, owner, e.log); err != nil {
+			owner.Close()
+			return err
+		}
+		if as == asOwner {
+			e.db = owner
+			return nil
+		}
+		owner.Close()
+	} else if as == asOwner && appDSN == "" {
+		return errors.New("aucune URL de base : ACQUIS_MIGRATE_DATABASE_URL (propriétaire du schéma) est requise pour cette commande")
+	}
+	if appDSN == "" {
+		return errors.New("ACQUIS_DATABASE_URL manque : l'URL du rôle de service (README, « Rôles de la base »)")
+	}
+	d, err := db.Open(ctx, appDSN)
+	if err != nil {
+		return err
+	}
+	e.db = d
+	if ownerDSN == "" {
+		pending, err := db.Pending(ctx, d)
+		if err != nil {
+			return err
+		}
+		if pending {
+			return errors.New("le schéma de la base est plus ancien que ce binaire : lancez d'abord acquis migrate avec ACQUIS_MIGRATE_DATABASE_URL (propriétaire du schéma)")
+		}
+	}
+	return db.CheckServingRole(ctx, d)
 }
 
 // loadReferentiels parses the embedded référentiels and stores any new
@@ -112,12 +168,12 @@ func loadReferentiels(ctx context.Context, d *sqlx.DB, log *slog.Logger) error {
 
 // withEnv is the shape of the maintenance commands: read the
 // configuration, open (or start) the database, run fn, close.
-func withEnv(ctx context.Context, name string, args []string, fn func(e *env) error) error {
+func withEnv(ctx context.Context, name string, args []string, as role, fn func(e *env) error) error {
 	cfg, log, err := loadConfig(name, args)
 	if err != nil {
 		return err
 	}
-	e, err := openEnv(ctx, cfg, log)
+	e, err := openEnv(ctx, cfg, log, as)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,7 @@ func runReferentiel(ctx context.Context, args []string) error {
 			return fmt.Errorf("référentiel invalide, rien n'est installé : %w", err)
 		}
 	}
-	return withEnv(ctx, "referentiel load", nil, func(e *env) error {
+	return withEnv(ctx, "referentiel load", nil, asServer, func(e *env) error {
 		store := referentiel.NewStore(e.db)
 		for i, c := range certs {
 			res, err := store.Install(ctx, c, audit.Actor{Role: "cli"}, filepath.Base(files[i]))

@@ -18,6 +18,10 @@ import (
 	"acquis/internal/web"
 )
 
+// embeddedRestarts is how many times in a row serve tries to restart an
+// embedded PostgreSQL that died.
+const embeddedRestarts = 5
+
 func runServe(ctx context.Context, args []string) error {
 	cfg, log, err := loadConfig("serve", args)
 	if err != nil {
@@ -30,7 +34,7 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := openEnv(ctx, cfg, log)
+	e, err := openEnv(ctx, cfg, log, asServer)
 	if err != nil {
 		ln.Close()
 		return err
@@ -44,7 +48,15 @@ func runServe(ctx context.Context, args []string) error {
 	if n := blobs.CleanedOrphans(); n > 0 {
 		log.Warn("fichiers temporaires orphelins supprimés (envois interrompus)", "n", n)
 	}
-	app, err := web.New(web.Deps{Config: cfg, DB: e.db, Log: log, Blobs: blobs})
+	deps := web.Deps{Config: cfg, DB: e.db, Log: log, Blobs: blobs}
+	// The embedded PostgreSQL dying under the server is restarted a few
+	// times; past that, serve exits non-zero for its supervisor to act.
+	var dbFailed <-chan error
+	if e.cluster != nil {
+		dbFailed = e.cluster.Supervise(ctx, embeddedRestarts)
+		deps.Embedded = e.cluster.Health
+	}
+	app, err := web.New(deps)
 	if err != nil {
 		ln.Close()
 		return err
@@ -69,6 +81,11 @@ func runServe(ctx context.Context, args []string) error {
 		}
 	case <-ctx.Done():
 		log.Info("arrêt demandé")
+	case err := <-dbFailed:
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		_ = app.Shutdown(shutdownCtx, srv)
+		return fmt.Errorf("arrêt : %w", err)
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()

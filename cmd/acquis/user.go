@@ -55,7 +55,7 @@ func runUser(ctx context.Context, args []string) error {
 		pw = randomPassword()
 	}
 	log := newLogger(cfg.LogFormat)
-	e, err := openEnv(ctx, cfg, log)
+	e, err := openEnv(ctx, cfg, log, asServer)
 	if err != nil {
 		return err
 	}

@@ -111,6 +111,12 @@ func (s *Store) claim(ctx context.Context, bs []bucket) (time.Duration, error) {
 			continue
 		}
 		if res.Until.After(now) {
+			// A refused attempt leaves no row behind: otherwise a client
+			// already refused could still fill the table with new keys.
+			if _, err := s.db.ExecContext(ctx, `DELETE FROM throttle_buckets WHERE bucket = ANY($1) AND hits = 0 AND last_at = 'epoch'`,
+				pq.Array(keys)); err != nil {
+				return 0, fmt.Errorf("account: throttle: %w", err)
+			}
 			return res.Until.Sub(now), nil
 		}
 		return 0, nil

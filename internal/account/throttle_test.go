@@ -175,3 +175,32 @@ func TestPasswordChangeThrottled(t *testing.T) {
 		t.Fatal("le formulaire de changement de mot de passe n'est pas freiné")
 	}
 }
+
+// TestRefusedAttemptsLeaveNoRows: once a client is refused, guessing at
+// ever new addresses does not grow the throttle table.
+func TestRefusedAttemptsLeaveNoRows(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	for i := 0; i < ClientPolicy.Free; i++ {
+		_, _ = s.Authenticate(ctx, sys, fmt.Sprintf("essai%d@exemple.fr", i), "x")
+	}
+	var before int
+	if err := s.db.Get(&before, `SELECT count(*) FROM throttle_buckets`); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 30; i++ {
+		if _, ok := isThrottled(func() error {
+			_, err := s.Authenticate(ctx, sys, fmt.Sprintf("nouveau%d@exemple.fr", i), "x")
+			return err
+		}()); !ok {
+			t.Fatalf("essai %d non freiné", i)
+		}
+	}
+	var after int
+	if err := s.db.Get(&after, `SELECT count(*) FROM throttle_buckets`); err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Fatalf("%d lignes ajoutées par des essais refusés", after-before)
+	}
+}

@@ -1,6 +1,9 @@
 // Package audit is the append-only audit log: one row per meaningful write
-// and per sensitive read, each carrying the SHA-256 of the previous row so
-// that altering or removing a row afterwards breaks the chain.
+// and per sensitive read. Each row carries a keyed MAC of its content,
+// written by acquis with a key the database never sees, and, once sealed,
+// a keyed hash chaining it to the previous row; each sealed head is also
+// written outside the database. Altering, inserting or removing a row
+// afterwards, even at the end of the chain, is detected by Verify.
 package audit
 
 import (
@@ -48,6 +51,7 @@ type Row struct {
 	ChainSeq  *int64          `db:"chain_seq" json:"chain_seq,omitempty"`
 	PrevHash  string          `db:"prev_hash" json:"prev_hash,omitempty"`
 	Hash      string          `db:"hash" json:"hash,omitempty"`
+	MAC       string          `db:"mac" json:"mac,omitempty"`
 }
 
 // genesis is the previous hash of the first row.
@@ -74,13 +78,13 @@ func Record(ctx context.Context, tx *sqlx.Tx, e Entry) error {
 // Entry.Values; the rest (id, time, chaining) the database and the sealer
 // fill. A statement that writes its audit row itself, in the same round
 // trip as its change, uses them with Placeholders.
-const Columns = "actor_id, actor_role, action, entity, entity_id, ip, request_id, change"
+const Columns = "actor_id, actor_role, action, entity, entity_id, ip, request_id, change, mac"
 
 // Placeholders returns the typed parameters $first… for Columns. The casts
 // let the row be inserted from a SELECT, where PostgreSQL cannot infer the
 // parameters' types from the target columns.
 func Placeholders(first int) string {
-	types := []string{"bigint", "text", "text", "text", "text", "inet", "text", "text"}
+	types := []string{"bigint", "text", "text", "text", "text", "inet", "text", "text", "text"}
 	out := make([]string, len(types))
 	for i, t := range types {
 		out[i] = "$" + strconv.Itoa(first+i) + "::" + t
@@ -99,40 +103,63 @@ func (e Entry) Values() ([]any, error) {
 		change = b
 	}
 	var actor, ip any
+	actorText := ""
 	if e.ActorID != 0 {
 		actor = e.ActorID
+		actorText = strconv.FormatInt(e.ActorID, 10)
 	}
-	if c := cleanIP(e.IP); c != "" {
+	c := cleanIP(e.IP)
+	if c != "" {
 		ip = c
 	}
-	return []any{actor, e.ActorRole, e.Action, e.Entity, e.EntityID, ip, e.RequestID, string(change)}, nil
+	m := contentMAC(currentKey(), actorText, e.ActorRole, e.Action, e.Entity, e.EntityID, c, e.RequestID, string(change))
+	return []any{actor, e.ActorRole, e.Action, e.Entity, e.EntityID, ip, e.RequestID, string(change), m}, nil
 }
 
 // Seal chains every committed, unsealed row: in id order, each gets the
 // next chain_seq, the previous row's hash and its own. It returns how many
 // rows it sealed; another sealer already at work makes it return 0.
+// Rows whose MAC does not match are sealed too (the chain must go on) and
+// reported by a *ForgedError once everything is sealed.
 func Seal(ctx context.Context, d *sqlx.DB) (int, error) {
 	total := 0
+	var forged []int64
 	for {
-		n, err := sealBatch(ctx, d)
+		n, bad, err := sealBatch(ctx, d)
 		total += n
-		if err != nil || n < sealBatchSize {
+		forged = append(forged, bad...)
+		if err != nil {
 			return total, err
 		}
+		if n < sealBatchSize {
+			break
+		}
 	}
+	if len(forged) > 0 {
+		return total, &ForgedError{IDs: forged}
+	}
+	return total, nil
+}
+
+// ForgedError names rows the sealer found without a valid MAC: written by
+// something other than acquis (SQL run by hand, or injected).
+type ForgedError struct{ IDs []int64 }
+
+func (e *ForgedError) Error() string {
+	return fmt.Sprintf("%d ligne(s) du journal d'audit écrite(s) hors d'acquis (code d'authentification absent ou faux) : %v", len(e.IDs), e.IDs)
 }
 
 const sealBatchSize = 2000
 
-func sealBatch(ctx context.Context, d *sqlx.DB) (int, error) {
+func sealBatch(ctx context.Context, d *sqlx.DB) (sealed int, forged []int64, err error) {
 	tx, err := d.BeginTxx(ctx, nil)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after commit
 	var got bool
 	if err := tx.GetContext(ctx, &got, `SELECT pg_try_advisory_xact_lock($1)`, sealLock); err != nil || !got {
-		return 0, err
+		return 0, nil, err
 	}
 	var last struct {
 		Seq  int64  `db:"chain_seq"`
@@ -142,34 +169,45 @@ func sealBatch(ctx context.Context, d *sqlx.DB) (int, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		last.Hash = genesis
 	} else if err != nil {
-		return 0, err
+		return 0, nil, err
+	}
+	var legacy int64
+	if err := tx.GetContext(ctx, &legacy, `SELECT coalesce(max(last_id), 0) FROM audit_legacy`); err != nil {
+		return 0, nil, err
 	}
 	var rows []Row
 	if err := tx.SelectContext(ctx, &rows, `SELECT `+rowColumns+` FROM audit_log WHERE hash IS NULL ORDER BY id LIMIT $1`, sealBatchSize); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if len(rows) == 0 {
-		return 0, nil
+		return 0, nil, nil
 	}
 	ids := make([]int64, len(rows))
 	seqs := make([]int64, len(rows))
 	prevs := make([]string, len(rows))
 	hashes := make([]string, len(rows))
 	prev, seq := last.Hash, last.Seq
+	key := currentKey()
 	for i := range rows {
 		seq++
 		r := &rows[i]
 		r.ChainSeq, r.PrevHash = &seq, prev
-		r.Hash = rowHash(*r)
+		r.Hash = chainHash(key, *r)
+		if (r.ID > legacy || r.MAC != "") && rowMAC(key, *r) != r.MAC {
+			forged = append(forged, r.ID)
+		}
 		ids[i], seqs[i], prevs[i], hashes[i] = r.ID, seq, prev, r.Hash
 		prev = r.Hash
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_log a SET chain_seq = u.seq, prev_hash = u.prev, hash = u.hash
 		FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS u(id, seq, prev, hash) WHERE a.id = u.id`,
 		pq.Array(ids), pq.Array(seqs), pq.Array(prevs), pq.Array(hashes)); err != nil {
-		return 0, fmt.Errorf("audit: seal: %w", err)
+		return 0, nil, fmt.Errorf("audit: seal: %w", err)
 	}
-	return len(rows), tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, nil, err
+	}
+	return len(rows), forged, appendHead(Head{Seq: seq, Hash: prev})
 }
 
 // RunSealer seals every interval until ctx ends; serve runs it so rows are
@@ -213,7 +251,33 @@ func cleanIP(s string) string {
 	return ip.String()
 }
 
-// rowHash is SHA-256 over the row's fields, each written as an 8-byte
+// chainHash is the keyed hash of a sealed row: HMAC-SHA256 (see mac) over
+// "chain", then the fields rowHash covers in the same order, then the
+// row's content MAC. Without the key, nobody can re-chain rows after
+// removing or changing one.
+func chainHash(key []byte, r Row) string {
+	actor, seq := "", ""
+	if r.ActorID != nil {
+		actor = strconv.FormatInt(*r.ActorID, 10)
+	}
+	if r.ChainSeq != nil {
+		seq = strconv.FormatInt(*r.ChainSeq, 10)
+	}
+	return mac(key, "chain", r.PrevHash, seq, strconv.FormatInt(r.ID, 10), r.At.UTC().Format(time.RFC3339Nano), actor,
+		r.ActorRole, r.Action, r.Entity, r.EntityID, r.IP, r.RequestID, string(r.Change), r.MAC)
+}
+
+// rowMAC recomputes the content MAC acquis wrote with the row.
+func rowMAC(key []byte, r Row) string {
+	actor := ""
+	if r.ActorID != nil {
+		actor = strconv.FormatInt(*r.ActorID, 10)
+	}
+	return contentMAC(key, actor, r.ActorRole, r.Action, r.Entity, r.EntityID, r.IP, r.RequestID, string(r.Change))
+}
+
+// rowHash is the unkeyed chain of rows sealed before keyed sealing
+// (migration 00012): SHA-256 over the row's fields, each written as an 8-byte
 // big-endian length followed by its bytes, in this order: prev_hash,
 // chain_seq, id, at (UTC, RFC 3339 with nanoseconds), actor_id ("" when none),
 // actor_role, action, entity, entity_id, ip, request_id, change (the JSON
@@ -250,7 +314,7 @@ func rowHash(r Row) string {
 }
 
 const rowColumns = `id, at, actor_id, actor_role, action, entity, entity_id, coalesce(host(ip), '') AS ip, request_id,
-	convert_to(change, 'UTF8') AS change, chain_seq, coalesce(prev_hash, '') AS prev_hash, coalesce(hash, '') AS hash`
+	convert_to(change, 'UTF8') AS change, chain_seq, coalesce(prev_hash, '') AS prev_hash, coalesce(hash, '') AS hash, coalesce(mac, '') AS mac`
 
 // Filter narrows the admin's view of the log.
 type Filter struct {
@@ -309,22 +373,36 @@ func nullTime(t time.Time) any {
 type VerifyResult struct {
 	Rows       int64
 	OK         bool
-	FirstBadID int64
+	FirstBadID int64 // 0 when the break is not one row (rows missing at the end)
 	Reason     string
 }
 
 // Verify seals what is pending, then walks the whole chain in order,
-// streaming the rows, and checks both the links and each row's own hash.
+// streaming the rows, and checks for each row its link to the previous
+// one, its keyed chain hash, its content MAC (a row written by anyone but
+// acquis has none that matches) and, where the heads file recorded it,
+// the head sealed then; finally, that no recorded head lies beyond the
+// end of the chain (sealed rows removed from the end).
 func Verify(ctx context.Context, d *sqlx.DB) (VerifyResult, error) {
 	res := VerifyResult{OK: true}
-	if _, err := Seal(ctx, d); err != nil {
+	var forged *ForgedError
+	if _, err := Seal(ctx, d); err != nil && !errors.As(err, &forged) {
+		return res, err // forged rows are reported by the walk below
+	}
+	heads, err := readHeads()
+	if err != nil {
 		return res, err
+	}
+	var legacy int64
+	if err := d.GetContext(ctx, &legacy, `SELECT coalesce(max(last_id), 0) FROM audit_legacy`); err != nil {
+		return res, fmt.Errorf("audit: verify: %w", err)
 	}
 	rows, err := d.QueryxContext(ctx, `SELECT `+rowColumns+` FROM audit_log WHERE chain_seq IS NOT NULL ORDER BY chain_seq`)
 	if err != nil {
 		return res, fmt.Errorf("audit: verify: %w", err)
 	}
 	defer rows.Close()
+	key := currentKey()
 	prev := genesis
 	var want int64 = 1
 	for rows.Next() {
@@ -333,19 +411,65 @@ func Verify(ctx context.Context, d *sqlx.DB) (VerifyResult, error) {
 			return res, fmt.Errorf("audit: verify: %w", err)
 		}
 		res.Rows++
+		old := r.ID <= legacy
 		switch {
 		case r.PrevHash != prev || *r.ChainSeq != want:
-			res.OK, res.FirstBadID = false, r.ID
 			res.Reason = "le lien avec la ligne précédente est rompu (ligne supprimée ou insérée)"
-		case rowHash(r) != r.Hash:
-			res.OK, res.FirstBadID = false, r.ID
-			res.Reason = "le contenu de la ligne a été modifié"
+		case chainHash(key, r) != r.Hash && !(old && rowHash(r) == r.Hash):
+			res.Reason = "le contenu de la ligne a été modifié, ou la ligne a été scellée sans la clé d'acquis"
+		case (!old || r.MAC != "") && rowMAC(key, r) != r.MAC:
+			res.Reason = "la ligne n'a pas été écrite par acquis (code d'authentification absent ou faux)"
+		case heads[want] != "" && heads[want] != r.Hash:
+			res.Reason = "la ligne ne correspond plus à la tête de chaîne enregistrée hors de la base"
 		}
-		if !res.OK {
+		if res.Reason != "" {
+			res.OK, res.FirstBadID = false, r.ID
 			return res, nil
 		}
+		delete(heads, want)
 		prev = r.Hash
 		want++
 	}
-	return res, rows.Err()
+	if err := rows.Err(); err != nil {
+		return res, err
+	}
+	for seq := range heads {
+		if seq >= want {
+			res.OK = false
+			res.Reason = fmt.Sprintf("des lignes scellées ont disparu à la fin de la chaîne : elle s'arrête à la ligne n° %d, mais la tête n° %d a été enregistrée hors de la base (%s)", want-1, seq, HeadsFile)
+			return res, nil
+		}
+	}
+	return res, nil
+}
+
+// LastHead returns the head of the sealed chain (zero when nothing is
+// sealed yet), for the signed minutes to print.
+func LastHead(ctx context.Context, q sqlx.QueryerContext) (Head, error) {
+	var h Head
+	err := q.QueryRowxContext(ctx, `SELECT chain_seq, hash FROM audit_log WHERE chain_seq IS NOT NULL ORDER BY chain_seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Head{}, nil
+	}
+	if err != nil {
+		return h, fmt.Errorf("audit: tête : %w", err)
+	}
+	return h, nil
+}
+
+// CheckHead tells whether a head recorded elsewhere (printed on signed
+// minutes, say) is still in the chain as it was.
+func CheckHead(ctx context.Context, d *sqlx.DB, h Head) error {
+	var hash string
+	err := d.GetContext(ctx, &hash, `SELECT hash FROM audit_log WHERE chain_seq = $1`, h.Seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("la ligne scellée n° %d n'existe plus dans le journal d'audit", h.Seq)
+	}
+	if err != nil {
+		return err
+	}
+	if hash != h.Hash {
+		return fmt.Errorf("la ligne scellée n° %d ne correspond plus à l'empreinte %s", h.Seq, h.Hash)
+	}
+	return nil
 }

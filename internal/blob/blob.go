@@ -16,12 +16,29 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"unicode"
 	"unicode/utf8"
 )
 
 // ErrNotFound means no object has that hash.
 var ErrNotFound = errors.New("blob: fichier introuvable")
+
+// ErrStorage means the server could not write the file to its own disk:
+// a fault of the server, not of the upload, and nothing was stored.
+var ErrStorage = errors.New("blob: écriture impossible sur le disque du serveur")
+
+// ErrDiskFull is the ErrStorage of a full disk (or an exhausted quota).
+var ErrDiskFull = errors.New("blob: disque du serveur plein")
+
+// storageError marks err as the store's own write failure, and as a full
+// disk when it is one.
+func storageError(op string, err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return fmt.Errorf("%w: %w: %s: %w", ErrStorage, ErrDiskFull, op, err)
+	}
+	return fmt.Errorf("%w: %s: %w", ErrStorage, op, err)
+}
 
 // RejectError is a refused file; Reason says why, in French.
 type RejectError struct{ Reason string }
@@ -46,6 +63,27 @@ type Blob struct {
 type Store struct {
 	root    string
 	cleaned int
+	wrap    func(io.Writer) io.Writer
+}
+
+// WrapWriter installs a wrapper around the writer of every upload's
+// temporary file. It exists to inject disk faults (a full disk) in tests
+// without filling a real disk; nil removes it.
+func (s *Store) WrapWriter(wrap func(io.Writer) io.Writer) { s.wrap = wrap }
+
+// faultWriter remembers the error of the file side of the copy, so a
+// failure of the disk is told apart from a failure of the upload.
+type faultWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (f *faultWriter) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err != nil && f.err == nil {
+		f.err = err
+	}
+	return n, err
 }
 
 // Open prepares the store and removes temporary files a crash left behind.
@@ -112,7 +150,7 @@ const copyBuf = 256 << 10
 func (s *Store) Put(ctx context.Context, r io.Reader, lim Limits) (b Blob, err error) {
 	f, err := os.CreateTemp(s.tmp(), "up-*")
 	if err != nil {
-		return b, fmt.Errorf("blob: %w", err)
+		return b, storageError("create", err)
 	}
 	tmpName := f.Name()
 	done := false
@@ -124,11 +162,19 @@ func (s *Store) Put(ctx context.Context, r io.Reader, lim Limits) (b Blob, err e
 	}()
 	h := sha256.New()
 	head := &headBuffer{max: sniffLen}
-	w := io.MultiWriter(f, h, head)
+	var fw io.Writer = f
+	if s.wrap != nil {
+		fw = s.wrap(f)
+	}
+	disk := &faultWriter{w: fw}
+	w := io.MultiWriter(disk, h, head)
 	// Read at most one byte past the limit: enough to know it is too big,
 	// and an endless body costs nothing more.
 	src := io.LimitReader(&ctxReader{ctx: ctx, r: r}, lim.MaxBytes+1)
 	n, err := io.CopyBuffer(w, src, make([]byte, copyBuf))
+	if disk.err != nil {
+		return b, storageError("write", disk.err)
+	}
 	if err != nil {
 		return b, err
 	}
@@ -145,16 +191,18 @@ func (s *Store) Put(ctx context.Context, r io.Reader, lim Limits) (b Blob, err e
 	if !accepted(kind, lim.Accepted) {
 		return b, &RejectError{Reason: rejectMessage(mime, lim.Accepted)}
 	}
+	// A full disk often shows only here, when delayed allocation
+	// finally needs the blocks.
 	if err := f.Sync(); err != nil {
-		return b, fmt.Errorf("blob: sync: %w", err)
+		return b, storageError("sync", err)
 	}
 	if err := f.Close(); err != nil {
-		return b, fmt.Errorf("blob: close: %w", err)
+		return b, storageError("close", err)
 	}
 	b = Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, Kind: kind, MIME: mime}
 	dst := s.Path(b.SHA256)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return b, fmt.Errorf("blob: %w", err)
+		return b, storageError("mkdir", err)
 	}
 	if _, statErr := os.Stat(dst); statErr == nil {
 		// Same content already stored: content addressing dedups it.
@@ -166,7 +214,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, lim Limits) (b Blob, err e
 		return b, fmt.Errorf("blob: %w", err)
 	}
 	if err := os.Rename(tmpName, dst); err != nil {
-		return b, fmt.Errorf("blob: rename: %w", err)
+		return b, storageError("rename", err)
 	}
 	done = true
 	// Sync the directory so the rename itself survives a power cut.

@@ -17,7 +17,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
+	"testing/iotest"
 )
 
 var all = []Kind{PDF, ODT, DOCX, PNG, JPEG}
@@ -282,4 +284,45 @@ func FuzzSniff(f *testing.F) {
 			t.Fatal("accepté comme PDF sans en-tête PDF")
 		}
 	})
+}
+
+// diskFullAfter lets n bytes through, then fails as a full disk does.
+type diskFullAfter struct {
+	w io.Writer
+	n int
+}
+
+func (d *diskFullAfter) Write(p []byte) (int, error) {
+	if len(p) > d.n {
+		k, _ := d.w.Write(p[:d.n])
+		d.n = 0
+		return k, &os.PathError{Op: "write", Path: "up-test", Err: syscall.ENOSPC}
+	}
+	d.n -= len(p)
+	return d.w.Write(p)
+}
+
+// TestDiskFullIsAStorageError: a full disk half-way through an upload is
+// the server's own failure (ErrDiskFull, ErrStorage), never mistaken for
+// a cut upload, and leaves nothing behind.
+func TestDiskFullIsAStorageError(t *testing.T) {
+	s := newStore(t)
+	s.WrapWriter(func(w io.Writer) io.Writer { return &diskFullAfter{w: w, n: 1000} })
+	body := append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("x"), 600<<10)...)
+	_, err := s.Put(context.Background(), bytes.NewReader(body), Limits{MaxBytes: 1 << 20, Accepted: all})
+	if !errors.Is(err, ErrDiskFull) || !errors.Is(err, ErrStorage) || !errors.Is(err, syscall.ENOSPC) {
+		t.Fatalf("disque plein : %v", err)
+	}
+	if tmp, _ := os.ReadDir(filepath.Join(s.Root(), "tmp")); len(tmp) != 0 {
+		t.Fatalf("%d fichiers temporaires restent", len(tmp))
+	}
+	if objs, _ := filepath.Glob(filepath.Join(s.Root(), "objects", "*", "*")); len(objs) != 0 {
+		t.Fatalf("objets stockés : %v", objs)
+	}
+	// A reader failing (the upload cut) is not a storage error.
+	s.WrapWriter(nil)
+	_, err = s.Put(context.Background(), io.MultiReader(bytes.NewReader(body[:100]), iotest.ErrReader(errors.New("coupé"))), Limits{MaxBytes: 1 << 20, Accepted: all})
+	if err == nil || errors.Is(err, ErrStorage) {
+		t.Fatalf("envoi coupé pris pour une panne de disque : %v", err)
+	}
 }

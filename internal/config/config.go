@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -17,9 +18,16 @@ import (
 
 // Config holds every setting the application reads at start-up.
 type Config struct {
-	// DatabaseURL is a PostgreSQL URL or keyword DSN; empty means the
-	// embedded cluster under DataDir.
+	// DatabaseURL is a PostgreSQL URL or keyword DSN of the serving role
+	// (neither superuser nor schema owner); empty means the embedded
+	// cluster under DataDir.
 	DatabaseURL string
+	// MigrateDatabaseURL is the URL of the schema's owner, with which
+	// migrations run; the embedded cluster needs none.
+	MigrateDatabaseURL string
+	// AuditKey, when set, is the key of the audit log's MAC; otherwise
+	// acquis keeps one in DataDir/audit.key.
+	AuditKey string
 	// Addr is the HTTP listen address.
 	Addr string
 	// DataDir holds the blob store and, by default, the embedded cluster.
@@ -45,6 +53,13 @@ type Config struct {
 	// socket address, so a client cannot choose the address that login
 	// throttling counts against.
 	TrustedProxies []*net.IPNet
+
+	// SigningCert, when set, is the certificate that signs the PDFs (PEM
+	// with its key, or PKCS#12): for a qualified certificate. Otherwise a
+	// self-signed one is made at first start in DataDir/keys.
+	SigningCert string
+	// SigningCertPassword opens a PKCS#12 SigningCert.
+	SigningCertPassword string
 }
 
 // Defaults returns the configuration used when nothing is set.
@@ -76,6 +91,8 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 		}
 	}
 	str("ACQUIS_DATABASE_URL", &c.DatabaseURL)
+	str("ACQUIS_MIGRATE_DATABASE_URL", &c.MigrateDatabaseURL)
+	str("ACQUIS_AUDIT_KEY", &c.AuditKey)
 	str("ACQUIS_ADDR", &c.Addr)
 	str("ACQUIS_DATA_DIR", &c.DataDir)
 	str("ACQUIS_BASE_URL", &c.BaseURL)
@@ -83,6 +100,8 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 	str("ACQUIS_LOG_FORMAT", &c.LogFormat)
 	str("ACQUIS_ACCROCHAGE_ID_CLIENT", &c.AccrochageClientID)
 	str("ACQUIS_ACCROCHAGE_ID_CONTRAT", &c.AccrochageContractID)
+	str("ACQUIS_SIGNING_CERT", &c.SigningCert)
+	str("ACQUIS_SIGNING_CERT_PASSWORD", &c.SigningCertPassword)
 	if v := env("ACQUIS_MAX_UPLOAD_MB"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
@@ -115,12 +134,14 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 		return c, errs[0]
 	}
 	if fs != nil {
-		fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "URL PostgreSQL (vide : base embarquée) [ACQUIS_DATABASE_URL]")
+		fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "URL PostgreSQL du rôle de service (vide : base embarquée) [ACQUIS_DATABASE_URL]")
+		fs.StringVar(&c.MigrateDatabaseURL, "migrate-database-url", c.MigrateDatabaseURL, "URL PostgreSQL du propriétaire du schéma, pour les migrations [ACQUIS_MIGRATE_DATABASE_URL]")
 		fs.StringVar(&c.Addr, "addr", c.Addr, "adresse d'écoute HTTP [ACQUIS_ADDR]")
 		fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "dossier des données [ACQUIS_DATA_DIR]")
 		fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "URL publique, pour les liens des courriels [ACQUIS_BASE_URL]")
 		fs.StringVar(&c.AccrochageClientID, "accrochage-id-client", c.AccrochageClientID, "identifiant client Caisse des Dépôts, 8 caractères [ACQUIS_ACCROCHAGE_ID_CLIENT]")
 		fs.StringVar(&c.AccrochageContractID, "accrochage-id-contrat", c.AccrochageContractID, "identifiant de contrat Caisse des Dépôts [ACQUIS_ACCROCHAGE_ID_CONTRAT]")
+		fs.StringVar(&c.SigningCert, "signing-cert", c.SigningCert, "certificat de signature des PDF, PEM ou PKCS#12 (vide : certificat auto-signé) [ACQUIS_SIGNING_CERT]")
 		if err := fs.Parse(args); err != nil {
 			return c, err
 		}
@@ -136,11 +157,16 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.DataDir) == "" {
 		return errors.New("le dossier de données (ACQUIS_DATA_DIR) ne peut pas être vide")
 	}
-	if c.DatabaseURL != "" && strings.Contains(c.DatabaseURL, "://") {
-		u, err := url.Parse(c.DatabaseURL)
-		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-			return fmt.Errorf("ACQUIS_DATABASE_URL invalide : attendu postgres://utilisateur@hôte:port/base")
+	for name, v := range map[string]string{"ACQUIS_DATABASE_URL": c.DatabaseURL, "ACQUIS_MIGRATE_DATABASE_URL": c.MigrateDatabaseURL} {
+		if v != "" && strings.Contains(v, "://") {
+			u, err := url.Parse(v)
+			if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+				return fmt.Errorf("%s invalide : attendu postgres://utilisateur@hôte:port/base", name)
+			}
 		}
+	}
+	if c.AuditKey != "" && len(c.AuditKey) < 32 {
+		return errors.New("ACQUIS_AUDIT_KEY est trop courte : au moins 32 caractères (par exemple : openssl rand -hex 32)")
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
@@ -153,6 +179,11 @@ func (c *Config) Validate() error {
 		u, err := url.Parse(c.SMTPURL)
 		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
 			return fmt.Errorf("ACQUIS_SMTP_URL invalide : attendu smtp://utilisateur:motdepasse@hôte:port")
+		}
+	}
+	if c.SigningCert != "" {
+		if _, err := os.Stat(c.SigningCert); err != nil {
+			return fmt.Errorf("ACQUIS_SIGNING_CERT : fichier introuvable %q", c.SigningCert)
 		}
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
@@ -187,6 +218,14 @@ func ParseCIDRList(v string) ([]*net.IPNet, error) {
 	return out, nil
 }
 
+// Embedded reports whether acquis runs its own PostgreSQL cluster: no
+// database URL of either role is configured.
+func (c Config) Embedded() bool { return c.DatabaseURL == "" && c.MigrateDatabaseURL == "" }
+
 // Secure reports whether the app is served over HTTPS, which decides the
 // cookie's Secure flag.
 func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// KeysDir is where the signing keys are kept: in the data directory,
+// never in the database, so that a database dump does not carry them.
+func (c Config) KeysDir() string { return filepath.Join(c.DataDir, "keys") }

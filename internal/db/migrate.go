@@ -38,3 +38,14 @@ func Migrate(ctx context.Context, d *sqlx.DB, log *slog.Logger) (applied int, er
 	}
 	return len(results), nil
 }
+
+// Pending reports whether migrations remain to apply. It only reads the
+// migrations' bookkeeping, so the serving role may call it to refuse to
+// run on a schema older than the binary.
+func Pending(ctx context.Context, d *sqlx.DB) (bool, error) {
+	p, err := goose.NewProvider(goose.DialectPostgres, d.DB, migrations.FS, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return false, fmt.Errorf("db: migrate: %w", err)
+	}
+	return p.HasPending(ctx)
+}

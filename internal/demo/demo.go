@@ -242,3 +242,11 @@ func civilStatuses(ctx context.Context, d *sqlx.DB) error {
 		ON CONFLICT DO NOTHING`)
 	return err
 }
+
+// Journeys loads the candidates' and juries' journeys (uploaded dossiers,
+// a signed session with its certified candidates, an open session) on a
+// database that has the demo without them (Load with no blob store), for
+// tests that need what a jury's signature produces.
+func Journeys(ctx context.Context, d *sqlx.DB, blobs *blob.Store) error {
+	return loadJourneys(ctx, d, blobs)
+}

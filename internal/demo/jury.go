@@ -116,6 +116,19 @@ type assignment struct {
 
 func (j *journeys) session(starts time.Time, place string, members []string, list []assignment, sign bool) error {
 	sys := audit.Actor{Role: "demo"}
+	// The dossiers are deposited first; a session whose start is not given
+	// is then set a moment after the last deposit.
+	cids := map[string]int64{}
+	for _, a := range list {
+		cid, err := j.candidacy(a.email, portfolio.DossierSubmitted)
+		if err != nil {
+			return err
+		}
+		cids[a.email] = cid
+	}
+	if starts.IsZero() {
+		starts = time.Now().Add(time.Second)
+	}
 	sid, err := j.js.CreateSession(j.ctx, sys, jury.NewSession{CertificationCode: "RNCP37779", StartsAt: starts, Place: place, DossierDeadline: dossierDeadline(starts)})
 	if err != nil {
 		return err
@@ -125,18 +138,12 @@ func (j *journeys) session(starts time.Time, place string, members []string, lis
 			return err
 		}
 	}
-	cids := map[string]int64{}
 	for _, a := range list {
-		cid, err := j.candidacy(a.email, portfolio.DossierSubmitted)
-		if err != nil {
-			return err
-		}
-		cids[a.email] = cid
 		var evs []int64
 		for _, e := range a.evaluators {
 			evs = append(evs, j.user(e))
 		}
-		if err := j.js.Assign(j.ctx, sys, sid, cid, evs); err != nil {
+		if err := j.js.Assign(j.ctx, sys, sid, cids[a.email], evs); err != nil {
 			return fmt.Errorf("%s : %w", a.email, err)
 		}
 	}
@@ -258,9 +265,9 @@ func loadJourneys(ctx context.Context, d *sqlx.DB, blobs *blob.Store) error {
 	// Dates follow the day the demo is loaded, so that it stays
 	// consistent whenever it is: the signed session is held a moment after
 	// its candidates' deposits (a session is never planned in the past,
-	// nothing is decided before its date), the open one in two weeks.
-	signed := time.Now().Add(2 * time.Second).Truncate(time.Second)
-	if err := j.session(signed, "CFEA, Paris", []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr", "sophie.roussel@demo.acquis.fr"}, []assignment{
+	// nothing is decided before its date: session waits for it), the open
+	// one in two weeks.
+	if err := j.session(time.Time{}, "CFEA, Paris", []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr", "sophie.roussel@demo.acquis.fr"}, []assignment{
 		{email: "ronan.le.gall@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr"}, outcome: jury.ReussiteTotale},
 		{email: "soizic.tanguy@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "sophie.roussel@demo.acquis.fr"}, failBlocks: []string{"RNCP37779BC03"}, outcome: jury.ReussitePartielle},
 		{email: "sandrine.grondin@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr"}, outcome: jury.ReussiteTotale},

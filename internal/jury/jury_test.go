@@ -457,9 +457,10 @@ func fakeMinutesPDF(m *MinutesContent, sum string) ([]byte, error) {
 func TestSigningIsAllOrNothing(t *testing.T) {
 	f := newFx(t, "RNCP37779", "RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03")
 	chair := f.allValidated()
-	f.d.MustExec(`CREATE FUNCTION test_crash() RETURNS trigger LANGUAGE plpgsql AS $$
+	owner := dbtest.Owner(t, f.d) // the serving role may not create triggers
+	owner.MustExec(`CREATE FUNCTION test_crash() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN IF NEW.status = 'signed' THEN RAISE EXCEPTION 'panne simulée'; END IF; RETURN NEW; END $$`)
-	f.d.MustExec(`CREATE TRIGGER test_crash BEFORE UPDATE ON jury_sessions FOR EACH ROW EXECUTE FUNCTION test_crash()`)
+	owner.MustExec(`CREATE TRIGGER test_crash BEFORE UPDATE ON jury_sessions FOR EACH ROW EXECUTE FUNCTION test_crash()`)
 	if _, err := f.s.Sign(f.ctx, chair, f.session); err == nil || !strings.Contains(err.Error(), "panne simulée") {
 		t.Fatalf("signature malgré la panne : %v", err)
 	}
@@ -483,7 +484,7 @@ func TestSigningIsAllOrNothing(t *testing.T) {
 	if c, _ := f.pf.Candidacy(f.ctx, f.candidacy); c.State != portfolio.DossierSubmitted {
 		t.Fatalf("candidature passée à %s malgré l'échec", c.State)
 	}
-	f.d.MustExec(`DROP TRIGGER test_crash ON jury_sessions`)
+	owner.MustExec(`DROP TRIGGER test_crash ON jury_sessions`)
 	_, err := f.s.Sign(f.ctx, chair, f.session)
 	must(t, err)
 	if count(`SELECT count(*) FROM jury_minutes WHERE session_id = $1`) != 1 || count(`SELECT count(*) FROM results WHERE session_id = $1`) != 1 {
@@ -507,4 +508,22 @@ func (f *fx) allValidated() audit.Actor {
 	}
 	must(f.t, f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussiteTotale, ""))
 	return chair
+}
+
+// TestSignedMinutesCarryAuditHead: the minutes record the audit chain's
+// sealed head at signing, and that head is found in the chain afterwards.
+func TestSignedMinutesCarryAuditHead(t *testing.T) {
+	f := newFx(t, "RNCP37779", "RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03")
+	chair := f.allValidated()
+	if _, err := audit.Seal(f.ctx, f.d); err != nil {
+		t.Fatal(err)
+	}
+	head, err := audit.LastHead(f.ctx, f.d)
+	must(t, err)
+	m, err := f.s.Sign(f.ctx, chair, f.session)
+	must(t, err)
+	if head.Seq == 0 || m.Content.AuditHead != head.String() {
+		t.Fatalf("tête imprimée %q, attendu %q", m.Content.AuditHead, head)
+	}
+	must(t, audit.CheckHead(f.ctx, f.d, head))
 }

@@ -38,6 +38,19 @@ type MinutesContent struct {
 	SignedBy           string            `json:"signed_by"`
 	SignedAt           time.Time         `json:"signed_at"`
 	Changes            []AmendmentChange `json:"changes,omitempty"`
+	// AuditHead is the audit log's sealed head when the minutes were
+	// signed ("seq:hash"): printed on the document, it keeps a trace of
+	// the chain outside the database (`acquis audit verify --head`).
+	AuditHead string `json:"audit_head,omitempty"`
+}
+
+// auditHead is the sealed head to print on minutes signed now.
+func auditHead(ctx context.Context, tx *sqlx.Tx) (string, error) {
+	h, err := audit.LastHead(ctx, tx)
+	if err != nil || h.Seq == 0 {
+		return "", err
+	}
+	return h.String(), nil
 }
 
 // MinutesMember is a jury member as the minutes name them.
@@ -208,6 +221,9 @@ func (s *Store) Sign(ctx context.Context, actor audit.Actor, sessionID int64) (*
 		}
 		now := time.Now().UTC().Truncate(time.Microsecond)
 		m.Version, m.SignedAt, m.SignedBy = 1, now, chairName(m.Members)
+		if m.AuditHead, err = auditHead(ctx, tx); err != nil {
+			return err
+		}
 		raw, sum, err := hashContent(m)
 		if err != nil {
 			return err
@@ -352,6 +368,10 @@ func (s *Store) Amend(ctx context.Context, actor audit.Actor, sessionID int64, r
 		m.Totals = totals(m.Candidates)
 		now := time.Now().UTC().Truncate(time.Microsecond)
 		m.Version, m.Supersedes, m.Reason, m.Changes, m.SignedAt = prev.Version+1, prev.Version, reason, changes, now
+		var err error
+		if m.AuditHead, err = auditHead(ctx, tx); err != nil {
+			return err
+		}
 		raw, sum, err := hashContent(m)
 		if err != nil {
 			return err

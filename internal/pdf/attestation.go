@@ -20,8 +20,8 @@ func CertificateFileName(c portfolio.Certificate) string {
 
 // Attestation certifies that holder acquired one bloc of competences, for
 // life. It bears the date of acquisition, so the same record always
-// prints the same document.
-func Attestation(holder string, cert *referentiel.Certification, b portfolio.AcquiredBlock) ([]byte, error) {
+// prints the same document, and its verification address (v).
+func Attestation(holder string, cert *referentiel.Certification, b portfolio.AcquiredBlock, v Verification) ([]byte, error) {
 	sum, err := HashData(struct {
 		Holder string                  `json:"holder"`
 		Code   string                  `json:"certification"`
@@ -56,13 +56,17 @@ func Attestation(holder string, cert *referentiel.Certification, b portfolio.Acq
 			t.Row(c.Code, c.Label)
 		}
 	}
+	if err := d.Verify(v); err != nil {
+		return nil, err
+	}
 	d.Signatures("Pour le certificateur " + orDash(cert.Certifier))
 	return d.Bytes()
 }
 
 // Certificate certifies that holder was awarded the whole certification:
-// its number, date, and every bloc with its date of acquisition.
-func Certificate(holder string, cert *referentiel.Certification, c portfolio.Certificate, blocks []portfolio.AcquiredBlock) ([]byte, error) {
+// its number, date, every bloc with its date of acquisition, and its
+// verification address (v).
+func Certificate(holder string, cert *referentiel.Certification, c portfolio.Certificate, blocks []portfolio.AcquiredBlock, v Verification) ([]byte, error) {
 	var mine []portfolio.AcquiredBlock
 	for _, b := range blocks {
 		if b.CertificationCode == c.CertificationCode {
@@ -91,6 +95,9 @@ func Certificate(holder string, cert *referentiel.Certification, c portfolio.Cer
 	t := d.Table([]Column{{Width: 38, Header: "Bloc"}, {Width: 0, Header: "Intitulé"}, {Width: 26, Header: "Acquis le"}, {Width: 26, Header: "Modalité"}})
 	for _, b := range mine {
 		t.Row(b.BlockCode, b.BlockTitle, FormatDate(b.AcquiredOn), howLabel(b.How))
+	}
+	if err := d.Verify(v); err != nil {
+		return nil, err
 	}
 	d.Signatures("Pour le certificateur " + orDash(cert.Certifier))
 	return d.Bytes()

@@ -49,6 +49,7 @@ type Meta struct {
 	Certification string    // code and title of the certification
 	At            time.Time // the date the document bears (creation date)
 	DataSHA256    string    // SHA-256 of the data it was built from
+	AuditHead     string    // the audit log's sealed head when signed ("seq:hash"), if any
 }
 
 // metaFor is the Meta of a document about one certification.
@@ -125,6 +126,10 @@ func (d *Doc) footer() {
 	f.CellFormat(25, 3.5, fmt.Sprintf("page %d / {nb}", f.PageNo()), "", 1, "R", false, 0, "")
 	f.SetX(marginLeft)
 	f.CellFormat(contentWidth, 3.5, "SHA-256 des données : "+d.meta.DataSHA256, "", 1, "L", false, 0, "")
+	if d.meta.AuditHead != "" {
+		f.SetX(marginLeft)
+		f.CellFormat(contentWidth, 3.5, "Journal d'audit scellé jusqu'à : "+d.meta.AuditHead, "", 1, "L", false, 0, "")
+	}
 	f.SetTextColor(0, 0, 0)
 }
 

@@ -27,6 +27,7 @@ func Minutes(m *jury.MinutesContent, contentSHA string) ([]byte, error) {
 		Certification: m.CertificationCode + " — " + m.CertificationTitle,
 		At:            m.SignedAt,
 		DataSHA256:    contentSHA,
+		AuditHead:     m.AuditHead,
 	})
 	d.Title(title)
 	where := m.Place

@@ -40,12 +40,19 @@ type Cluster struct {
 	pgDir     string
 	socketDir string
 	lock      *os.File
-	cmd       *exec.Cmd
-	exited    chan struct{}
-	exitErr   error
+	cred      *syscall.Credential
 	log       *slog.Logger
 	stopOnce  sync.Once
 	stopErr   error
+
+	// mu guards the current postmaster, replaced when Supervise restarts
+	// it, and the health Supervise reports.
+	mu       sync.Mutex
+	cmd      *exec.Cmd
+	exited   chan struct{} // closed when the current postmaster exits
+	exitErr  error
+	stopping bool
+	health   Health
 }
 
 const port = 5432
@@ -71,7 +78,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("impossible de créer le dossier de données %s : %w", dataDir, err)
 	}
-	c := &Cluster{opts: opts, bins: bins, pgDir: filepath.Join(dataDir, "pg"), log: log, exited: make(chan struct{})}
+	c := &Cluster{opts: opts, bins: bins, pgDir: filepath.Join(dataDir, "pg"), log: log, health: Health{State: Running}}
 	if err := c.acquireLock(dataDir); err != nil {
 		return nil, err
 	}
@@ -85,6 +92,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.cred = cred
 	if cred != nil {
 		if err := checkReachable(dataDir, cred); err != nil {
 			return nil, err
@@ -108,6 +116,16 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 	if err := c.CreateDatabase(ctx, opts.Database, ""); err != nil {
 		c.Stop()
 		return nil, err
+	}
+	if err := c.EnsureRoles(ctx); err != nil {
+		c.Stop()
+		return nil, err
+	}
+	if opts.Database != "postgres" {
+		if err := c.adoptDatabase(ctx, opts.Database); err != nil {
+			c.Stop()
+			return nil, err
+		}
 	}
 	ok = true
 	log.Info("PostgreSQL embarqué démarré", "version", bins.Version, "data", c.pgDir, "socket", c.socketDir, "duration", time.Since(start))
@@ -275,6 +293,7 @@ func (c *Cluster) launch(cred *syscall.Credential) error {
 		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
 	}
 	started := make(chan error, 1)
+	exited := make(chan struct{})
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread dies with this goroutine, after postgres
 		cmd := exec.Command(c.bins.Postgres, args...)
@@ -284,19 +303,31 @@ func (c *Cluster) launch(cred *syscall.Credential) error {
 		if err := cmd.Start(); err != nil {
 			started <- err
 			logFile.Close()
-			close(c.exited)
+			close(exited)
 			return
 		}
-		c.cmd = cmd
+		c.mu.Lock()
+		c.cmd, c.exited, c.exitErr = cmd, exited, nil
+		c.mu.Unlock()
 		started <- nil
-		c.exitErr = cmd.Wait()
+		err := cmd.Wait()
 		logFile.Close()
-		close(c.exited)
+		c.mu.Lock()
+		c.exitErr = err
+		c.mu.Unlock()
+		close(exited)
 	}()
 	if err := <-started; err != nil {
 		return fmt.Errorf("démarrage de postgres : %w", err)
 	}
 	return nil
+}
+
+// current returns the running postmaster and its exit channel.
+func (c *Cluster) current() (*exec.Cmd, chan struct{}) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cmd, c.exited
 }
 
 // waitReady polls until the server accepts connections.
@@ -313,9 +344,13 @@ func (c *Cluster) waitReady(ctx context.Context) error {
 				return nil
 			}
 		}
+		_, exited := c.current()
 		select {
-		case <-c.exited:
-			return fmt.Errorf("postgres s'est arrêté au démarrage : %v\n%s", c.exitErr, c.logTail(20))
+		case <-exited:
+			c.mu.Lock()
+			exitErr := c.exitErr
+			c.mu.Unlock()
+			return fmt.Errorf("postgres s'est arrêté au démarrage : %v\n%s", exitErr, c.logTail(20))
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(50 * time.Millisecond):
@@ -338,10 +373,11 @@ func (c *Cluster) logTail(n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// DSN is the lib/pq keyword DSN of the app's database.
+// DSN is the lib/pq keyword DSN of the app's database as the superuser:
+// for the launcher and tests only; the app uses OwnerDSN and AppDSN.
 func (c *Cluster) DSN() string { return c.DSNFor(c.opts.Database) }
 
-// DSNFor is the DSN of another database of the cluster.
+// DSNFor is the superuser's DSN of another database of the cluster.
 func (c *Cluster) DSNFor(db string) string {
 	return fmt.Sprintf("host=%s port=%d user=postgres dbname=%s sslmode=disable", c.socketDir, port, db)
 }
@@ -389,17 +425,21 @@ func (c *Cluster) DropDatabase(ctx context.Context, name string) error {
 func (c *Cluster) Stop() error {
 	c.stopOnce.Do(func() {
 		start := time.Now()
-		if c.cmd != nil && c.cmd.Process != nil {
-			_ = c.cmd.Process.Signal(syscall.SIGINT)
+		c.mu.Lock()
+		c.stopping = true
+		c.mu.Unlock()
+		cmd, exited := c.current()
+		if cmd != nil && cmd.Process != nil {
+			_ = cmd.Process.Signal(syscall.SIGINT)
 			select {
-			case <-c.exited:
+			case <-exited:
 			case <-time.After(30 * time.Second):
-				_ = c.cmd.Process.Signal(syscall.SIGQUIT)
+				_ = cmd.Process.Signal(syscall.SIGQUIT)
 				select {
-				case <-c.exited:
+				case <-exited:
 				case <-time.After(10 * time.Second):
-					_ = c.cmd.Process.Kill()
-					<-c.exited
+					_ = cmd.Process.Kill()
+					<-exited
 					c.stopErr = errors.New("postgres ne s'arrêtait pas : tué")
 				}
 			}
@@ -412,8 +452,9 @@ func (c *Cluster) Stop() error {
 
 // PID returns the postmaster's process id, for tests.
 func (c *Cluster) PID() int {
-	if c.cmd == nil || c.cmd.Process == nil {
+	cmd, _ := c.current()
+	if cmd == nil || cmd.Process == nil {
 		return 0
 	}
-	return c.cmd.Process.Pid
+	return cmd.Process.Pid
 }

@@ -99,7 +99,7 @@ func (s *Store) Submit(ctx context.Context, actor audit.Actor, id int64) (*Depos
 				}
 			}
 		}
-		files := latestFiles(cert, docs)
+		files := latestFiles(cert, c, docs)
 		raw, err := json.Marshal(files)
 		if err != nil {
 			return err
@@ -120,10 +120,19 @@ func (s *Store) Submit(ctx context.Context, actor audit.Actor, id int64) (*Depos
 	return s.Deposit(ctx, depID)
 }
 
-// latestFiles keeps the newest live version of each deliverable.
-func latestFiles(cert *referentiel.Certification, docs []Document) []DepositFile {
+// latestFiles keeps the newest live version of each deliverable of the
+// blocs presented to the jury: the proof of an équivalence and the evidence
+// of a prerequisite are for the certifier, not part of the dossier.
+func latestFiles(cert *referentiel.Certification, c *Candidacy, docs []Document) []DepositFile {
+	targeted := map[string]bool{}
+	for _, t := range c.Blocks {
+		targeted[t.BlockCode] = true
+	}
 	names := map[string]string{}
 	for _, b := range cert.Blocks {
+		if !targeted[b.Code] {
+			continue
+		}
 		for _, d := range b.Deliverables {
 			names[d.Code] = d.Label
 		}
@@ -131,7 +140,7 @@ func latestFiles(cert *referentiel.Certification, docs []Document) []DepositFile
 	latest := map[string]Document{}
 	var order []string
 	for _, d := range docs {
-		if d.DeletedAt != nil {
+		if _, inDossier := names[d.DeliverableCode]; d.DeletedAt != nil || !inDossier {
 			continue
 		}
 		if _, seen := latest[d.DeliverableCode]; !seen {

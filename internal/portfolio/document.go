@@ -104,6 +104,24 @@ func (s *Store) Documents(ctx context.Context, candidacyID int64) ([]Document, e
 	return out, nil
 }
 
+// DossierDocuments lists the versions of the files of the dossier the
+// jury assesses: the deliverables of the blocs presented to it, never the
+// proof of an équivalence nor the evidence of a prerequisite, which are
+// the certifier's to judge.
+func (s *Store) DossierDocuments(ctx context.Context, candidacyID int64) ([]Document, error) {
+	var out []Document
+	err := s.db.SelectContext(ctx, &out, `SELECT `+documentColumns+` FROM documents d JOIN users u ON u.id = d.uploaded_by
+		WHERE d.candidacy_id = $1 AND EXISTS (SELECT 1 FROM candidacy_blocks cb JOIN candidacies c ON c.id = cb.candidacy_id
+			JOIN blocks b ON b.version_id = c.version_id AND b.code = cb.block_code
+			JOIN deliverables dl ON dl.block_id = b.id AND dl.code = d.deliverable_code
+			WHERE cb.candidacy_id = d.candidacy_id)
+		ORDER BY d.block_code, d.deliverable_code, d.version`, candidacyID)
+	if err != nil {
+		return nil, fmt.Errorf("portfolio: dossier documents: %w", err)
+	}
+	return out, nil
+}
+
 // DeleteDocument withdraws a version before submission. The row and the
 // bytes stay (marked deleted) so the audit trail remains complete.
 func (s *Store) DeleteDocument(ctx context.Context, actor audit.Actor, id int64) error {

@@ -100,6 +100,22 @@ func TestEquivalenceEndToEnd(t *testing.T) {
 	if strings.Join(actions, ",") != "candidacy.equivalence_proof,candidacy.equivalence_decision,candidacy.equivalence_proof,candidacy.equivalence_decision,block.acquired" {
 		t.Fatalf("journal : %v", actions)
 	}
+	// The dossier deposited for the jury holds the VAE bloc's files, not the
+	// proof of the équivalence.
+	must(t, f.s.Transition(ctx, f.actor(), id, AdmissibilitySubmitted, account.RoleCandidate, ""))
+	must(t, f.s.Transition(ctx, certifier, id, Admissible, account.RoleAdmin, ""))
+	must(t, f.s.Transition(ctx, f.actor(), id, DossierInProgress, account.RoleCandidate, ""))
+	_, err = f.s.AddDocument(ctx, f.actor(), NewDocument{CandidacyID: id, BlockCode: "RNCP37779BC01", DeliverableCode: "RNCP37779BC01-D01",
+		FileName: "dossier.pdf", SHA256: strings.Repeat("d", 64), Size: 10, Kind: "pdf", MIME: "application/pdf"})
+	must(t, err)
+	dep, err := f.s.Submit(ctx, f.actor(), id)
+	must(t, err)
+	if len(dep.Files) != 1 || dep.Files[0].DeliverableCode != "RNCP37779BC01-D01" {
+		t.Fatalf("récépissé : %+v", dep.Files)
+	}
+	if docs, err := f.s.DossierDocuments(ctx, id); err != nil || len(docs) != 1 || docs[0].DeliverableCode != "RNCP37779BC01-D01" {
+		t.Fatalf("documents montrés au jury : %+v %v", docs, err)
+	}
 	// A candidacy aiming only at équivalences deposits no dossier for a jury.
 	other := audit.Actor{UserID: f.other, Role: "candidate"}
 	only, err := f.s.Create(ctx, other, NewCandidacy{CandidateID: f.other, CertificationCode: "RNCP37779", Pathways: map[string]Pathway{"RNCP37779BC02": Equivalence}})

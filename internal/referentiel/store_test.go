@@ -154,7 +154,8 @@ func TestConcurrentLoaders(t *testing.T) {
 // nothing; two migrators at once on an empty one take turns.
 func TestMigrationsRerunAndConcurrent(t *testing.T) {
 	t.Parallel()
-	d := dbtest.New(t)
+	// Migrations run as the schema's owner, as `acquis migrate` does.
+	d := dbtest.Owner(t, dbtest.New(t))
 	n, err := db.Migrate(context.Background(), d, nil)
 	if err != nil || n != 0 {
 		t.Fatalf("seconde migration : %d %v", n, err)

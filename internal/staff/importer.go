@@ -144,19 +144,19 @@ func readRecords(name string, data []byte) ([][]string, error) {
 			filled++
 		}
 		if filled > MaxImportRows || line > 20*MaxImportRows {
-			return fmt.Errorf("Le fichier dépasse %d lignes : un effectif tient dans bien moins. Vérifiez qu'il s'agit du bon fichier.", MaxImportRows)
+			return fileProblemf("Le fichier dépasse %d lignes : un effectif tient dans bien moins. Vérifiez qu'il s'agit du bon fichier.", MaxImportRows)
 		}
 		if blank {
 			out = append(out, nil)
 			return nil
 		}
 		if len(rec) > MaxImportColumns {
-			return fmt.Errorf("La ligne %d a %d colonnes (au plus %d) : vérifiez qu'il s'agit du bon fichier.", line, len(rec), MaxImportColumns)
+			return fileProblemf("La ligne %d a %d colonnes (au plus %d) : vérifiez qu'il s'agit du bon fichier.", line, len(rec), MaxImportColumns)
 		}
 		for i, c := range rec {
 			if utf8.RuneCountInString(c) > MaxCellRunes {
 				col, _ := excelize.ColumnNumberToName(i + 1)
-				return fmt.Errorf("Ligne %d, colonne %s : la cellule dépasse %d caractères.", line, col, MaxCellRunes)
+				return fileProblemf("Ligne %d, colonne %s : la cellule dépasse %d caractères.", line, col, MaxCellRunes)
 			}
 		}
 		out = append(out, rec)
@@ -166,14 +166,14 @@ func readRecords(name string, data []byte) ([][]string, error) {
 		return out, readXLSX(data, add)
 	}
 	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, fmt.Errorf("Encodage du fichier non reconnu (UTF-16 ?) : enregistrez-le en CSV UTF-8 ou en XLSX.")
+		return nil, fileProblemf("Encodage du fichier non reconnu (UTF-16 ?) : enregistrez-le en CSV UTF-8 ou en XLSX.")
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		// Spreadsheets on Windows still save CSV in Windows-1252.
 		dec, err := charmap.Windows1252.NewDecoder().Bytes(data)
 		if err != nil {
-			return nil, fmt.Errorf("Encodage du fichier non reconnu : enregistrez-le en CSV UTF-8.")
+			return nil, fileProblemf("Encodage du fichier non reconnu : enregistrez-le en CSV UTF-8.")
 		}
 		data = dec
 	}
@@ -194,7 +194,7 @@ func readRecords(name string, data []byte) ([][]string, error) {
 			if pe, ok := err.(*csv.ParseError); ok {
 				line = pe.Line
 			}
-			return nil, fmt.Errorf("CSV mal formé à la ligne %d (guillemet non fermé ?).", line)
+			return nil, fileProblemf("CSV mal formé à la ligne %d (guillemet non fermé ?).", line)
 		}
 		if err := add(rec); err != nil {
 			return nil, err
@@ -204,7 +204,7 @@ func readRecords(name string, data []byte) ([][]string, error) {
 }
 
 // errTooBig is the refusal of a workbook that unpacks past the bound.
-var errTooBig = fmt.Errorf("Le classeur décompressé dépasse %d Mo : un effectif tient dans bien moins. Enregistrez-le de nouveau ou exportez-le en CSV.", MaxImportUnpacked>>20)
+var errTooBig = fileProblemf("Le classeur décompressé dépasse %d Mo : un effectif tient dans bien moins. Enregistrez-le de nouveau ou exportez-le en CSV.", MaxImportUnpacked>>20)
 
 // readXLSX reads the first sheet row by row. The unpacked size the
 // archive declares is checked first (archive/zip refuses an entry that
@@ -212,7 +212,7 @@ var errTooBig = fmt.Errorf("Le classeur décompressé dépasse %d Mo : un effect
 func readXLSX(data []byte, add func([]string) error) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return fmt.Errorf("Le fichier n'est pas un classeur XLSX lisible.")
+		return fileProblemf("Le fichier n'est pas un classeur XLSX lisible.")
 	}
 	var unpacked uint64
 	for _, e := range zr.File {
@@ -231,34 +231,34 @@ func readXLSX(data []byte, add func([]string) error) error {
 			rc.Close()
 		}
 		if err != nil {
-			return fmt.Errorf("Le fichier n'est pas un classeur XLSX lisible (archive endommagée).")
+			return fileProblemf("Le fichier n'est pas un classeur XLSX lisible (archive endommagée).")
 		}
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxImportUnpacked, UnzipXMLSizeLimit: MaxImportUnpacked})
 	if err != nil {
-		return fmt.Errorf("Le fichier n'est pas un classeur XLSX lisible.")
+		return fileProblemf("Le fichier n'est pas un classeur XLSX lisible.")
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return fmt.Errorf("Le classeur ne contient aucune feuille.")
+		return fileProblemf("Le classeur ne contient aucune feuille.")
 	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		return fmt.Errorf("La première feuille du classeur est illisible.")
+		return fileProblemf("La première feuille du classeur est illisible.")
 	}
 	defer rows.Close()
 	for rows.Next() {
 		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return fmt.Errorf("La première feuille du classeur est illisible.")
+			return fileProblemf("La première feuille du classeur est illisible.")
 		}
 		if err := add(rec); err != nil {
 			return err
 		}
 	}
 	if rows.Error() != nil {
-		return fmt.Errorf("La première feuille du classeur est illisible.")
+		return fileProblemf("La première feuille du classeur est illisible.")
 	}
 	return nil
 }
@@ -569,3 +569,12 @@ func (s *Store) Import(ctx context.Context, actor audit.Actor, platformID int64,
 	}
 	return len(p.Rows) - p.Count(ActionUnchanged), nil
 }
+
+// fileProblem is what is wrong with an uploaded roster file, written for
+// the manager in French and shown as it is; a type of its own because Go
+// error strings stay lower-case, while this is a sentence for a person.
+type fileProblem string
+
+func (p fileProblem) Error() string { return string(p) }
+
+func fileProblemf(format string, a ...any) error { return fileProblem(fmt.Sprintf(format, a...)) }

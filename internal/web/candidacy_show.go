@@ -11,6 +11,7 @@ import (
 	"acquis/internal/jury"
 	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
+	"acquis/internal/verify"
 )
 
 type candidacyView struct {
@@ -38,7 +39,11 @@ type candidacyView struct {
 	// (each with its attestation); Certificate is set once it is awarded.
 	Acquired    []portfolio.AcquiredBlock
 	Certificate *portfolio.Certificate
-	Errors      FormErrors
+	// Verify holds the verification codes of the certificate ("") and of
+	// each bloc (by code), and Withdrawn the certificate's withdrawal.
+	Verify    map[string]string
+	Withdrawn *verify.Withdrawal
+	Errors    FormErrors
 }
 
 // blockView is a targeted bloc with its deliverables and their files.
@@ -123,6 +128,9 @@ func (s *Server) buildCandidacyView(c echo.Context, errs FormErrors) (*candidacy
 		return nil, err
 	}
 	v.Acquired, v.Certificate = h.Blocks, h.Certificate
+	if v.Verify, v.Withdrawn, err = s.verificationCodes(ctx, h); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 

@@ -114,6 +114,15 @@ func (s *Server) receiveFile(c echo.Context, kinds []blob.Kind, max int64) (blob
 		if errors.As(err, &rej) {
 			return blob.Blob{}, name, &refusal{status: http.StatusUnprocessableEntity, msg: rej.Reason, typeRefused: true}
 		}
+		if errors.Is(err, blob.ErrStorage) {
+			// The server's fault, not the upload's: an operator must act.
+			full := errors.Is(err, blob.ErrDiskFull)
+			s.log.ErrorContext(req.Context(), "enregistrement d'un fichier envoyé impossible", "err", err, "disk_full", full, "path", req.URL.Path)
+			if full {
+				return blob.Blob{}, name, &refusal{status: http.StatusInsufficientStorage, msg: "Le serveur n'a plus d'espace disque pour enregistrer votre fichier : rien n'a été enregistré. L'équipe technique est prévenue ; réessayez plus tard."}
+			}
+			return blob.Blob{}, name, &refusal{status: http.StatusInternalServerError, msg: "Le serveur n'a pas pu écrire votre fichier sur son disque : rien n'a été enregistré. L'équipe technique est prévenue ; réessayez plus tard."}
+		}
 		if err != nil {
 			return blob.Blob{}, name, &refusal{status: http.StatusBadRequest, msg: uploadReadError(err, max)}
 		}

@@ -62,6 +62,13 @@ func (s *Server) minutesPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Minutes signed before PDF signatures existed are signed on the way
+	// out, with their signing date.
+	if !isSigned(doc) {
+		if doc, err = pdf.Sign(doc, pdfSigner(s.keys, m.Content.Certifier), m.SignedAt, "Procès-verbal de délibération signé par la présidence du jury"); err != nil {
+			return err
+		}
+	}
 	return sendPDF(c, pdf.MinutesFileName(m.SessionID, m.Version), doc)
 }
 
@@ -105,8 +112,18 @@ func (s *Server) attestationPDF(c echo.Context) error {
 	if !ok {
 		return fail(http.StatusNotFound, "Ce bloc n'est pas acquis : il n'y a pas d'attestation.")
 	}
-	doc, err := pdf.Attestation(cd.CandidateName, cert, b)
+	code, err := s.verify.CodeForBlock(c.Request().Context(), b.ID)
 	if err != nil {
+		return err
+	}
+	if err := s.refuseWithdrawn(c, code); err != nil {
+		return err
+	}
+	doc, err := pdf.Attestation(cd.CandidateName, cert, b, s.verification(code))
+	if err != nil {
+		return err
+	}
+	if doc, err = pdf.Sign(doc, pdfSigner(s.keys, cert.Certifier), time.Now(), "Attestation de bloc de compétences délivrée par le certificateur"); err != nil {
 		return err
 	}
 	return sendPDF(c, pdf.AttestationFileName(b), doc)
@@ -123,8 +140,18 @@ func (s *Server) certificatePDF(c echo.Context) error {
 	if h.Certificate == nil {
 		return fail(http.StatusNotFound, "La certification n'est pas encore obtenue : il n'y a pas de certificat.")
 	}
-	doc, err := pdf.Certificate(cd.CandidateName, cert, *h.Certificate, h.Blocks)
+	code, err := s.verify.CodeForCertificate(c.Request().Context(), h.Certificate.ID)
 	if err != nil {
+		return err
+	}
+	if err := s.refuseWithdrawn(c, code); err != nil {
+		return err
+	}
+	doc, err := pdf.Certificate(cd.CandidateName, cert, *h.Certificate, h.Blocks, s.verification(code))
+	if err != nil {
+		return err
+	}
+	if doc, err = pdf.Sign(doc, pdfSigner(s.keys, cert.Certifier), time.Now(), "Certificat délivré par le certificateur"); err != nil {
 		return err
 	}
 	return sendPDF(c, pdf.CertificateFileName(*h.Certificate), doc)

@@ -353,6 +353,18 @@ func TestBrowserJourney(t *testing.T) {
 	if number == "" {
 		t.Fatal("pas de certificat après la signature")
 	}
+	// 7. An employer opens the certificate's verification page, anonymous.
+	var vcode string
+	_ = a.db.Get(&vcode, `SELECT v.code FROM verification_codes v JOIN certificates c ON c.id = v.certificate_id WHERE c.candidacy_id = $1`, cid)
+	emp := open("employeur", a.srv.URL)
+	emp.open("/verifier/" + vcode)
+	emp.accessible("page de vérification")
+	var vtext string
+	emp.do("vérification", chromedp.Text("body", &vtext, chromedp.ByQuery))
+	if !strings.Contains(vtext, number) || !strings.Contains(vtext, "Valide") {
+		emp.fail("vérification", fmt.Errorf("la page de vérification ne montre pas le certificat %s valide :\n%s", number, vtext))
+	}
+
 	mg := open("gestionnaire", a.srv.URL)
 	mg.loginWithKeyboard(whoEmails[mgrA])
 	mg.open(fmt.Sprintf("/plateformes/%d", a.id(`SELECT organisation_id FROM users WHERE email = $1`, candEmail)))

@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -53,11 +54,12 @@ func newBenchApp(t testing.TB) *app {
 	d := dbtest.New(t)
 	cfg := config.Defaults()
 	cfg.BaseURL = "http://acquis.test"
+	cfg.DataDir = t.TempDir() // the signing keys are made there
 	blobs, err := blob.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(Deps{Config: cfg, DB: d, Blobs: blobs, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(Deps{Config: cfg, DB: d, Blobs: blobs, Log: slog.New(slog.NewTextHandler(logSink(), nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +142,10 @@ func (c *client) login(email string) {
 	if res.Status != http.StatusSeeOther {
 		c.a.t.Fatalf("login %s: status %d\n%s", email, res.Status, res.Body)
 	}
+	// Follow the redirect as a browser does: the page it lands on carries
+	// the token of the new session (the one from before login no longer
+	// passes).
+	c.get(res.Location)
 }
 
 func (a *app) id(query string, args ...any) int64 {
@@ -314,4 +320,13 @@ func actorFor(id int64) audit.Actor { return audit.Actor{UserID: id, Role: "test
 func auditVerify(a *app) (bool, error) {
 	res, err := audit.Verify(context.Background(), a.db)
 	return res.OK, err
+}
+
+// logSink is where the test servers log: nowhere, unless ACQUIS_TEST_LOG=1
+// asks to see their errors.
+func logSink() io.Writer {
+	if os.Getenv("ACQUIS_TEST_LOG") == "1" {
+		return os.Stderr
+	}
+	return io.Discard
 }

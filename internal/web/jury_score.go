@@ -80,7 +80,7 @@ func (s *Server) renderJuryCandidate(c echo.Context, status int, errs FormErrors
 	}
 	v := juryCandidateView{Layout: s.layout(c, "Évaluation — "+cd.CandidateName), S: sess, C: cd, Grid: g, Scale: portfolio.Scale,
 		Evaluator: role.Evaluator, Errors: errs, Competence: map[string]referentiel.Competence{}}
-	if v.Documents, err = s.portfolio.Documents(ctx, cd.ID); err != nil {
+	if v.Documents, err = s.portfolio.DossierDocuments(ctx, cd.ID); err != nil {
 		return err
 	}
 	if v.Self, err = s.portfolio.SelfAssessment(ctx, cd.ID); err != nil {

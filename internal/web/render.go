@@ -30,6 +30,8 @@ type Layout struct {
 	Flash     string
 	RequestID string
 	Static    func(name string) string
+	// NoIndex asks search engines not to index the page.
+	NoIndex bool
 }
 
 // renderer parses each page once, paired with the layout, and renders into

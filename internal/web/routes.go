@@ -24,6 +24,14 @@ func (s *Server) routes() {
 	s.handle(get, "/referentiels/:code", pub, nil, s.referentielShow)
 	s.handle(get, "/api/v1/certifications", pub, nil, s.apiCertificationList)
 	s.handle(get, "/api/v1/certifications/:code", pub, nil, s.apiCertificationShow)
+	// Anyone may verify a certificate or an attestation (issue 16).
+	s.handle(get, "/verifier", pub, nil, s.verifyForm)
+	s.handle(get, "/verifier/:code", pub, nil, s.verifyShow)
+	s.handle(get, "/verifier/:code/statut", pub, nil, s.verifyStatus)
+	s.handle(get, "/.well-known/jwks.json", pub, nil, s.jwks)
+	s.handle(get, "/emetteur", pub, nil, s.issuerProfile)
+	s.handle(get, "/emetteur/certificats.pem", pub, nil, s.signingCertificates)
+	s.handle(get, "/statut/liste", pub, nil, s.statusList)
 
 	s.handle(get, "/login", pub, nil, s.loginForm)
 	s.handle(post, "/login", pub, nil, s.loginSubmit)
@@ -106,6 +114,8 @@ func (s *Server) routes() {
 	s.handle(get, "/candidatures/:id/depots/:n/recepisse.pdf", read, s.candidacyScope, s.receiptPDF)
 	s.handle(get, "/candidatures/:id/attestations/:block", read, s.candidacyScope, s.attestationPDF)
 	s.handle(get, "/candidatures/:id/certificat.pdf", read, s.candidacyScope, s.certificatePDF)
+	s.handle(get, "/candidatures/:id/certificat.jwt", read, s.candidacyScope, s.certificateCredential)
+	s.handle(get, "/candidatures/:id/attestations/:block/badge.jwt", read, s.candidacyScope, s.attestationCredential)
 	s.handle(get, "/documents/:id", read, s.documentScope, s.documentDownload)
 	s.handle(post, "/documents/:id/supprimer", own, s.documentScope, s.documentDelete)
 	s.handle(get, "/certificateur/recevabilite", cert, nil, s.admissibilityQueue)
@@ -118,6 +128,8 @@ func (s *Server) routes() {
 	s.handle(post, "/certificateur/candidatures/:id/equivalences/:block", cert, s.candidacyScope, s.equivalenceDecide)
 	s.handle(post, "/candidatures/:id/prerequis/:code/justificatif", own, s.candidacyScope, s.prerequisiteEvidenceUpload)
 	s.handle(post, "/certificateur/candidatures/:id/prerequis/:code", cert, s.candidacyScope, s.prerequisiteCheck)
+
+	s.handle(post, "/certificateur/certificats/:cid/retirer", cert, nil, s.certificateWithdraw)
 	s.handle(get, "/api/v1/candidacies", account.ActCandidateSpace, nil, s.apiCandidacyList)
 	s.handle(get, "/api/v1/candidacies/:id", read, s.candidacyScope, s.apiCandidacyShow)
 	s.handle(post, "/api/v1/candidacies/:id/deliverables/:code/documents", own, s.candidacyScope, s.documentUpload)

@@ -22,10 +22,11 @@ import (
 	"acquis/internal/indicators"
 	"acquis/internal/jury"
 	"acquis/internal/mail"
-	"acquis/internal/pdf"
+	"acquis/internal/pgembed"
 	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
 	"acquis/internal/staff"
+	"acquis/internal/verify"
 )
 
 // Deps are what the HTTP layer needs; cmd/acquis builds them.
@@ -34,6 +35,12 @@ type Deps struct {
 	DB     *sqlx.DB
 	Log    *slog.Logger
 	Blobs  *blob.Store
+	// Embedded reports the embedded PostgreSQL's health for /healthz; nil
+	// for an external database.
+	Embedded func() pgembed.Health
+	// Keys sign the credentials and PDFs; nil opens (or makes) them in
+	// Config.KeysDir().
+	Keys *verify.Keyring
 }
 
 // Server holds the handlers' dependencies.
@@ -48,12 +55,17 @@ type Server struct {
 	staff      *staff.Store
 	indicators *indicators.Store
 	accrochage *accrochage.Store
-	blobs      *blob.Store
-	mail       *mail.Sender
-	render     *renderer
-	assets     *assets
-	echo       *echo.Echo
-	table      []route
+	verify     *verify.Store
+	keys       *verify.Keyring
+	// verifyLimit bounds the anonymous verification requests per client.
+	verifyLimit *clientLimiter
+	blobs       *blob.Store
+	embedded    func() pgembed.Health
+	mail        *mail.Sender
+	render      *renderer
+	assets      *assets
+	echo        *echo.Echo
+	table       []route
 	// verdictScopeQ is the autosave's authorisation query, kept prepared.
 	verdictScopeQ *db.Prepared
 	// bodyTimeout and uploadTimeout bound how long a request body may take
@@ -75,6 +87,14 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	keys := d.Keys
+	if keys == nil {
+		keys, err = verify.OpenKeyring(verify.KeyOptions{Dir: d.Config.KeysDir(), SigningCert: d.Config.SigningCert,
+			SigningCertPassword: d.Config.SigningCertPassword, Certifier: certifierName(d.DB)})
+		if err != nil {
+			return nil, err
+		}
+	}
 	s := &Server{
 		cfg:        d.Config,
 		db:         d.DB,
@@ -82,14 +102,20 @@ func New(d Deps) (*Server, error) {
 		refs:       referentiel.NewStore(d.DB),
 		accounts:   account.NewStore(d.DB),
 		portfolio:  portfolio.NewStore(d.DB),
-		jury:       jury.NewStore(d.DB).WithMinutesRenderer(pdf.Minutes),
+		jury:       jury.NewStore(d.DB).WithMinutesRenderer(signedMinutes(keys)),
 		staff:      staff.NewStore(d.DB),
 		indicators: indicators.NewStore(d.DB),
 		accrochage: accrochage.NewStore(d.DB),
-		blobs:      d.Blobs,
-		mail:       mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log),
-		render:     r,
-		assets:     a,
+		verify:     verify.NewStore(d.DB),
+		keys:       keys,
+		// 30 pages in a row, then one every two seconds: enough for an
+		// employer, too slow to walk the code space.
+		verifyLimit: newClientLimiter(0.5, 30),
+		blobs:       d.Blobs,
+		embedded:    d.Embedded,
+		mail:        mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log),
+		render:      r,
+		assets:      a,
 	}
 	s.verdictScopeQ = db.NewPrepared(d.DB, verdictScopeQuery)
 	s.bodyTimeout, s.uploadTimeout = 30*time.Second, 30*time.Minute

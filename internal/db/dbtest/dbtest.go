@@ -6,6 +6,11 @@
 // One template database is migrated (and optionally seeded) once per test
 // binary; every test then gets `CREATE DATABASE … TEMPLATE`, dropped in
 // t.Cleanup, so tests are isolated and may run in parallel.
+//
+// Tests run as the application does: New connects as the serving role
+// (acquis_app, neither superuser nor owner), so a privilege a migration
+// forgot to grant fails the suite. Owner and Superuser reach the same
+// database with more rights, for tests that stage an attack or DDL.
 package dbtest
 
 import (
@@ -44,8 +49,44 @@ var (
 type serverInfo struct {
 	cluster  *pgembed.Cluster // nil when ACQUIS_TEST_DATABASE_URL is used
 	dir      string
-	baseDSN  string // DSN of the maintenance database
+	baseDSN  string // superuser's DSN of the maintenance database
 	template string
+}
+
+// testPassword is the password dbtest gives the two roles on an external
+// test server, where "trust" authentication cannot be assumed.
+const testPassword = "acquis-test"
+
+// dsnAs is the DSN of database name as role.
+func (s *serverInfo) dsnAs(role, name string) string {
+	if s.cluster != nil {
+		return s.cluster.DSNAs(role, name)
+	}
+	return withUser(WithDBName(s.baseDSN, name), role, testPassword)
+}
+
+// withUser returns dsn with another user and password; it understands
+// both URL and keyword forms.
+func withUser(dsn, user, password string) string {
+	if strings.Contains(dsn, "://") {
+		if u, err := url.Parse(dsn); err == nil {
+			u.User = url.UserPassword(user, password)
+			return u.String()
+		}
+	}
+	return dsn + " user=" + user + " password=" + password
+}
+
+// createRoles makes the owner and serving roles on an external test server
+// (the embedded cluster makes its own), as the application's README says.
+func createRoles(ctx context.Context, admin *sqlx.DB) error {
+	for _, r := range []string{pgembed.OwnerRole, pgembed.AppRole} {
+		_, err := admin.ExecContext(ctx, "CREATE ROLE "+pq.QuoteIdentifier(r)+" LOGIN PASSWORD "+pq.QuoteLiteral(testPassword))
+		if err != nil && !db.IsCode(err, "42710") && !db.IsCode(err, "23505") {
+			return fmt.Errorf("dbtest: rôle %s : %w", r, err)
+		}
+	}
+	return nil
 }
 
 // Main runs the package's tests and then stops the embedded cluster, if one
@@ -124,10 +165,15 @@ func start(ctx context.Context) (*serverInfo, error) {
 		return info, err
 	}
 	defer admin.Close()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(info.template)); err != nil {
+	if info.cluster == nil {
+		if err := createRoles(ctx, admin); err != nil {
+			return info, err
+		}
+	}
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(info.template)+" OWNER "+pgembed.OwnerRole); err != nil {
 		return info, fmt.Errorf("dbtest: create template: %w", err)
 	}
-	tpl, err := db.Open(ctx, WithDBName(info.baseDSN, info.template))
+	tpl, err := db.Open(ctx, info.dsnAs(pgembed.OwnerRole, info.template))
 	if err != nil {
 		return info, err
 	}
@@ -158,11 +204,24 @@ func ensure(t testing.TB) *serverInfo {
 	return server
 }
 
-// DSN creates a fresh database from the template and returns its DSN; the
-// database is dropped when the test ends.
+// DSN creates a fresh database from the template and returns its DSN as
+// the serving role; the database is dropped when the test ends.
 func DSN(t testing.TB) string {
 	t.Helper()
 	s := ensure(t)
+	return s.dsnAs(pgembed.AppRole, newDatabase(t, s))
+}
+
+// OwnerDSN is DSN as the schema's owner, for a test that runs the
+// migrations itself.
+func OwnerDSN(t testing.TB) string {
+	t.Helper()
+	s := ensure(t)
+	return s.dsnAs(pgembed.OwnerRole, newDatabase(t, s))
+}
+
+func newDatabase(t testing.TB, s *serverInfo) string {
+	t.Helper()
 	name := fmt.Sprintf("acquis_t_%d_%d", os.Getpid(), counter.Add(1))
 	admin, err := sqlx.Open("postgres", s.baseDSN)
 	if err != nil {
@@ -173,7 +232,7 @@ func DSN(t testing.TB) string {
 	// template, so retry briefly under parallel tests.
 	var lastErr error
 	for i := 0; i < 50; i++ {
-		_, lastErr = admin.Exec("CREATE DATABASE " + pq.QuoteIdentifier(name) + " TEMPLATE " + pq.QuoteIdentifier(s.template))
+		_, lastErr = admin.Exec("CREATE DATABASE " + pq.QuoteIdentifier(name) + " TEMPLATE " + pq.QuoteIdentifier(s.template) + " OWNER " + pgembed.OwnerRole)
 		if lastErr == nil || !strings.Contains(lastErr.Error(), "being accessed by other users") {
 			break
 		}
@@ -190,14 +249,41 @@ func DSN(t testing.TB) string {
 		defer a.Close()
 		_, _ = a.Exec("DROP DATABASE IF EXISTS " + pq.QuoteIdentifier(name) + " WITH (FORCE)")
 	})
-	return WithDBName(s.baseDSN, name)
+	return name
 }
 
 // New returns a connection pool to a fresh, migrated (and seeded) database
-// that lives as long as the test.
+// that lives as long as the test, connected as the serving role.
 func New(t testing.TB) *sqlx.DB {
 	t.Helper()
-	dsn := DSN(t)
+	return open(t, DSN(t))
+}
+
+// Owner returns a pool to the same database as d, as the schema's owner:
+// for tests that need DDL (a failure-injecting trigger, say).
+func Owner(t testing.TB, d *sqlx.DB) *sqlx.DB {
+	t.Helper()
+	return open(t, ensure(t).dsnAs(pgembed.OwnerRole, databaseOf(t, d)))
+}
+
+// Superuser returns a pool to the same database as d, as a superuser: for
+// tests that play an attacker able to bypass every trigger.
+func Superuser(t testing.TB, d *sqlx.DB) *sqlx.DB {
+	t.Helper()
+	return open(t, WithDBName(ensure(t).baseDSN, databaseOf(t, d)))
+}
+
+func databaseOf(t testing.TB, d *sqlx.DB) string {
+	t.Helper()
+	var name string
+	if err := d.Get(&name, `SELECT current_database()`); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+func open(t testing.TB, dsn string) *sqlx.DB {
+	t.Helper()
 	d, err := db.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/pdf"
+	"acquis/internal/portfolio"
+	"acquis/internal/verify"
+)
+
+// certificateWithdraw lets the certifier withdraw a certificate (fraud),
+// with a reason; the verification page and the status check say
+// « retiré » from then on.
+func (s *Server) certificateWithdraw(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("cid"), 10, 64)
+	if err != nil {
+		return fail(http.StatusNotFound, "Ce certificat n'existe pas.")
+	}
+	// Only to send the certifier back to the candidacy afterwards: an
+	// unknown certificate is refused by Withdraw itself.
+	var cd int64
+	_ = s.db.GetContext(c.Request().Context(), &cd, `SELECT coalesce(candidacy_id, 0) FROM certificates WHERE id = $1`, id)
+	err = s.verify.Withdraw(c.Request().Context(), actor(c), id, c.FormValue("reason"))
+	var ie *verify.InvalidError
+	if errors.As(err, &ie) {
+		return fail(http.StatusUnprocessableEntity, ie.Msg)
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, "Certificat retiré : la page de vérification et le statut du badge indiquent désormais « retiré ».")
+	if cd != 0 {
+		return c.Redirect(http.StatusSeeOther, "/candidatures/"+strconv.FormatInt(cd, 10))
+	}
+	return c.Redirect(http.StatusSeeOther, "/certificateur/recevabilite")
+}
+
+// verificationCodes reads the codes of what a person holds of one
+// certification, for the candidacy page's links, and whether the
+// certificate was withdrawn.
+func (s *Server) verificationCodes(ctx context.Context, h portfolio.Holdings) (map[string]string, *verify.Withdrawal, error) {
+	out := map[string]string{}
+	var w *verify.Withdrawal
+	if h.Certificate != nil {
+		code, err := s.verify.CodeForCertificate(ctx, h.Certificate.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[""] = code
+		r, err := s.verify.Lookup(ctx, code)
+		if err != nil {
+			return nil, nil, err
+		}
+		w = r.Withdrawal
+	}
+	for _, b := range h.Blocks {
+		code, err := s.verify.CodeForBlock(ctx, b.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		out[b.BlockCode] = code
+	}
+	return out, w, nil
+}
+
+// refuseWithdrawn refuses to print again a document the certifier
+// withdrew: a fresh signed copy would look valid to whoever skips the
+// verification page.
+func (s *Server) refuseWithdrawn(c echo.Context, code string) error {
+	r, err := s.verify.Lookup(c.Request().Context(), code)
+	if err != nil {
+		return err
+	}
+	if r.Withdrawal != nil {
+		return fail(http.StatusGone, "Ce document a été retiré par le certificateur le "+pdf.FormatDate(r.Withdrawal.At)+" : il n'est plus délivré.")
+	}
+	return nil
+}
