@@ -120,10 +120,16 @@ func RosterCSV(members []Member) []byte { return csvexport.Encode(textRecords(ro
 // PlanCSV writes the plan's table as CSV, like RosterCSV.
 func PlanCSV(p Plan) []byte { return csvexport.Encode(textRecords(planRecords(p))) }
 
+// PlanXLSX writes the plan's table alone (a région's or the nation's) as a
+// workbook with one sheet, « Plan », numbers as numbers.
+func PlanXLSX(p Plan) ([]byte, error) { return workbook(nil, p, false) }
+
 // WorkbookXLSX writes the roster and the plan as one workbook with two
 // sheets, « Effectif » and « Plan »: numbers are numbers, dates are dates
 // (shown JJ/MM/AAAA), headers bold and frozen.
-func WorkbookXLSX(members []Member, p Plan) ([]byte, error) {
+func WorkbookXLSX(members []Member, p Plan) ([]byte, error) { return workbook(members, p, true) }
+
+func workbook(members []Member, p Plan, withRoster bool) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
 	dateFmt := "dd/mm/yyyy"
@@ -146,6 +152,9 @@ func WorkbookXLSX(members []Member, p Plan) ([]byte, error) {
 		header []string
 		rows   [][]any
 	}{{"Effectif", rh, rr}, {"Plan", ph, pr}}
+	if !withRoster {
+		sheets = sheets[1:]
+	}
 	for i, sh := range sheets {
 		if i == 0 {
 			if err := f.SetSheetName("Sheet1", sh.name); err != nil {

@@ -137,6 +137,18 @@ func TestImportBounds(t *testing.T) {
 	if f.count() != 0 {
 		t.Fatal("des lignes ont été écrites")
 	}
+	// Rows that are only formatted, far below the data, are not lines.
+	y := excelize.NewFile()
+	_ = y.SetSheetRow("Sheet1", "A1", &[]any{"nom", "fonction", "etp", "date_prise_de_poste", "statut"})
+	_ = y.SetSheetRow("Sheet1", "A2", &[]any{"Élodie Lefèvre", "conseiller", 1, "01/09/2019", "non engagé"})
+	style, _ := y.NewStyle(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Color: []string{"FFFF00"}, Pattern: 1}})
+	_ = y.SetCellStyle("Sheet1", "A3", "E5000", style)
+	var formatted bytes.Buffer
+	_ = y.Write(&formatted)
+	p, err := f.s.ParseRoster(f.ctx, f.platform, "effectif.xlsx", formatted.Bytes())
+	if err != nil || len(p.Errors) != 0 || len(p.Rows) != 1 {
+		t.Errorf("lignes seulement mises en forme : %v %v", err, p.Errors)
+	}
 }
 
 // TestImportTimeoutWritesNothing: an import whose transaction outlives

@@ -127,11 +127,28 @@ func (s *Store) ParseRoster(ctx context.Context, platformID int64, name string, 
 // readRecords turns the file into rows of cells, within the bounds above.
 func readRecords(name string, data []byte) ([][]string, error) {
 	var out [][]string
-	// add keeps one line, or says which bound it passes.
+	filled := 0
+	// add keeps one line, or says which bound it passes. Blank lines
+	// (a spreadsheet writes rows that are only formatted) do not count
+	// towards MaxImportRows, but they are bounded too.
 	add := func(rec []string) error {
 		line := len(out) + 1
-		if line > MaxImportRows {
+		blank := true
+		for _, c := range rec {
+			if strings.TrimSpace(c) != "" {
+				blank = false
+				break
+			}
+		}
+		if !blank {
+			filled++
+		}
+		if filled > MaxImportRows || line > 20*MaxImportRows {
 			return fileProblemf("Le fichier dépasse %d lignes : un effectif tient dans bien moins. Vérifiez qu'il s'agit du bon fichier.", MaxImportRows)
+		}
+		if blank {
+			out = append(out, nil)
+			return nil
 		}
 		if len(rec) > MaxImportColumns {
 			return fileProblemf("La ligne %d a %d colonnes (au plus %d) : vérifiez qu'il s'agit du bon fichier.", line, len(rec), MaxImportColumns)

@@ -4,6 +4,9 @@ import (
 	"sort"
 	"time"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
 	"acquis/internal/account"
 	"acquis/internal/geo"
 )
@@ -65,7 +68,9 @@ func Aggregate(platforms []account.Organisation, members []Member, targets []Tar
 	for _, r := range regions {
 		n.Regions = append(n.Regions, *r)
 	}
-	sort.Slice(n.Regions, func(i, j int) bool { return n.Regions[i].Name < n.Regions[j].Name })
+	// Régions in French order: Île-de-France among the I, not after Occitanie.
+	coll := collate.New(language.French)
+	sort.Slice(n.Regions, func(i, j int) bool { return coll.CompareString(n.Regions[i].Name, n.Regions[j].Name) < 0 })
 	sort.SliceStable(n.Platforms, func(i, j int) bool {
 		a, b := n.Platforms[i], n.Platforms[j]
 		switch sortBy {

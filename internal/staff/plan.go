@@ -36,6 +36,11 @@ type Plan struct {
 	ProjectionKnown bool `json:"projection_known"`
 	// Alerts counts new hires due soon or past their deadline.
 	Alerts int `json:"alerts"`
+	// Supervisors follows the supervisors' specific training.
+	Supervisors Supervisors `json:"supervisors"`
+	// Trainings is the training indicator: trainings of the year and of
+	// the next, by nature.
+	Trainings Trainings `json:"trainings"`
 }
 
 // Target is a manager's change to a year's default target.
@@ -119,6 +124,8 @@ func BuildPlanWith(members []Member, targets []Target, defaults [LastYear - Firs
 			p.NotStarted++
 		}
 	}
+	p.Supervisors = countSupervisors(members, today)
+	p.Trainings = countTrainings(members, today)
 	computed := defaults
 	over := map[int]Target{}
 	for _, t := range targets {
@@ -149,7 +156,8 @@ func BuildPlanWith(members []Member, targets []Target, defaults [LastYear - Firs
 // and the projection is recomputed from the totals.
 func (p Plan) Add(q Plan, today time.Time) Plan {
 	out := Plan{Baseline: p.Baseline + q.Baseline, Left: p.Left + q.Left, Certified: p.Certified + q.Certified, Engaged: p.Engaged + q.Engaged,
-		NotStarted: p.NotStarted + q.NotStarted, Holders: p.Holders + q.Holders, Gap: p.Gap + q.Gap, Alerts: p.Alerts + q.Alerts}
+		NotStarted: p.NotStarted + q.NotStarted, Holders: p.Holders + q.Holders, Gap: p.Gap + q.Gap, Alerts: p.Alerts + q.Alerts,
+		Supervisors: p.Supervisors.add(q.Supervisors), Trainings: p.Trainings.add(q.Trainings)}
 	for i := range max(len(p.Years), len(q.Years)) {
 		var a, b PlanYear
 		if i < len(p.Years) {

@@ -40,7 +40,7 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
-		if principal(c) == nil && strings.HasPrefix(c.Request().URL.Path, apiKeyPaths) {
+		if principal(c) == nil && keyOpens(c.Request().URL.Path) {
 			if tok, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer "); ok {
 				p, err := s.accounts.APIKeyPrincipal(c.Request().Context(), strings.TrimSpace(tok))
 				if errors.Is(err, account.ErrAPIKeyUnknown) {
@@ -63,6 +63,10 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 // apiKeyPaths is the only part of the site an API key opens: the key's
 // principal never reaches any other route.
 const apiKeyPaths = "/api/v1/indicators"
+
+// keyOpens reports whether an API key opens the path: the indicators, and
+// the plan (apiPlanPath, issue 14 #14) with the same scope rules.
+func keyOpens(path string) bool { return strings.HasPrefix(path, apiKeyPaths) || path == apiPlanPath }
 
 func (s *Server) sessionLimits() account.SessionLimits {
 	return account.SessionLimits{Idle: s.cfg.SessionIdle, Lifetime: s.cfg.SessionLifetime}

@@ -2,15 +2,22 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/account"
+	"acquis/internal/audit"
+	"acquis/internal/db"
 	"acquis/internal/geo"
 	"acquis/internal/indicators"
+	"acquis/internal/mail"
 	"acquis/internal/staff"
 )
 
@@ -77,7 +84,11 @@ func (s *Server) platformInvite(c echo.Context) error {
 	_, err := s.accounts.Invite(c.Request().Context(), actor(c), account.NewUser{Email: form.Email, FullName: form.FullName,
 		OrganisationID: o.ID, Grants: []account.Grant{{Role: account.RoleCandidate}}}, s.cfg.BaseURL, principal(c).Name)
 	if errors.Is(err, account.ErrEmailTaken) {
-		return s.renderPlatform(c, http.StatusUnprocessableEntity, form, FormErrors{"email": "Un compte existe déjà avec cette adresse."})
+		// Saying « an account exists » would tell a manager that an
+		// address is known anywhere (issue 13 #6): the person is told
+		// instead, and the manager gets the same answer as for a new
+		// address.
+		err = s.noticeExistingAccount(c, o, strings.ToLower(strings.TrimSpace(form.Email)))
 	}
 	if errs, other := validationErrors(err); errs != nil {
 		return s.renderPlatform(c, http.StatusUnprocessableEntity, form, errs)
@@ -85,7 +96,27 @@ func (s *Server) platformInvite(c echo.Context) error {
 		return other
 	}
 	s.deliverMail(c)
-	return redirectWith(c, platformPath(o.ID), "Invitation envoyée à "+form.Email+".")
+	return redirectWith(c, platformPath(o.ID), inviteSent(form.Email))
+}
+
+// inviteSent is the answer to an invitation, whether the address already
+// had an account or not.
+func inviteSent(email string) string {
+	return "Un message est envoyé à " + strings.TrimSpace(email) + " : une invitation à activer son compte, ou, si l'adresse a déjà un compte, l'indication de s'y connecter."
+}
+
+// noticeExistingAccount tells the owner of an existing account that a
+// platform tried to invite them, without changing their account; audited.
+func (s *Server) noticeExistingAccount(c echo.Context, o account.Organisation, email string) error {
+	ctx := c.Request().Context()
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		body := fmt.Sprintf("Bonjour,\n\n%s (%s) a voulu vous inviter à rejoindre acquis, l'outil de suivi de la certification professionnelle et de la VAE. Vous avez déjà un compte avec cette adresse : connectez-vous sur %s/login (mot de passe oublié : %s/mot-de-passe-oublie).\n\nSi vous n'attendiez pas ce message, ignorez-le.\n",
+			principal(c).Name, o.Name, s.cfg.BaseURL, s.cfg.BaseURL)
+		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: email, Subject: "Invitation à acquis : vous avez déjà un compte", Body: body}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor(c).Entry("user.invite_existing", "platform", strconv.FormatInt(o.ID, 10), map[string]string{"email": email}))
+	})
 }
 
 // regionScope reads ?region= for the national view; a regional observer
@@ -106,13 +137,17 @@ func (s *Server) regionScope(c echo.Context) (account.Resource, error) {
 
 type pilotageView struct {
 	Layout
-	Region   string
-	Sort     string
-	National staff.National
-	Chart    template.HTML
+	Region     string
+	RegionName string // « Bretagne », not « 53 »
+	Sort       string
+	National   staff.National
+	Chart      template.HTML
 	// Rate is the certification rate over the default period (last five
 	// years) for the same scope: the plan and the jury results side by side.
 	Rate []string
+	// SupervisorObjectives are the seed's objectives of the supervisors'
+	// specific training.
+	SupervisorObjectives []string
 }
 
 // pilotage is the national (or one région's) view of the plan: totals,
@@ -132,9 +167,38 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 	ctx := c.Request().Context()
 	region := c.QueryParam("region")
 	sortBy := c.QueryParam("tri")
-	all, err := s.accounts.Organisations(ctx, account.OrgPlatform)
+	n, err := s.nationalPlan(c, region, sortBy)
 	if err != nil {
 		return pilotageView{}, err
+	}
+	title, regionName := "Pilotage national", ""
+	if region != "" {
+		regionName = region
+		if r, ok := geo.RegionByCode(region); ok {
+			regionName = r.Name
+		}
+		title = "Pilotage — " + regionName
+	}
+	v := pilotageView{Layout: s.layout(c, title), Region: region, RegionName: regionName, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national"),
+		SupervisorObjectives: staff.SupervisorObjectives}
+	f := indicators.DefaultFilter(time.Now())
+	f.Region = region
+	t, err := s.indicators.Compute(ctx, "taux-certification", f)
+	if err != nil {
+		return pilotageView{}, err
+	}
+	v.Rate = t.Line(t.Rows[len(t.Rows)-1], "—") // the total row
+	return v, nil
+}
+
+// nationalPlan aggregates the plan of every platform (of one région when
+// region is not empty): the query of every staff member with their
+// effective status, the changed targets, the national apportionment.
+func (s *Server) nationalPlan(c echo.Context, region, sortBy string) (staff.National, error) {
+	ctx := c.Request().Context()
+	all, err := s.accounts.Organisations(ctx, account.OrgPlatform)
+	if err != nil {
+		return staff.National{}, err
 	}
 	var list []account.Organisation
 	for _, o := range all {
@@ -144,32 +208,19 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 	}
 	members, err := s.staff.AllStaff(ctx, region)
 	if err != nil {
-		return pilotageView{}, err
+		return staff.National{}, err
 	}
 	targets, err := s.staff.Targets(ctx)
 	if err != nil {
-		return pilotageView{}, err
+		return staff.National{}, err
 	}
 	// Default targets come from the national apportionment, whatever
 	// région the view shows.
 	defaults := staff.Defaults(members, time.Now())
 	if region != "" {
 		if defaults, err = s.staff.NationalDefaults(ctx); err != nil {
-			return pilotageView{}, err
+			return staff.National{}, err
 		}
 	}
-	n := staff.Aggregate(list, members, targets, defaults, time.Now(), sortBy)
-	title := "Pilotage national"
-	if region != "" {
-		title = "Pilotage — région " + region
-	}
-	v := pilotageView{Layout: s.layout(c, title), Region: region, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national")}
-	f := indicators.DefaultFilter(time.Now())
-	f.Region = region
-	t, err := s.indicators.Compute(ctx, "taux-certification", f)
-	if err != nil {
-		return pilotageView{}, err
-	}
-	v.Rate = t.Line(t.Rows[len(t.Rows)-1], "—") // the total row
-	return v, nil
+	return staff.Aggregate(list, members, targets, defaults, time.Now(), sortBy), nil
 }

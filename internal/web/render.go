@@ -101,6 +101,9 @@ func funcs(a *assets) template.FuncMap {
 		},
 		"supervisor": staff.SupervisorLabel,
 		"list":       func(v ...string) []string { return v },
+		// Counts of 1 to 4 people are not shown below the national level
+		// (issue 14 #13): they would point at a person.
+		"small": staff.SmallCount,
 	}
 }
 

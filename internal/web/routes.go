@@ -83,6 +83,9 @@ func (s *Server) routes() {
 	s.handle(get, "/plateformes/:id/plan.csv", pr, s.platformScope, s.staffExport("plan"))
 	s.handle(get, "/plateformes/:id/effectif.xlsx", pr, s.platformScope, s.staffExport("xlsx"))
 	s.handle(get, "/pilotage", account.ActNationalRead, s.regionScope, s.pilotage)
+	s.handle(get, "/pilotage/plan.csv", account.ActNationalRead, s.regionScope, s.pilotagePlanExport("csv"))
+	s.handle(get, "/pilotage/plan.xlsx", account.ActNationalRead, s.regionScope, s.pilotagePlanExport("xlsx"))
+	s.handle(get, apiPlanPath, account.ActNationalRead, s.regionScope, s.apiPlan)
 
 	// Indicators: pages, exports and the national pilot's API (session or
 	// API key; a key is an observer of its scope, see loadPrincipal).

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"html/template"
 	"io"
 	"net/http"
@@ -28,6 +29,9 @@ type platformDashboard struct {
 	Functions []staff.Function
 	Statuses  []staff.Status
 	Years     []int
+	// SupervisorObjectives are the seed's objectives of the supervisors'
+	// specific training.
+	SupervisorObjectives []string
 }
 
 // rosterLine is one person with where they stand today.
@@ -52,7 +56,8 @@ func (s *Server) dashboard(c echo.Context, platformID int64) (platformDashboard,
 	if err != nil {
 		return platformDashboard{}, nil, err
 	}
-	d := platformDashboard{Plan: staff.BuildPlanWith(roster, targets, defaults[platformID], today), Today: today, Functions: staff.Functions, Statuses: staff.Statuses}
+	d := platformDashboard{Plan: staff.BuildPlanWith(roster, targets, defaults[platformID], today), Today: today, Functions: staff.Functions, Statuses: staff.Statuses,
+		SupervisorObjectives: staff.SupervisorObjectives}
 	for y := staff.FirstYear; y <= staff.LastYear; y++ {
 		d.Years = append(d.Years, y)
 	}
@@ -301,7 +306,7 @@ func (s *Server) staffImportConfirm(c echo.Context) error {
 	if err != nil || len(data) == 0 {
 		return fail(http.StatusBadRequest, "Le fichier à importer n'a pas été transmis : recommencez l'import.")
 	}
-	name := c.FormValue("file_name")
+	name := blob.SanitizeName(c.FormValue("file_name"))
 	p, err := s.staff.ParseRoster(c.Request().Context(), o.ID, name, data)
 	if err != nil {
 		return err
@@ -309,7 +314,7 @@ func (s *Server) staffImportConfirm(c echo.Context) error {
 	if len(p.Errors) > 0 {
 		return s.renderImport(c, o, name, data)
 	}
-	n, err := s.staff.Import(c.Request().Context(), actor(c), o.ID, p)
+	_, err = s.staff.Import(c.Request().Context(), actor(c), o.ID, p)
 	var ve *staff.ValidationError
 	if errors.As(err, &ve) {
 		p.Errors = append(p.Errors, ve)
@@ -319,7 +324,8 @@ func (s *Server) staffImportConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirectWith(c, platformPath(o.ID)+"#effectif", strconv.Itoa(n)+" ligne(s) importée(s).")
+	return redirectWith(c, platformPath(o.ID)+"#effectif", fmt.Sprintf("Import enregistré : %d ajout(s), %d mise(s) à jour ; %d ligne(s) inchangée(s), non réécrite(s).",
+		p.Count(staff.ActionAdd), p.Count(staff.ActionUpdate), p.Count(staff.ActionUnchanged)))
 }
 
 // staffExport downloads the roster (CSV), the plan (CSV) or both (XLSX).

@@ -85,8 +85,43 @@ func TestNationalView(t *testing.T) {
 		t.Errorf("objectifs nationaux %v : somme %d, base %d moins %d sortis", targets, sum, base, left)
 	}
 	t.Logf("base %d, sortis %d, objectifs nationaux %v", base, left, targets)
+	// Issue 14 #4: the supervisors' training nationally, with the seed's
+	// objectives.
+	if !regexp.MustCompile(`Formation spécifique des fonctions d'encadrement</dt><dd>\d+ personnes en poste : \d+ formée`).MatchString(res.Body) ||
+		!strings.Contains(res.Body, "garantir une mise en œuvre fidèle, cohérente et éthique du dispositif") {
+		t.Error("formation d'encadrement absente de la vue nationale")
+	}
+	// Issue 14 #6: the training indicator, nationally.
+	if !regexp.MustCompile(`<caption>Formations de l'effectif : 20\d\d et prévisions 20\d\d</caption>`).MatchString(res.Body) ||
+		!regexp.MustCompile(`Formation certifiante \(titre RNCP37779\)</th><td class="num">[1-9]\d*</td>`).MatchString(res.Body) {
+		t.Error("indicateur des formations absent de la vue nationale")
+	}
+	if !strings.Contains(res.Body, "titulaire du titre professionnel ou d'un diplôme équivalent") {
+		t.Error("la vue nationale ne cite pas la règle d'embauche")
+	}
 	if !strings.Contains(res.Body, "<svg") || !strings.Contains(res.Body, "Plan par année") || strings.Count(res.Body, `href="/plateformes/`) < 100 {
 		t.Error("vue nationale incomplète (graphique, tableau, plateformes)")
+	}
+	// Issue 14 #13: régions in French order; no count of 1 to 4 people
+	// in the breakdowns, with a note saying so.
+	if i, j := strings.Index(res.Body, ">Île-de-France</a>"), strings.Index(res.Body, ">Normandie</a>"); i < 0 || j < 0 || i > j {
+		t.Error("régions hors de l'ordre français (Île-de-France après Normandie)")
+	}
+	if !strings.Contains(res.Body, "s'affiche « &lt; 5 »") || !strings.Contains(res.Body, `<td class="num">&lt; 5</td>`) {
+		t.Error("petits effectifs : ni note ni « < 5 » dans le détail")
+	}
+	for _, row := range strings.Split(res.Body[strings.Index(res.Body, "<h2>Par région</h2>"):], "<tr>")[1:] {
+		if strings.Contains(row, "/pilotage?region=") {
+			// The first figure of a région is its number of platforms,
+			// not of people.
+			if loc := regexp.MustCompile(`<td class="num">\d+</td>`).FindStringIndex(row); loc != nil {
+				row = row[:loc[0]] + row[loc[1]:]
+			}
+		}
+		if regexp.MustCompile(`<td class="num">[1-4]</td>`).MatchString(row) {
+			t.Errorf("effectif de 1 à 4 affiché sous le niveau national : %s", row)
+			break
+		}
 	}
 	// A regional observer sees only their région, whatever they ask.
 	bzh := a.client()
@@ -94,6 +129,9 @@ func TestNationalView(t *testing.T) {
 	res = bzh.get("/pilotage")
 	if !strings.Contains(res.Body, "Finistère") || strings.Contains(res.Body, "Rhône") {
 		t.Error("l'observatrice de Bretagne voit hors de sa région")
+	}
+	if !strings.Contains(res.Body, "<h1>Pilotage — Bretagne") {
+		t.Error("la région n'est pas nommée")
 	}
 	if res := bzh.get("/pilotage?region=84"); res.Status != http.StatusForbidden {
 		t.Errorf("l'observatrice de Bretagne lit Auvergne-Rhône-Alpes : %d", res.Status)
@@ -109,7 +147,15 @@ func TestRosterJourney(t *testing.T) {
 	mgr := a.client()
 	mgr.login(whoEmails[mgrA])
 	page := mgr.get(base)
-	for _, want := range []string{"Plan de professionnalisation 2026–2030", "Yann Kerjean", "<svg", "Titulaires du titre RNCP37779 en poste"} {
+	// Issue 14 #7: the hiring rule in the seed's words, and why a VAE counts.
+	rule := "avoir engagé, dans l'année suivant sa prise de poste, une formation certifiante permettant l'obtention de ce titre"
+	if !strings.Contains(page.Body, "acquérir une compréhension approfondie des principes fondamentaux") || !strings.Contains(page.Body, "en poste : ") {
+		t.Error("formation d'encadrement absente de la page de la plateforme")
+	}
+	if !strings.Contains(page.Body, "VAE vers le titre</th>") {
+		t.Error("indicateur des formations absent de la page de la plateforme")
+	}
+	for _, want := range []string{"Plan de professionnalisation 2026–2030", "Yann Kerjean", "<svg", "Titulaires du titre RNCP37779 en poste", rule, "acquis compte aussi comme engagée une VAE"} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("tableau de bord : %q manque", want)
 		}
@@ -166,6 +212,19 @@ func TestRosterJourney(t *testing.T) {
 	}
 	if x := mgr.get(base + "/effectif.xlsx"); x.Status != http.StatusOK || !strings.HasPrefix(x.Body, "PK") {
 		t.Errorf("export XLSX : %d", x.Status)
+	}
+	// Issue 14 #9: the platform's own export imported back is
+	// « inchangé » on every line and changes nothing.
+	mgr.get(base)
+	preview := mgr.postFile(base+"/import", "file", "effectif.csv", []byte(csv.Body), nil)
+	lines := strings.Count(csv.Body, "\r\n") - 1
+	if preview.Status != http.StatusOK || strings.Count(preview.Body, "<td>inchangé</td>") != lines || strings.Contains(preview.Body, "<td>ajout</td>") {
+		t.Fatalf("réimport de l'export : %d, %d lignes inchangées sur %d", preview.Status, strings.Count(preview.Body, "<td>inchangé</td>"), lines)
+	}
+	countAll := count()
+	payload = regexp.MustCompile(`name="payload" value="([^"]+)"`).FindStringSubmatch(preview.Body)
+	if res := mgr.post(base+"/import/confirmer", url.Values{"payload": {payload[1]}, "file_name": {"effectif.csv"}}); res.Status != http.StatusSeeOther || count() != countAll {
+		t.Fatalf("réimport confirmé : %d, %d lignes", res.Status, count()-countAll)
 	}
 	// A target changed without a reason is refused; with one, kept.
 	mgr.get(base)

@@ -51,3 +51,53 @@ func TestRosterEmailOutsideScope(t *testing.T) {
 		t.Error("la ligne du Rhône ne suit plus le compte de la personne")
 	}
 }
+
+// TestInviteGivesNoHint (issue 13 #6): inviting an address that already
+// has an account (here a Rhône counsellor's) answers the Finistère's
+// manager exactly as for a new address; the account is untouched and its
+// owner is told; a new address gets its invitation.
+func TestInviteGivesNoHint(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	pA := a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '29'`)
+	pB := a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '69'`)
+	var known string
+	if err := a.db.Get(&known, `SELECT email FROM users WHERE organisation_id = $1 ORDER BY id LIMIT 1`, pB); err != nil {
+		t.Fatal(err)
+	}
+	base := fmt.Sprintf("/plateformes/%d", pA)
+	mgr := a.client()
+	mgr.login(whoEmails[mgrA])
+	answer := func(email string) (int, string) {
+		mgr.get(base)
+		res := mgr.post(base+"/invitations", url.Values{"email": {email}, "full_name": {"Camille Test"}})
+		return res.Status, mgr.get(base).Body
+	}
+	users := func() int64 { return a.id(`SELECT count(*) FROM users`) }
+	before := users()
+	stKnown, pageKnown := answer(known)
+	stNew, pageNew := answer("nouvelle.personne@exemple.fr")
+	if stKnown != http.StatusSeeOther || stNew != http.StatusSeeOther {
+		t.Fatalf("réponses : %d (adresse connue) / %d (nouvelle)", stKnown, stNew)
+	}
+	flashOf := func(page, email string) string {
+		i := strings.Index(page, "Un message est envoyé à "+email)
+		if i < 0 {
+			return ""
+		}
+		msg, _, _ := strings.Cut(page[i:], "</div>")
+		return strings.Replace(msg, email, "X", 1)
+	}
+	if f := flashOf(pageKnown, known); f == "" || f != flashOf(pageNew, "nouvelle.personne@exemple.fr") {
+		t.Errorf("réponses différentes :\n%q\n%q", f, flashOf(pageNew, "nouvelle.personne@exemple.fr"))
+	}
+	if strings.Contains(pageKnown, "existe déjà") {
+		t.Error("la page dit que l'adresse a un compte")
+	}
+	if users() != before+1 || a.id(`SELECT organisation_id FROM users WHERE email = $1`, known) != pB {
+		t.Errorf("comptes : %d créés, compte existant changé ?", users()-before)
+	}
+	if a.id(`SELECT count(*) FROM outbox WHERE to_addr = $1 AND subject LIKE '%déjà un compte%'`, known) != 1 {
+		t.Error("la personne n'est pas prévenue")
+	}
+}
