@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"acquis/internal/audit"
+	parisloc "acquis/internal/paris"
 )
 
 // Namespace is the flow's XML namespace.
@@ -130,13 +131,7 @@ func Write(w io.Writer, f *Flux) error {
 	return err
 }
 
-var paris = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return l
-}()
+var paris = parisloc.Location
 
 // Build turns awards into a flow. idTechnique is the certificate number,
 // which never changes: a flow sent again updates the same records at the

@@ -16,6 +16,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/paris"
 	"acquis/internal/referentiel"
 )
 
@@ -159,12 +160,7 @@ func (s *Store) CreateSession(ctx context.Context, actor audit.Actor, n NewSessi
 }
 
 // sessionZone is where sessions are held and their days counted.
-var sessionZone = func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return loc
-	}
-	return time.UTC
-}()
+var sessionZone = paris.Location
 
 func nullID(id int64) *int64 {
 	if id == 0 {

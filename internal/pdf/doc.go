@@ -19,10 +19,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	_ "time/tzdata" // dates print in Paris time even without system zone data
 
 	"github.com/go-pdf/fpdf"
 
+	parisloc "acquis/internal/paris"
 	"acquis/internal/referentiel"
 )
 
@@ -265,10 +265,4 @@ func FormatSize(n int64) string {
 }
 
 // paris is the time zone dates are printed in.
-var paris = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return l
-}()
+var paris = parisloc.Location

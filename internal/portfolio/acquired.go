@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"acquis/internal/audit"
+	parisloc "acquis/internal/paris"
 )
 
 // AcquiredBlock is a bloc a person holds for life.
@@ -166,12 +167,7 @@ func awardIfComplete(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, userID
 }
 
 // paris is the time zone of the dates on acquis's documents.
-var paris = func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return loc
-	}
-	return time.UTC
-}()
+var paris = parisloc.Location
 
 // Future reports whether the day of t, in Paris, comes after today's: a
 // bloc or a certificate may be dated today, never later.

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/audit"
+	"acquis/internal/paris"
 )
 
 type adminAuditView struct {
@@ -92,11 +93,7 @@ func parseDay(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		paris = time.UTC
-	}
-	return time.ParseInLocation("2006-01-02", s, paris)
+	return time.ParseInLocation("2006-01-02", s, paris.Location)
 }
 
 type adminOutboxView struct {

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/jury"
+	"acquis/internal/paris"
 	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
 )
@@ -43,10 +44,7 @@ func (s *Server) renderJurySessions(c echo.Context, status int, form sessionForm
 }
 
 func parisTime(day, clock string) (time.Time, bool) {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := paris.Location
 	if clock == "" {
 		clock = "00:00"
 	}

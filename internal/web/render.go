@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/jury"
+	"acquis/internal/paris"
 	"acquis/internal/staff"
 	"acquis/templates"
 )
@@ -67,10 +68,7 @@ func newRenderer(a *assets) (*renderer, error) {
 }
 
 func funcs(a *assets) template.FuncMap {
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		paris = time.FixedZone("CET", 3600)
-	}
+	paris := paris.Location
 	return template.FuncMap{
 		"static": a.url,
 		"date": func(t time.Time) string {
