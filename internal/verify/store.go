@@ -264,7 +264,13 @@ func (s *Store) Withdraw(ctx context.Context, actor audit.Actor, certificateID i
 			CertCode string `db:"certification_code"`
 			Number   string `db:"number"`
 		}
-		if err := tx.GetContext(ctx, &c, `SELECT user_id, certification_code, number FROM certificates WHERE id = $1 FOR UPDATE`, certificateID); err != nil {
+		// One withdrawal of a certificate at a time. An advisory lock, not
+		// FOR UPDATE: certificates are append-only and the serving role
+		// holds no UPDATE right on them, which a row lock would need.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext('acquis.withdraw'), $1::int)`, certificateID); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &c, `SELECT user_id, certification_code, number FROM certificates WHERE id = $1`, certificateID); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
 				return &InvalidError{Field: "certificate", Msg: "Ce certificat n'existe pas."}
 			}

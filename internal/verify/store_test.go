@@ -171,7 +171,8 @@ func TestWithdraw(t *testing.T) {
 func TestMigrationGivesExistingCodes(t *testing.T) {
 	f := certified(t)
 	ctx := context.Background()
-	p, err := goose.NewProvider(goose.DialectPostgres, f.d.DB, migrations.FS, goose.WithDisableGlobalRegistry(true))
+	// Migrations are the owner's to run; the serving role may not.
+	p, err := goose.NewProvider(goose.DialectPostgres, dbtest.Owner(t, f.d).DB, migrations.FS, goose.WithDisableGlobalRegistry(true))
 	if err != nil {
 		t.Fatal(err)
 	}
