@@ -8,15 +8,25 @@ import (
 	"acquis/internal/portfolio"
 )
 
+// apiCandidacyPerPage is the API's page of candidacies, by default and
+// at most.
+const apiCandidacyPerPage, apiCandidacyMaxPerPage = 20, 100
+
+// apiCandidacyList is the asker's candidacies, a page at a time (page,
+// per_page), with Link headers to the other pages. A page past the last
+// is an empty list.
 func (s *Server) apiCandidacyList(c echo.Context) error {
-	list, err := s.portfolio.Candidacies(c.Request().Context(), portfolio.Filter{CandidateID: principal(c).UserID})
+	p, err := readPager(c, apiCandidacyPerPage, apiCandidacyMaxPerPage)
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []portfolio.Candidacy{}
+	list, total, err := s.portfolio.CandidacyPage(c.Request().Context(), portfolio.Filter{CandidateID: principal(c).UserID}, p.Offset(), p.PerPage)
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"candidacies": list})
+	p.Total = total
+	p.setLinks(c)
+	return c.JSON(http.StatusOK, map[string]any{"candidacies": list, "pagination": p.info()})
 }
 
 // apiCandidacy is a candidacy with its documents and self-assessment.
