@@ -26,8 +26,17 @@ func (s *Store) CandidacyPage(ctx context.Context, f Filter, offset, limit int) 
 		return nil, 0, fmt.Errorf("portfolio: page: %w", err)
 	}
 	for i := range out {
-		if err := s.db.SelectContext(ctx, &out[i].Blocks, `SELECT block_code, pathway FROM candidacy_blocks WHERE candidacy_id = $1 ORDER BY position`, out[i].ID); err != nil {
+		c := &out[i]
+		c.Blocks, c.Equivalences = []Target{}, []EquivalenceTarget{}
+		if err := s.db.SelectContext(ctx, &c.Blocks, `SELECT block_code, pathway FROM candidacy_blocks WHERE candidacy_id = $1 ORDER BY position`, c.ID); err != nil {
 			return nil, 0, err
+		}
+		eq, err := s.Equivalences(ctx, c.ID)
+		if err != nil {
+			return nil, 0, err
+		}
+		if eq != nil {
+			c.Equivalences = eq
 		}
 	}
 	return out, total, nil

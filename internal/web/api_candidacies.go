@@ -61,6 +61,14 @@ func (s *Server) apiCandidacyShow(c echo.Context) error {
 	if out.History, err = s.portfolio.History(ctx, cd.ID); err != nil {
 		return err
 	}
+	// Empty lists are [] for the API, never null.
+	out.Documents = nonNil(out.Documents)
+	out.Deposits = nonNil(out.Deposits)
+	out.History = nonNil(out.History)
+	if out.SelfAssessment == nil {
+		out.SelfAssessment = map[string]portfolio.Assessment{}
+	}
+	cd.Blocks, cd.Equivalences = nonNil(cd.Blocks), nonNil(cd.Equivalences)
 	cert, err := s.refs.Version(ctx, cd.VersionID)
 	if err != nil {
 		return err
@@ -71,4 +79,12 @@ func (s *Server) apiCandidacyShow(c echo.Context) error {
 		}
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// nonNil is list, or an empty one where it is nil, so that JSON says [].
+func nonNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -89,3 +90,40 @@ func TestAPIVerdictSpellings(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIDescriptionServed (issue 15, finding 5): the description is
+// public at /api/v1/openapi.json, is the embedded one, and describes
+// every /api/v1 route of the routing table.
+func TestOpenAPIDescriptionServed(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	res := a.client().get("/api/v1/openapi.json")
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if res.Status != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") || json.Unmarshal([]byte(res.Body), &doc) != nil {
+		t.Fatalf("%d %q", res.Status, res.Header.Get("Content-Type"))
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.1") {
+		t.Fatalf("version %q", doc.OpenAPI)
+	}
+	described := map[string]bool{}
+	for _, r := range a.s.Routes() {
+		if !strings.HasPrefix(r.Path, "/api/v1/") {
+			continue
+		}
+		p := apiParam.ReplaceAllString(r.Path, "{$1}")
+		if _, ok := doc.Paths[p][strings.ToLower(r.Method)]; !ok {
+			t.Errorf("%s %s absent de la description", r.Method, p)
+		}
+		described[p] = true
+	}
+	for p := range doc.Paths {
+		if !described[p] {
+			t.Errorf("%s décrit mais sans route", p)
+		}
+	}
+}
+
+var apiParam = regexp.MustCompile(`:([a-z_]+)`)

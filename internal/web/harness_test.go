@@ -96,6 +96,7 @@ func (c *client) do(req *http.Request) response {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	checkAPIResponse(c.a.t, req, res, b)
 	body := string(b)
 	if m := csrfField.FindStringSubmatch(body); m != nil {
 		c.csrf = m[1]

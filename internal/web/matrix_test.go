@@ -78,6 +78,7 @@ func matrix(x ids) []matrixCase {
 		{"GET", "/referentiels/:code", "/referentiels/RNCP37779", nil, everyone},
 		{"GET", "/api/v1/certifications", "/api/v1/certifications", nil, everyone},
 		{"GET", "/api/v1/certifications/:code", "/api/v1/certifications/RNCP36625", nil, everyone},
+		{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", nil, everyone},
 		{"GET", "/login", "/login", nil, everyone},
 		{"POST", "/login", "/login", url.Values{"email": {"x@y.fr"}}, everyone},
 		{"GET", "/mot-de-passe-oublie", "/mot-de-passe-oublie", nil, everyone},

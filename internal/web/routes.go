@@ -24,6 +24,7 @@ func (s *Server) routes() {
 	s.handle(get, "/referentiels/:code", pub, nil, s.referentielShow)
 	s.handle(get, "/api/v1/certifications", pub, nil, s.apiCertificationList)
 	s.handle(get, "/api/v1/certifications/:code", pub, nil, s.apiCertificationShow)
+	s.handle(get, "/api/v1/openapi.json", pub, nil, s.apiDescription)
 
 	s.handle(get, "/login", pub, nil, s.loginForm)
 	s.handle(post, "/login", pub, nil, s.loginSubmit)
