@@ -154,6 +154,7 @@ func matrix(x ids) []matrixCase {
 		{"GET", "/api/v1/candidacies/:id", "/api/v1/candidacies/" + cd, nil, readers},
 		{"POST", "/api/v1/candidacies/:id/deliverables/:code/documents", "/api/v1/candidacies/" + cd + "/deliverables/RNCP37779BC01-D01/documents", nil, only(cand)},
 		{"GET", "/certificateur/jurys", "/certificateur/jurys", nil, admins},
+		{"GET", "/api/v1/jury/sessions", "/api/v1/jury/sessions", nil, admins},
 		{"POST", "/certificateur/jurys", "/certificateur/jurys", url.Values{"certification": {"RNCP37779"}}, admins},
 		{"GET", "/certificateur/jurys/:sid", "/certificateur/jurys/" + sid, nil, admins},
 		{"POST", "/certificateur/jurys/:sid/membres", "/certificateur/jurys/" + sid + "/membres", nil, admins},

@@ -135,3 +135,48 @@ func TestJurySessionsPagePaginated(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIJurySessionsPaginated (issue 15, finding 7): the certifier's
+// sessions through the API, a page at a time, deadlines as dates.
+func TestAPIJurySessionsPaginated(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	ctx := context.Background()
+	for i := range 5 {
+		if _, err := a.s.jury.CreateSession(ctx, audit.System, jury.NewSession{CertificationCode: "RNCP37779",
+			StartsAt: time.Now().AddDate(0, 1, i), Place: "Brest", DossierDeadline: time.Now().AddDate(0, 0, 20)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	total := int(a.id(`SELECT count(*) FROM jury_sessions`))
+	c := a.client()
+	c.login(whoEmails[admin])
+	var body struct {
+		Sessions []struct {
+			ID              int64  `json:"id"`
+			DossierDeadline string `json:"dossier_deadline"`
+		}
+		Pagination struct{ Total, Pages int }
+	}
+	res := c.get("/api/v1/jury/sessions?per_page=2&page=2")
+	if res.Status != http.StatusOK || json.Unmarshal([]byte(res.Body), &body) != nil || len(body.Sessions) != 2 || body.Pagination.Total != total {
+		t.Fatalf("%d %s", res.Status, res.Body)
+	}
+	for _, rel := range []string{`page=1&per_page=2>; rel="prev"`, `page=3&per_page=2>; rel="next"`, `rel="first"`, `rel="last"`} {
+		if !strings.Contains(res.Header.Get("Link"), rel) {
+			t.Errorf("Link sans %s : %q", rel, res.Header.Get("Link"))
+		}
+	}
+	var want string
+	if err := a.db.Get(&want, `SELECT to_char(dossier_deadline, 'YYYY-MM-DD') FROM jury_sessions WHERE id = $1`, body.Sessions[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if body.Sessions[0].DossierDeadline != want {
+		t.Errorf("date limite : %q, en base %s", body.Sessions[0].DossierDeadline, want)
+	}
+	member := a.client()
+	member.login(whoEmails[juror])
+	if res := member.get("/api/v1/jury/sessions"); res.Status != http.StatusForbidden {
+		t.Errorf("juré : %d", res.Status)
+	}
+}

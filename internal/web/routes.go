@@ -140,6 +140,7 @@ func (s *Server) routes() {
 	s.handle(get, "/jury/sessions/:sid/resultats", jr, s.juryScope, s.juryResults)
 	s.handle(get, "/jury/sessions/:sid/proces-verbal/:v", jr, s.juryScope, s.minutesPDF)
 	s.handle(get, "/jury/sessions/:sid/candidats/:cid/dossier-jury.pdf", account.ActJuryFile, s.juryScope, s.juryFilePDF)
+	s.handle(get, "/api/v1/jury/sessions", cert, nil, s.apiJurySessionList)
 	s.handle(get, "/api/v1/jury/sessions/:sid/candidacies/:cid/grid", jr, s.juryScope, s.apiJuryGrid)
 	s.handle(post, "/api/v1/jury/sessions/:sid/candidacies/:cid/verdicts", score, s.juryVerdictScope, s.apiJuryVerdict)
 }
