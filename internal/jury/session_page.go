@@ -14,8 +14,12 @@ func (s *Store) SessionPage(ctx context.Context, offset, limit int) ([]Session, 
 		return nil, 0, fmt.Errorf("jury: count sessions: %w", err)
 	}
 	out := []Session{}
+	// The page's ids are chosen first, so that the per-session columns
+	// (the count of candidacies) are computed for its rows only, not for
+	// every session before the sort.
 	err := s.db.SelectContext(ctx, &out, `SELECT `+sessionColumns+sessionFrom+`
-		ORDER BY s.starts_at DESC, s.id DESC OFFSET $1 LIMIT $2`, offset, limit)
+		WHERE s.id IN (SELECT id FROM jury_sessions ORDER BY starts_at DESC, id DESC OFFSET $1 LIMIT $2)
+		ORDER BY s.starts_at DESC, s.id DESC`, offset, limit)
 	if err != nil {
 		return nil, 0, fmt.Errorf("jury: session page: %w", err)
 	}

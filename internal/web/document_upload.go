@@ -137,7 +137,10 @@ func uploadReadError(err error, max int64) string {
 // (through handleError), the candidacy page with the message for a browser.
 func (s *Server) uploadRefused(c echo.Context, status int, msg string) error {
 	if wantsJSON(c) {
-		return fail(status, msg)
+		if status == http.StatusConflict {
+			return fail(status, msg) // the dossier is locked, whatever the file
+		}
+		return failField(status, "file", msg)
 	}
 	v, err := s.buildCandidacyView(c, FormErrors{"file_" + c.Param("code"): msg})
 	if err != nil {
