@@ -180,3 +180,39 @@ func TestAPIJurySessionsPaginated(t *testing.T) {
 		t.Errorf("juré : %d", res.Status)
 	}
 }
+
+// TestAPICandidacyDates (issue 15, finding 7): in a candidacy's JSON, the
+// admissibility deadline is a calendar date and the history's moments are
+// RFC 3339 instants (they were « JJ/MM/AAAA HH:MM » strings).
+func TestAPICandidacyDates(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	id := a.inProgressCandidacy(whoEmails[cand])
+	c := a.client()
+	c.login(whoEmails[cand])
+	res := c.get("/api/v1/candidacies/" + itoa(id))
+	var body struct {
+		AdmissibilityDue string `json:"admissibility_due"`
+		History          []struct {
+			At string `json:"at"`
+		}
+	}
+	if res.Status != http.StatusOK || json.Unmarshal([]byte(res.Body), &body) != nil {
+		t.Fatalf("%d %s", res.Status, res.Body)
+	}
+	var due string
+	if err := a.db.Get(&due, `SELECT to_char(admissibility_due, 'YYYY-MM-DD') FROM candidacies WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if body.AdmissibilityDue != due {
+		t.Errorf("admissibility_due %q, en base %s", body.AdmissibilityDue, due)
+	}
+	if len(body.History) < 3 {
+		t.Fatalf("historique : %+v", body.History)
+	}
+	for _, h := range body.History {
+		if _, err := time.Parse(time.RFC3339, h.At); err != nil {
+			t.Errorf("instant %q : %v", h.At, err)
+		}
+	}
+}
