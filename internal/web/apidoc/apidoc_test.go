@@ -2,6 +2,7 @@ package apidoc
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -27,5 +28,29 @@ func TestDescriptionIsValidOpenAPI31(t *testing.T) {
 	}
 	if doc.Paths.Len() < 9 {
 		t.Fatalf("%d chemins décrits", doc.Paths.Len())
+	}
+}
+
+// TestValidationCatchesBrokenDescription: the check above can fail — a
+// dangling reference or a 3.0-only keyword form is refused.
+func TestValidationCatchesBrokenDescription(t *testing.T) {
+	b, err := JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, broken := range map[string]string{
+		"référence pendante": strings.Replace(string(b), `"#/components/schemas/Verdict"`, `"#/components/schemas/Verdikt"`, 1),
+		"type inconnu":       strings.Replace(string(b), `"type":"boolean"`, `"type":"bool"`, 1),
+	} {
+		if broken == string(b) {
+			t.Fatalf("%s : rien n'a été remplacé", name)
+		}
+		doc, err := openapi3.NewLoader().LoadFromData([]byte(broken))
+		if err == nil {
+			err = doc.Validate(context.Background())
+		}
+		if err == nil {
+			t.Errorf("%s : description acceptée", name)
+		}
 	}
 }
