@@ -12,6 +12,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"acquis/internal/audit"
+	"acquis/internal/civil"
 	"acquis/internal/db"
 	"acquis/internal/referentiel"
 )
@@ -70,29 +71,29 @@ const AdmissibilityDelayMonths = 2
 
 // Candidacy is a candidate's application for a certification.
 type Candidacy struct {
-	ID                       int64      `db:"id" json:"id"`
-	CandidateID              int64      `db:"candidate_id" json:"candidate_id"`
-	CandidateName            string     `db:"candidate_name" json:"candidate_name"`
-	CertificationCode        string     `db:"certification_code" json:"certification_code"`
-	CertificationTitle       string     `db:"certification_title" json:"certification_title"`
-	VersionID                int64      `db:"version_id" json:"version_id"`
-	OrganisationID           *int64     `db:"organisation_id" json:"organisation_id,omitempty"`
-	OrganisationName         string     `db:"organisation_name" json:"organisation_name,omitempty"`
-	PlatformID               int64      `db:"platform_id" json:"-"`
-	RegionCode               string     `db:"region_code" json:"-"`
-	State                    State      `db:"state" json:"state"`
-	ExperienceMonths         int        `db:"experience_months" json:"experience_months"`
-	ExperienceRole           string     `db:"experience_role" json:"experience_role"`
-	ExperienceEmployer       string     `db:"experience_employer" json:"experience_employer"`
-	CreatedAt                time.Time  `db:"created_at" json:"created_at"`
-	StateChangedAt           time.Time  `db:"state_changed_at" json:"state_changed_at"`
-	AdmissibilitySubmittedAt *time.Time `db:"admissibility_submitted_at" json:"admissibility_submitted_at,omitempty"`
-	AdmissibilityDue         *time.Time `db:"admissibility_due" json:"admissibility_due,omitempty"`
-	AdmissibilityDecidedAt   *time.Time `db:"admissibility_decided_at" json:"admissibility_decided_at,omitempty"`
-	AdmissibilityReasons     string     `db:"admissibility_reasons" json:"admissibility_reasons,omitempty"`
-	SubmittedAt              *time.Time `db:"submitted_at" json:"submitted_at,omitempty"`
-	Locked                   bool       `db:"locked" json:"locked"`
-	Blocks                   []Target   `db:"-" json:"blocks"`
+	ID                       int64       `db:"id" json:"id"`
+	CandidateID              int64       `db:"candidate_id" json:"candidate_id"`
+	CandidateName            string      `db:"candidate_name" json:"candidate_name"`
+	CertificationCode        string      `db:"certification_code" json:"certification_code"`
+	CertificationTitle       string      `db:"certification_title" json:"certification_title"`
+	VersionID                int64       `db:"version_id" json:"version_id"`
+	OrganisationID           *int64      `db:"organisation_id" json:"organisation_id,omitempty"`
+	OrganisationName         string      `db:"organisation_name" json:"organisation_name,omitempty"`
+	PlatformID               int64       `db:"platform_id" json:"-"`
+	RegionCode               string      `db:"region_code" json:"-"`
+	State                    State       `db:"state" json:"state"`
+	ExperienceMonths         int         `db:"experience_months" json:"experience_months"`
+	ExperienceRole           string      `db:"experience_role" json:"experience_role"`
+	ExperienceEmployer       string      `db:"experience_employer" json:"experience_employer"`
+	CreatedAt                time.Time   `db:"created_at" json:"created_at"`
+	StateChangedAt           time.Time   `db:"state_changed_at" json:"state_changed_at"`
+	AdmissibilitySubmittedAt *time.Time  `db:"admissibility_submitted_at" json:"admissibility_submitted_at,omitempty"`
+	AdmissibilityDue         *civil.Date `db:"admissibility_due" json:"admissibility_due,omitempty"`
+	AdmissibilityDecidedAt   *time.Time  `db:"admissibility_decided_at" json:"admissibility_decided_at,omitempty"`
+	AdmissibilityReasons     string      `db:"admissibility_reasons" json:"admissibility_reasons,omitempty"`
+	SubmittedAt              *time.Time  `db:"submitted_at" json:"submitted_at,omitempty"`
+	Locked                   bool        `db:"locked" json:"locked"`
+	Blocks                   []Target    `db:"-" json:"blocks"`
 	// Equivalences are the blocs aimed at by équivalence: they are not in
 	// Blocks, which lists the blocs presented to a jury.
 	Equivalences []EquivalenceTarget `db:"-" json:"equivalences"`

@@ -115,7 +115,7 @@ func TestCandidacyJourney(t *testing.T) {
 	must(t, f.s.Transition(ctx, f.actor(), id, AdmissibilitySubmitted, account.RoleCandidate, ""))
 	c, _ = f.s.Candidacy(ctx, id)
 	due := c.AdmissibilitySubmittedAt.AddDate(0, 2, 0)
-	if c.AdmissibilityDue == nil || c.AdmissibilityDue.Sub(due) > 48*time.Hour || due.Sub(*c.AdmissibilityDue) > 48*time.Hour {
+	if c.AdmissibilityDue == nil || c.AdmissibilityDue.Sub(due) > 48*time.Hour || due.Sub(c.AdmissibilityDue.Time) > 48*time.Hour {
 		t.Fatalf("échéance : %v (demandée %v)", c.AdmissibilityDue, c.AdmissibilitySubmittedAt)
 	}
 	if c.Overdue(time.Now()) || !c.Overdue(time.Now().AddDate(0, 2, 3)) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -84,14 +85,17 @@ type TransitionRecord struct {
 	To     State  `db:"to_state" json:"to"`
 	Actor  string `db:"actor" json:"actor"`
 	Reason string `db:"reason" json:"reason,omitempty"`
-	At     string `db:"at" json:"at"`
+	// At is the moment as pages show it (Paris time, JJ/MM/AAAA HH:MM);
+	// Time is the same instant for machines (RFC 3339 in JSON).
+	At   string    `db:"at" json:"-"`
+	Time time.Time `db:"at_time" json:"at"`
 }
 
 // History lists a candidacy's transitions, oldest first.
 func (s *Store) History(ctx context.Context, id int64) ([]TransitionRecord, error) {
 	var out []TransitionRecord
 	err := s.db.SelectContext(ctx, &out, `SELECT t.from_state, t.to_state, coalesce(u.full_name, 'acquis') AS actor, t.reason,
-		to_char(t.at AT TIME ZONE 'Europe/Paris', 'DD/MM/YYYY HH24:MI') AS at
+		to_char(t.at AT TIME ZONE 'Europe/Paris', 'DD/MM/YYYY HH24:MI') AS at, t.at AS at_time
 		FROM candidacy_transitions t LEFT JOIN users u ON u.id = t.actor_id WHERE t.candidacy_id = $1 ORDER BY t.at, t.id`, id)
 	return out, err
 }

@@ -8,15 +8,25 @@ import (
 	"acquis/internal/portfolio"
 )
 
+// apiCandidacyPerPage is the API's page of candidacies, by default and
+// at most.
+const apiCandidacyPerPage, apiCandidacyMaxPerPage = 20, 100
+
+// apiCandidacyList is the asker's candidacies, a page at a time (page,
+// per_page), with Link headers to the other pages. A page past the last
+// is an empty list.
 func (s *Server) apiCandidacyList(c echo.Context) error {
-	list, err := s.portfolio.Candidacies(c.Request().Context(), portfolio.Filter{CandidateID: principal(c).UserID})
+	p, err := readPager(c, apiCandidacyPerPage, apiCandidacyMaxPerPage)
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []portfolio.Candidacy{}
+	list, total, err := s.portfolio.CandidacyPage(c.Request().Context(), portfolio.Filter{CandidateID: principal(c).UserID}, p.Offset(), p.PerPage)
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"candidacies": list})
+	p.Total = total
+	p.setLinks(c)
+	return c.JSON(http.StatusOK, map[string]any{"candidacies": list, "pagination": p.info()})
 }
 
 // apiCandidacy is a candidacy with its documents and self-assessment.
@@ -51,6 +61,14 @@ func (s *Server) apiCandidacyShow(c echo.Context) error {
 	if out.History, err = s.portfolio.History(ctx, cd.ID); err != nil {
 		return err
 	}
+	// Empty lists are [] for the API, never null.
+	out.Documents = nonNil(out.Documents)
+	out.Deposits = nonNil(out.Deposits)
+	out.History = nonNil(out.History)
+	if out.SelfAssessment == nil {
+		out.SelfAssessment = map[string]portfolio.Assessment{}
+	}
+	cd.Blocks, cd.Equivalences = nonNil(cd.Blocks), nonNil(cd.Equivalences)
 	cert, err := s.refs.Version(ctx, cd.VersionID)
 	if err != nil {
 		return err
@@ -61,4 +79,12 @@ func (s *Server) apiCandidacyShow(c echo.Context) error {
 		}
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// nonNil is list, or an empty one where it is nil, so that JSON says [].
+func nonNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
 }

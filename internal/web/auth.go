@@ -40,17 +40,23 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
-		if principal(c) == nil && keyOpens(c.Request().URL.Path) {
+		if principal(c) == nil {
 			if tok, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer "); ok {
 				p, err := s.accounts.APIKeyPrincipal(c.Request().Context(), strings.TrimSpace(tok))
 				if errors.Is(err, account.ErrAPIKeyUnknown) {
-					return fail(http.StatusUnauthorized, "Clé d'API inconnue.")
+					return badKey("Clé d'API inconnue.")
 				}
 				if errors.Is(err, account.ErrAPIKeyRevoked) {
-					return fail(http.StatusUnauthorized, "Clé d'API révoquée.")
+					return badKey("Clé d'API révoquée.")
 				}
 				if err != nil {
 					return err
+				}
+				if !keyOpens(c.Request().URL.Path) {
+					// A valid key on a route keys do not open: authorize
+					// answers 403 rather than "please sign in".
+					c.Set(ctxKeyElsewhere, true)
+					return next(c)
 				}
 				c.Set(ctxPrincipal, p)
 				c.Set(ctxAPIKey, true)
@@ -67,6 +73,10 @@ const apiKeyPaths = "/api/v1/indicators"
 // keyOpens reports whether an API key opens the path: the indicators, and
 // the plan (apiPlanPath, issue 14 #14) with the same scope rules.
 func keyOpens(path string) bool { return strings.HasPrefix(path, apiKeyPaths) || path == apiPlanPath }
+
+// ctxKeyElsewhere marks a request that carries a valid API key to a route
+// a key does not open.
+const ctxKeyElsewhere = "api_key_elsewhere"
 
 func (s *Server) sessionLimits() account.SessionLimits {
 	return account.SessionLimits{Idle: s.cfg.SessionIdle, Lifetime: s.cfg.SessionLifetime}
@@ -143,6 +153,9 @@ func (s *Server) authorize(action account.Action, scope scopeFunc, h echo.Handle
 	return func(c echo.Context) error {
 		p := principal(c)
 		if action != account.ActPublic && p == nil {
+			if c.Get(ctxKeyElsewhere) != nil {
+				return s.denyKey(c, action)
+			}
 			return s.needLogin(c)
 		}
 		res, err := scope(c)
@@ -172,6 +185,14 @@ func (s *Server) deny(c echo.Context, action account.Action, res account.Resourc
 	_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", string(action), logPath(c),
 		map[string]any{"method": c.Request().Method, "platform_id": res.PlatformID, "owner_id": res.OwnerUserID}))
 	return fail(http.StatusForbidden, "Vous n'avez pas accès à cette page ou à cette action.")
+}
+
+// denyKey refuses, audited, an API key sent to a route that keys do not
+// open: the key is known, so the answer is 403, not "please sign in".
+func (s *Server) denyKey(c echo.Context, action account.Action) error {
+	_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("access.denied", string(action), logPath(c),
+		map[string]any{"method": c.Request().Method, "reason": "api_key"}))
+	return fail(http.StatusForbidden, "Une clé d'API n'ouvre que les indicateurs (/api/v1/indicators) : cette ressource demande une session.")
 }
 
 // missingRecord is what a scope function returns when the record the URL

@@ -72,6 +72,9 @@ func (s *Server) documentUpload(c echo.Context) error {
 		return err
 	}
 	if wantsJSON(c) {
+		// The new document is downloaded at its own address (RFC 9110
+		// §15.3.2: a 201 says where the created resource is).
+		c.Response().Header().Set(echo.HeaderLocation, "/documents/"+itoa(doc.ID))
 		return c.JSON(http.StatusCreated, doc)
 	}
 	return redirectWith(c, candidacyPath(cd.ID)+"#"+del.Code, "« "+name+" » est enregistré (version "+strconv.Itoa(doc.Version)+").")
@@ -139,11 +142,14 @@ func uploadReadError(err error, max int64) string {
 	return "L'envoi a été interrompu avant la fin : rien n'a été enregistré, recommencez."
 }
 
-// uploadRefused answers a refused upload: JSON for the API, the candidacy
-// page with the message for a browser.
+// uploadRefused answers a refused upload: a problem document for the API
+// (through handleError), the candidacy page with the message for a browser.
 func (s *Server) uploadRefused(c echo.Context, status int, msg string) error {
 	if wantsJSON(c) {
-		return c.JSON(status, map[string]string{"error": msg})
+		if status == http.StatusConflict {
+			return fail(status, msg) // the dossier is locked, whatever the file
+		}
+		return failField(status, "file", msg)
 	}
 	v, err := s.buildCandidacyView(c, FormErrors{"file_" + c.Param("code"): msg})
 	if err != nil {

@@ -136,9 +136,15 @@ func TestUploadHappyPathAndRefusals(t *testing.T) {
 	if res.Status != http.StatusCreated || json.Unmarshal([]byte(res.Body), &doc) != nil || doc.Version != 1 {
 		t.Fatalf("API : %d %s", res.Status, res.Body)
 	}
+	if loc := res.Header.Get("Location"); loc != "/documents/"+itoa(a.id(`SELECT max(id) FROM documents WHERE candidacy_id = $1`, cd)) {
+		t.Fatalf("201 sans Location vers le document : %q", loc)
+	}
+	if got := c.get(res.Header.Get("Location")); got.Status != http.StatusOK || got.Body != testPDF {
+		t.Fatalf("Location ne mène pas au document : %d", got.Status)
+	}
 	res = c.upload(fmt.Sprintf("/api/v1/candidacies/%d/deliverables/RNCP37779BC03-D01/documents", cd), "faux.pdf", []byte("texte"))
-	var e struct{ Error string }
-	if res.Status != 422 || json.Unmarshal([]byte(res.Body), &e) != nil || !strings.Contains(e.Error, "text/plain") {
+	var e struct{ Detail string }
+	if res.Status != 422 || json.Unmarshal([]byte(res.Body), &e) != nil || !strings.Contains(e.Detail, "text/plain") || res.Header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("API refus : %d %s", res.Status, res.Body)
 	}
 }

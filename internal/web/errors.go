@@ -17,15 +17,24 @@ import (
 var errInternal = errors.New("internal error")
 
 // userError is an error whose message is written for the user, in French.
+// field names the request member at fault, when there is one (the API
+// says it in its problem document).
 type userError struct {
 	status int
 	msg    string
+	field  string
+	badKey bool
 }
 
 func (e *userError) Error() string { return e.msg }
 
-// failf returns an error shown to the user as is, with that status.
+// fail returns an error shown to the user as is, with that status.
 func fail(status int, msg string) error { return &userError{status: status, msg: msg} }
+
+// failField is fail about one member of the request.
+func failField(status int, field, msg string) error {
+	return &userError{status: status, msg: msg, field: field}
+}
 
 // statusAndMessage maps any error to an HTTP status and a French message.
 // Domain packages return their own sentinel errors; this is the one place
@@ -82,8 +91,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if unexpected {
 		s.log.Error("erreur", "request_id", c.Get(ctxRequestID), "path", logPath(c), "err", err)
 	}
+	if status == http.StatusUnauthorized {
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, challenge(err))
+	}
 	if wantsJSON(c) {
-		_ = c.JSON(status, map[string]string{"error": msg})
+		_ = writeProblem(c, status, msg, err)
 		return
 	}
 	v := errorView{Layout: s.layout(c, "Erreur"), Status: status, Message: msg}

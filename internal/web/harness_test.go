@@ -98,6 +98,7 @@ func (c *client) do(req *http.Request) response {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	checkAPIResponse(c.a.t, req, res, b)
 	body := string(b)
 	if m := csrfField.FindStringSubmatch(body); m != nil {
 		c.csrf = m[1]
@@ -123,6 +124,14 @@ func (c *client) post(path string, form url.Values) response {
 	}
 	if form.Get("_csrf") == "" {
 		form.Set("_csrf", c.csrf)
+	}
+	// Upload routes never parse their body for the token (see csrf): a
+	// form posted there carries it in the query, as the upload forms do.
+	if u := mustURL(path); u.Query().Get("_csrf") == "" && (strings.HasSuffix(u.Path, "/documents") || strings.HasSuffix(u.Path, "/justificatif")) {
+		q := u.Query()
+		q.Set("_csrf", form.Get("_csrf"))
+		u.RawQuery = q.Encode()
+		path = u.String()
 	}
 	return c.postRaw(path, form)
 }

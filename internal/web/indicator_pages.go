@@ -41,7 +41,7 @@ func indicatorFilter(c echo.Context) (indicators.Filter, error) {
 	f, err := indicators.ParseFilter(c.QueryParams(), time.Now())
 	var fe *indicators.FilterError
 	if errors.As(err, &fe) {
-		return f, fail(http.StatusBadRequest, fe.Message)
+		return f, failField(http.StatusBadRequest, fe.Field, fe.Message)
 	}
 	return f, err
 }

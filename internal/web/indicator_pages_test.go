@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -126,19 +127,18 @@ func TestIndicatorAPIKeys(t *testing.T) {
 		return m[1]
 	}
 	national, breton := issue("Tableau de bord DGEFP", ""), issue("ARS Bretagne", "53")
+	// Each call is a fresh client (no session): only the key speaks, and
+	// the response is checked against the OpenAPI description.
+	var last response
 	api := func(key, path string) (int, map[string]any) {
 		req, _ := http.NewRequest(http.MethodGet, a.srv.URL+path, nil)
 		if key != "" {
 			req.Header.Set("Authorization", "Bearer "+key)
 		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
+		last = a.client().do(req)
 		var body map[string]any
-		_ = json.NewDecoder(res.Body).Decode(&body)
-		return res.StatusCode, body
+		_ = json.Unmarshal([]byte(last.Body), &body)
+		return last.Status, body
 	}
 	if st, body := api(national, "/api/v1/indicators/taux-certification?from=2020-01-01"); st != http.StatusOK || body["key"] != "taux-certification" || body["rows"] == nil || len(body["definition"].([]any)) == 0 {
 		t.Fatalf("clé nationale : %d %v", st, body)
@@ -146,11 +146,11 @@ func TestIndicatorAPIKeys(t *testing.T) {
 	if st, body := api(national, "/api/v1/indicators"); st != http.StatusOK || len(body["indicators"].([]any)) != 6 {
 		t.Fatalf("catalogue : %d %v", st, body)
 	}
-	if st, body := api("", "/api/v1/indicators/blocs"); st != http.StatusUnauthorized || body["error"] == nil {
-		t.Fatalf("sans clé : %d %v", st, body)
+	if st, body := api("", "/api/v1/indicators/blocs"); st != http.StatusUnauthorized || body["detail"] == nil || last.Header.Get("WWW-Authenticate") != `Bearer realm="acquis"` {
+		t.Fatalf("sans clé : %d %v %q", st, body, last.Header.Get("WWW-Authenticate"))
 	}
-	if st, body := api("acq_inventee", "/api/v1/indicators/blocs"); st != http.StatusUnauthorized || body["error"] != "Clé d'API inconnue." {
-		t.Fatalf("clé inconnue : %d %v", st, body)
+	if st, body := api("acq_inventee", "/api/v1/indicators/blocs"); st != http.StatusUnauthorized || body["detail"] != "Clé d'API inconnue." || !strings.Contains(last.Header.Get("WWW-Authenticate"), `error="invalid_token"`) {
+		t.Fatalf("clé inconnue : %d %v %q", st, body, last.Header.Get("WWW-Authenticate"))
 	}
 	if st, _ := api(breton, "/api/v1/indicators/blocs?region=84"); st != http.StatusForbidden {
 		t.Fatalf("clé bretonne sur une autre région : %d", st)
@@ -158,15 +158,25 @@ func TestIndicatorAPIKeys(t *testing.T) {
 	if st, body := api(breton, "/api/v1/indicators/blocs"); st != http.StatusOK || body["filter"].(map[string]any)["region"] != "53" {
 		t.Fatalf("clé bretonne : %d %v", st, body)
 	}
-	if st, _ := api(national, "/api/v1/candidacies"); st != http.StatusUnauthorized {
-		t.Fatalf("une clé ouvre une autre API : %d", st)
+	// A valid key on a route keys do not open is refused (403, not "sign
+	// in"), on the API and on the pages alike; public routes stay open.
+	for _, p := range []string{"/api/v1/candidacies", "/pilotage", "/indicateurs/blocs"} {
+		if st, _ := api(national, p); st != http.StatusForbidden {
+			t.Fatalf("une clé ouvre %s : %d", p, st)
+		}
+	}
+	if st, body := api(national, "/api/v1/candidacies"); !strings.Contains(fmt.Sprint(body["detail"]), "/api/v1/indicators") {
+		t.Fatalf("refus de clé sans explication : %d %v", st, body)
+	}
+	if st, _ := api(national, "/api/v1/certifications"); st != http.StatusOK {
+		t.Fatalf("route publique avec une clé : %d", st)
 	}
 	kid := a.id(`SELECT id FROM api_keys WHERE name = 'ARS Bretagne'`)
 	adm.get("/admin/api-keys")
 	if res := adm.post("/admin/api-keys/"+itoa(kid)+"/revoquer", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("révocation : %d", res.Status)
 	}
-	if st, body := api(breton, "/api/v1/indicators/blocs"); st != http.StatusUnauthorized || body["error"] != "Clé d'API révoquée." {
+	if st, body := api(breton, "/api/v1/indicators/blocs"); st != http.StatusUnauthorized || body["detail"] != "Clé d'API révoquée." {
 		t.Fatalf("clé révoquée : %d %v", st, body)
 	}
 	if a.id(`SELECT count(*) FROM audit_log WHERE action IN ('api_key.issued', 'api_key.revoked')`) != 3 {

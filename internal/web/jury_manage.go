@@ -19,7 +19,12 @@ type jurySessionsView struct {
 	Certifications []referentiel.Summary
 	Form           sessionForm
 	Errors         FormErrors
+	Pager          pager
 }
+
+// jurySessionsPerPage is the certifier's page of sessions: at national
+// scale the whole list weighed close to a megabyte.
+const jurySessionsPerPage = 50
 
 type sessionForm struct {
 	Certification, Date, Time, Place, Deadline, PastReason string
@@ -32,15 +37,27 @@ func (s *Server) jurySessions(c echo.Context) error {
 
 func (s *Server) renderJurySessions(c echo.Context, status int, form sessionForm, errs FormErrors) error {
 	ctx := c.Request().Context()
-	list, err := s.jury.Sessions(ctx, 0)
+	p, err := readPager(c, jurySessionsPerPage, jurySessionsPerPage)
 	if err != nil {
 		return err
+	}
+	list, total, err := s.jury.SessionPage(ctx, p.Offset(), p.PerPage)
+	if err != nil {
+		return err
+	}
+	p.Total = total
+	if p.Page > p.Last() {
+		// A page past the end shows the last one rather than nothing.
+		p.Page = p.Last()
+		if list, _, err = s.jury.SessionPage(ctx, p.Offset(), p.PerPage); err != nil {
+			return err
+		}
 	}
 	certs, err := s.refs.Certifications(ctx)
 	if err != nil {
 		return err
 	}
-	return s.render.render(c, status, "jury_sessions", jurySessionsView{Layout: s.layout(c, "Sessions de jury"), Sessions: list, Certifications: certs, Form: form, Errors: errs})
+	return s.render.render(c, status, "jury_sessions", jurySessionsView{Layout: s.layout(c, "Sessions de jury"), Sessions: list, Certifications: certs, Form: form, Errors: errs, Pager: p})
 }
 
 func parisTime(day, clock string) (time.Time, bool) {

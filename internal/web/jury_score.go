@@ -156,10 +156,14 @@ func (s *Server) apiJuryVerdict(c echo.Context) error {
 	if err := c.Bind(&req); err != nil {
 		return fail(http.StatusBadRequest, "Requête mal formée : attendu {criterion, verdict, comment}.")
 	}
-	v, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, req.Criterion, req.Verdict, req.Comment)
+	verdict, ok := apiVerdictValue(req.Verdict)
+	if !ok {
+		return failField(http.StatusUnprocessableEntity, "verdict", apiVerdictMessage)
+	}
+	v, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, req.Criterion, verdict, req.Comment)
 	var ve *jury.ValidationError
 	if errors.As(err, &ve) {
-		return c.JSON(http.StatusUnprocessableEntity, map[string]string{"error": ve.Message, "field": ve.Field})
+		return failField(http.StatusUnprocessableEntity, ve.Field, ve.Message)
 	}
 	if err != nil {
 		return juryError(err)

@@ -85,6 +85,8 @@ func matrix(x ids) []matrixCase {
 		{"GET", "/emetteur", "/emetteur", nil, everyone},
 		{"GET", "/emetteur/certificats.pem", "/emetteur/certificats.pem", nil, everyone},
 		{"GET", "/statut/liste", "/statut/liste", nil, everyone},
+
+		{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", nil, everyone},
 		{"GET", "/login", "/login", nil, everyone},
 		{"POST", "/login", "/login", url.Values{"email": {"x@y.fr"}}, everyone},
 		{"GET", "/mot-de-passe-oublie", "/mot-de-passe-oublie", nil, everyone},
@@ -172,6 +174,7 @@ func matrix(x ids) []matrixCase {
 		{"GET", "/api/v1/candidacies/:id", "/api/v1/candidacies/" + cd, nil, readers},
 		{"POST", "/api/v1/candidacies/:id/deliverables/:code/documents", "/api/v1/candidacies/" + cd + "/deliverables/RNCP37779BC01-D01/documents", nil, only(cand)},
 		{"GET", "/certificateur/jurys", "/certificateur/jurys", nil, admins},
+		{"GET", "/api/v1/jury/sessions", "/api/v1/jury/sessions", nil, admins},
 		{"POST", "/certificateur/jurys", "/certificateur/jurys", url.Values{"certification": {"RNCP37779"}}, admins},
 		{"GET", "/certificateur/jurys/:sid", "/certificateur/jurys/" + sid, nil, admins},
 		{"POST", "/certificateur/jurys/:sid/membres", "/certificateur/jurys/" + sid + "/membres", nil, admins},

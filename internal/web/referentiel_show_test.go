@@ -84,13 +84,13 @@ func TestCertificationAPI(t *testing.T) {
 	}
 	res = c.get("/api/v1/certifications/INCONNU")
 	var e struct {
-		Error string `json:"error"`
+		Detail string `json:"detail"`
 	}
-	if err := json.Unmarshal([]byte(res.Body), &e); err != nil || res.Status != http.StatusNotFound || e.Error == "" {
+	if err := json.Unmarshal([]byte(res.Body), &e); err != nil || res.Status != http.StatusNotFound || e.Detail == "" {
 		t.Fatalf("inconnu : %d %s", res.Status, res.Body)
 	}
-	if !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-		t.Error("erreur d'API pas en JSON")
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+		t.Error("erreur d'API pas en application/problem+json")
 	}
 }
 

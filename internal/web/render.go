@@ -17,6 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/civil"
 	"acquis/internal/jury"
 	"acquis/internal/paris"
 	"acquis/internal/staff"
@@ -117,6 +118,13 @@ func calendarDate(v any, layout string) string {
 			return ""
 		}
 		t = *x
+	case civil.Date:
+		t = x.Time
+	case *civil.Date:
+		if x == nil {
+			return ""
+		}
+		t = x.Time
 	default:
 		return ""
 	}

@@ -33,6 +33,8 @@ func (s *Server) routes() {
 	s.handle(get, "/emetteur/certificats.pem", pub, nil, s.signingCertificates)
 	s.handle(get, "/statut/liste", pub, nil, s.statusList)
 
+	s.handle(get, "/api/v1/openapi.json", pub, nil, s.apiDescription)
+
 	s.handle(get, "/login", pub, nil, s.loginForm)
 	s.handle(post, "/login", pub, nil, s.loginSubmit)
 	s.handle(post, "/logout", pub, nil, s.logout)
@@ -160,6 +162,7 @@ func (s *Server) routes() {
 	s.handle(get, "/jury/sessions/:sid/resultats", jr, s.juryScope, s.juryResults)
 	s.handle(get, "/jury/sessions/:sid/proces-verbal/:v", jr, s.juryScope, s.minutesPDF)
 	s.handle(get, "/jury/sessions/:sid/candidats/:cid/dossier-jury.pdf", account.ActJuryFile, s.juryScope, s.juryFilePDF)
+	s.handle(get, "/api/v1/jury/sessions", cert, nil, s.apiJurySessionList)
 	s.handle(get, "/api/v1/jury/sessions/:sid/candidacies/:cid/grid", jr, s.juryScope, s.apiJuryGrid)
 	s.handle(post, "/api/v1/jury/sessions/:sid/candidacies/:cid/verdicts", score, s.juryVerdictScope, s.apiJuryVerdict)
 }
