@@ -349,7 +349,7 @@ func (s *Store) Amend(ctx context.Context, actor audit.Actor, sessionID int64, r
 			return err
 		}
 		if !chair {
-			return invalid("status", "Seul le président du jury signe un avenant.")
+			return invalid("status", "Seule la présidence du jury signe un avenant.")
 		}
 		var prev Minutes
 		if err := tx.GetContext(ctx, &prev, `SELECT id, session_id, version, supersedes, reason, content, sha256, coalesce(pdf_sha256, '') AS pdf_sha256, signed_by, signed_at
