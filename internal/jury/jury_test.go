@@ -26,7 +26,7 @@ func TestMain(m *testing.M) { dbtest.Main(m, seed.Referentiels) }
 var sys = audit.Actor{Role: "test"}
 
 type fx struct {
-	t         *testing.T
+	t         testing.TB
 	d         *sqlx.DB
 	s         *Store
 	acc       *account.Store
@@ -45,6 +45,12 @@ func as(id int64) audit.Actor { return audit.Actor{UserID: id, Role: "jury_membe
 func newFx(t *testing.T, cert string, blocks ...string) *fx {
 	t.Helper()
 	t.Parallel()
+	return newFxTB(t, cert, blocks...)
+}
+
+// newFxTB is newFx for benchmarks too.
+func newFxTB(t testing.TB, cert string, blocks ...string) *fx {
+	t.Helper()
 	d := dbtest.New(t)
 	f := &fx{t: t, d: d, s: NewStore(d).WithMinutesRenderer(fakeMinutesPDF), acc: account.NewStore(d), pf: portfolio.NewStore(d), ctx: context.Background()}
 	var err error
@@ -157,7 +163,7 @@ func (f *fx) scoreAll(m int64, failing ...string) {
 	must(f.t, f.s.SubmitGrid(f.ctx, as(m), f.session, f.candidacy))
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
