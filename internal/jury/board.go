@@ -14,6 +14,8 @@ import (
 type Board struct {
 	Status  Status
 	Started bool // the session's start time is reached
+	// MinutesVersions is how many signed versions of the minutes exist.
+	MinutesVersions int
 	Members []BoardMember
 	Lines   []BoardLine
 }
@@ -57,6 +59,7 @@ type BoardBlock struct {
 type boardRow struct {
 	Status       Status          `db:"status"`
 	Started      bool            `db:"started"`
+	Minutes      int             `db:"minutes"`
 	Lines        json.RawMessage `db:"lines"`
 	Members      json.RawMessage `db:"members"`
 	Evaluators   json.RawMessage `db:"evaluators"`
@@ -69,6 +72,7 @@ type boardRow struct {
 // boardQuery reads everything but the verdicts of session $1 in one row,
 // one JSON array per kind of fact.
 const boardQuery = `SELECT s.status, s.starts_at <= now() AS started,
+	(SELECT count(*) FROM jury_minutes jm WHERE jm.session_id = s.id) AS minutes,
 	(SELECT coalesce(json_agg(x ORDER BY x.candidate_name, x.candidacy_id), '[]') FROM (
 		SELECT a.candidacy_id, c.candidate_id, u.full_name AS candidate_name, c.version_id,
 			ARRAY(SELECT cb.block_code FROM candidacy_blocks cb WHERE cb.candidacy_id = c.id ORDER BY cb.position) AS blocks,
@@ -141,7 +145,7 @@ func (s *Store) Board(ctx context.Context, sessionID, viewerID int64) (*Board, e
 		Vote        string `json:"vote"`
 	}
 	var decisions []BlockDecision
-	b := &Board{Status: row.Status, Started: row.Started}
+	b := &Board{Status: row.Status, Started: row.Started, MinutesVersions: row.Minutes}
 	for _, u := range []struct {
 		raw json.RawMessage
 		to  any

@@ -15,7 +15,6 @@ type deliberationView struct {
 	Board    *jury.Board
 	IsChair  bool
 	Outcomes []jury.Outcome
-	Minutes  []jury.Minutes
 	Errors   FormErrors
 }
 
@@ -37,9 +36,6 @@ func (s *Server) renderDeliberation(c echo.Context, status int, errs FormErrors)
 	}
 	for _, m := range v.Board.Members {
 		v.IsChair = v.IsChair || (m.Chair && m.UserID == uid)
-	}
-	if v.Minutes, err = s.jury.MinutesVersions(ctx, sess.ID); err != nil {
-		return err
 	}
 	return s.render.render(c, status, "jury_deliberation", v)
 }

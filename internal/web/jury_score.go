@@ -18,7 +18,8 @@ type juryHomeView struct {
 
 type juryHomeLine struct {
 	jury.Session
-	Mine []jury.Assignment
+	Mine   []jury.Assignment
+	Others []jury.Assignment // candidates the member does not evaluate but deliberates on, after declaring
 }
 
 // juryHome is a member's list: their sessions and, in each, only the
@@ -38,10 +39,14 @@ func (s *Server) juryHome(c echo.Context) error {
 			return err
 		}
 		for _, a := range all {
+			mine := false
 			for _, e := range a.Evaluators {
-				if e.EvaluatorID == uid {
-					line.Mine = append(line.Mine, a)
-				}
+				mine = mine || e.EvaluatorID == uid
+			}
+			if mine {
+				line.Mine = append(line.Mine, a)
+			} else {
+				line.Others = append(line.Others, a)
 			}
 		}
 		v.Sessions = append(v.Sessions, line)
