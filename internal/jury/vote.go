@@ -362,6 +362,11 @@ func (s *Store) Decide(ctx context.Context, actor audit.Actor, sessionID, candid
 		}
 		decision, yes, no, casting := Count(counted, chairID)
 		if t.Proposal != Egalite && t.Proposal != decision && reason == "" {
+			if chairID == 0 {
+				// A president in conflict closes the vote without seeing
+				// the grids: the message names neither.
+				return invalid("reason_"+block, "La décision du jury s'écarte de la proposition des évaluateurs : les membres qui ont délibéré en donnent la raison, à écrire ici.")
+			}
 			return invalid("reason_"+block, "La décision du jury (%s) s'écarte de la proposition des évaluateurs (%s) : écrivez la raison du jury.",
 				DecisionLabel(decision), DecisionLabel(t.Proposal))
 		}
