@@ -16,8 +16,8 @@ type Board struct {
 	Started bool // the session's start time is reached
 	// MinutesVersions is how many signed versions of the minutes exist.
 	MinutesVersions int
-	Members []BoardMember
-	Lines   []BoardLine
+	Members         []BoardMember
+	Lines           []BoardLine
 }
 
 // BoardMember is a member with their attendance (nil until recorded).
