@@ -210,16 +210,27 @@ func TestKilledDuringSigning(t *testing.T) {
 		}
 		must(js.SubmitGrid(ctx, as(e.EV), sid, e.CID))
 	}
-	must(js.StartDeliberation(ctx, audit.System, sid))
+	// The session's day comes; everyone present; every member who may
+	// take part declares and votes validé.
+	d.MustExec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, sid)
+	var members []int64
+	_ = d.Select(&members, `SELECT user_id FROM jury_members WHERE session_id = $1`, sid)
+	must(js.StartDeliberation(ctx, audit.System, sid, jury.Opening{Present: members}))
 	var cids []int64
 	_ = d.Select(&cids, `SELECT candidacy_id FROM jury_assignments WHERE session_id = $1`, sid)
 	for _, cid := range cids {
 		var blocks []string
 		_ = d.Select(&blocks, `SELECT block_code FROM candidacy_blocks WHERE candidacy_id = $1`, cid)
-		for _, b := range blocks {
-			must(js.Decide(ctx, as(chair), sid, cid, b, jury.Valide, ""))
+		for _, m := range members {
+			_ = js.Declare(ctx, as(m), sid, cid) // refused to a member in conflict, who then does not vote
 		}
-		must(js.SetOutcome(ctx, as(chair), sid, cid, jury.ReussiteTotale, ""))
+		for _, b := range blocks {
+			for _, m := range members {
+				_ = js.Vote(ctx, as(m), sid, cid, b, jury.Valide)
+			}
+			must(js.Decide(ctx, as(chair), sid, cid, b, ""))
+		}
+		must(js.SetOutcome(ctx, as(chair), sid, cid, "", ""))
 	}
 	var chairEmail string
 	_ = d.Get(&chairEmail, `SELECT email FROM users WHERE id = $1`, chair)

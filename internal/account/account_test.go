@@ -420,6 +420,9 @@ func TestPolicy(t *testing.T) {
 		{adm, ActJuryScore, Resource{}, false},
 		{juror, ActJuryScore, Resource{JuryEvaluator: true}, true},
 		{juror, ActJuryScore, Resource{}, false},
+		{adm, ActJurySit, Resource{}, false},
+		{juror, ActJurySit, Resource{JuryMember: true}, true},
+		{juror, ActJurySit, Resource{}, false},
 		{juror, ActJuryChair, Resource{JuryMember: true}, false},
 		{mgr, ActAdminAudit, Resource{}, false},
 	}

@@ -127,6 +127,7 @@ const (
 	ActJurySpace       Action = "jury.space"       // a jury member's own list of sessions
 	ActJuryRead        Action = "jury.read"        // a jury session the member sits on
 	ActJuryScore       Action = "jury.score"       // score a candidate assigned to this member
+	ActJurySit         Action = "jury.sit"         // a member's own acts for any candidate of their session: declare, vote
 	ActJuryChair       Action = "jury.chair"       // what only the session's chair does
 	ActJuryFile        Action = "jury.file"        // a candidacy's jury file: every verdict, once the jury deliberates
 )
@@ -164,6 +165,8 @@ func Can(p *Principal, a Action, r Resource) bool {
 		switch a {
 		case ActJuryScore:
 			return r.JuryEvaluator
+		case ActJurySit:
+			return r.JuryMember
 		case ActJuryChair:
 			return r.JuryChair
 		case ActCandidateSpace:
@@ -202,6 +205,8 @@ func Can(p *Principal, a Action, r Resource) bool {
 		return p.Has(RoleJuryMember) && r.JuryMember
 	case ActJuryScore:
 		return p.Has(RoleJuryMember) && r.JuryEvaluator
+	case ActJurySit:
+		return p.Has(RoleJuryMember) && r.JuryMember
 	case ActJuryChair:
 		return p.Has(RoleJuryMember) && r.JuryChair
 	case ActJuryFile:

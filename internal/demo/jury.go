@@ -112,6 +112,12 @@ type assignment struct {
 	evaluators []string
 	failBlocks []string // blocs the evaluators mark non acquis
 	outcome    jury.Outcome
+	// conflict is a member (email) who states a conflict with the
+	// candidate, and its note: they take no part for that candidate.
+	conflict, conflictNote string
+	// votes overrides members' votes (block → email → vote); otherwise
+	// every member votes the evaluators' proposal.
+	votes map[string]map[string]string
 }
 
 func (j *journeys) session(starts time.Time, place string, members []string, list []assignment, sign bool) error {
@@ -199,7 +205,32 @@ func (j *journeys) session(starts time.Time, place string, members []string, lis
 	if wait := time.Until(starts); wait > 0 {
 		time.Sleep(wait)
 	}
-	if err := j.js.StartDeliberation(j.ctx, sys, sid); err != nil {
+	// Every member signs the declaration for every candidate presented,
+	// the president included, or states a conflict.
+	var present []int64
+	for _, m := range members {
+		present = append(present, j.user(m))
+	}
+	var leftOut []jury.GridRef
+	for _, a := range list {
+		if !a.outcome.Presented() {
+			for _, e := range a.evaluators {
+				leftOut = append(leftOut, jury.GridRef{CandidacyID: cids[a.email], EvaluatorID: j.user(e)})
+			}
+			continue
+		}
+		for _, m := range members {
+			actor := audit.Actor{UserID: j.user(m), Role: "jury_member"}
+			if m == a.conflict {
+				if err := j.js.DeclareConflict(j.ctx, actor, sid, cids[a.email], a.conflictNote); err != nil {
+					return err
+				}
+			} else if err := j.js.Declare(j.ctx, actor, sid, cids[a.email]); err != nil {
+				return err
+			}
+		}
+	}
+	if err := j.js.StartDeliberation(j.ctx, sys, sid, jury.Opening{Present: present, LeftOut: leftOut, Reason: "Candidat absent à l'entretien avec le jury."}); err != nil {
 		return err
 	}
 	chair := audit.Actor{UserID: j.user(members[0]), Role: "jury_member"}
@@ -210,16 +241,31 @@ func (j *journeys) session(starts time.Time, place string, members []string, lis
 				return err
 			}
 			for _, t := range tallies {
-				if err := j.js.Decide(j.ctx, chair, sid, cids[a.email], t.BlockCode, map[bool]string{true: jury.Valide, false: jury.NonValide}[t.Proposal == jury.Valide], ""); err != nil {
+				for _, m := range members {
+					if m == a.conflict {
+						continue
+					}
+					vote := map[bool]string{true: jury.Valide, false: jury.NonValide}[t.Proposal == jury.Valide]
+					if v, ok := a.votes[t.BlockCode][m]; ok {
+						vote = v
+					}
+					if err := j.js.Vote(j.ctx, audit.Actor{UserID: j.user(m), Role: "jury_member"}, sid, cids[a.email], t.BlockCode, vote); err != nil {
+						return err
+					}
+				}
+				if err := j.js.Decide(j.ctx, chair, sid, cids[a.email], t.BlockCode, ""); err != nil {
 					return err
 				}
 			}
 		}
-		precos := ""
+		precos, outcome := "", jury.Outcome("")
 		if a.outcome == jury.ReussitePartielle {
 			precos = "Approfondir l'accompagnement des communautés de travail (bloc 3) : sensibilisation des collectifs, régulation dans la durée."
 		}
-		if err := j.js.SetOutcome(j.ctx, chair, sid, cids[a.email], a.outcome, precos); err != nil {
+		if !a.outcome.Presented() {
+			outcome = a.outcome
+		}
+		if err := j.js.SetOutcome(j.ctx, chair, sid, cids[a.email], outcome, precos); err != nil {
 			return err
 		}
 	}
@@ -269,7 +315,12 @@ func loadJourneys(ctx context.Context, d *sqlx.DB, blobs *blob.Store) error {
 	// one in two weeks.
 	if err := j.session(time.Time{}, "CFEA, Paris", []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr", "sophie.roussel@demo.acquis.fr"}, []assignment{
 		{email: "ronan.le.gall@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr"}, outcome: jury.ReussiteTotale},
-		{email: "soizic.tanguy@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "sophie.roussel@demo.acquis.fr"}, failBlocks: []string{"RNCP37779BC03"}, outcome: jury.ReussitePartielle},
+		// A split vote decided by the president: Olivier Chevalier states
+		// a conflict, the two members left split on bloc 3, and Hélène
+		// Marchand's casting vote decides.
+		{email: "soizic.tanguy@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "sophie.roussel@demo.acquis.fr"}, failBlocks: []string{"RNCP37779BC03"}, outcome: jury.ReussitePartielle,
+			conflict: "olivier.chevalier@demo.acquis.fr", conflictNote: "A travaillé avec la candidate dans la même association jusqu'en 2024.",
+			votes: map[string]map[string]string{"RNCP37779BC03": {"helene.marchand@demo.acquis.fr": jury.NonValide, "sophie.roussel@demo.acquis.fr": jury.Valide}}},
 		{email: "sandrine.grondin@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr"}, outcome: jury.ReussiteTotale},
 		{email: "jerome.blanchard@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr"}, outcome: jury.Absent},
 	}, true); err != nil {

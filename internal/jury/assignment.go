@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -186,16 +187,24 @@ func (s *Store) RoleOf(ctx context.Context, userID, sessionID, candidacyID int64
 	return r, err
 }
 
-// EvaluatesCandidacy reports whether a user is an evaluator of a candidacy
-// in any session: they may then read its documents.
+// EvaluatesCandidacy reports whether a user may read a candidacy's
+// documents as a jury member: they sit on a session where it is
+// inscribed, have declared no conflict for this candidate and are not in
+// conflict. Until the declaration, a member sees nothing but the name.
 func (s *Store) EvaluatesCandidacy(ctx context.Context, userID, candidacyID int64) (bool, error) {
 	var ok bool
-	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM jury_evaluators WHERE evaluator_id = $1 AND candidacy_id = $2)`, userID, candidacyID)
+	err := s.db.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM jury_declarations d WHERE d.user_id = $1 AND d.candidacy_id = $2 AND NOT d.conflict
+		AND NOT EXISTS (SELECT 1 FROM jury_conflicts k WHERE k.session_id = d.session_id AND k.candidacy_id = d.candidacy_id AND k.user_id = d.user_id))`, userID, candidacyID)
 	return ok, err
 }
 
-// Declare records an evaluator's declaration of no conflict of interest
-// for one candidate; the grid opens only after it.
+// Declare records a member's declaration of no conflict of interest for
+// one candidate (art. D6412-6: no present or past professional or
+// personal relationship with the candidate, did not accompany the VAE).
+// Every member signs it, the president included, before seeing anything
+// of the candidate but the name; an evaluator's grid opens only after it.
+// A member the records show in conflict cannot sign it: they take no part
+// in that candidate's deliberation.
 func (s *Store) Declare(ctx context.Context, actor audit.Actor, sessionID, candidacyID int64) error {
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		st, err := lockSession(ctx, tx, sessionID, "SHARE")
@@ -205,15 +214,73 @@ func (s *Store) Declare(ctx context.Context, actor audit.Actor, sessionID, candi
 		if st == Signed {
 			return ErrSigned
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE jury_evaluators SET declared_at = now() WHERE session_id = $1 AND candidacy_id = $2 AND evaluator_id = $3 AND declared_at IS NULL`,
-			sessionID, candidacyID, actor.UserID)
+		a, err := accessOf(ctx, tx, sessionID, candidacyID, actor.UserID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // already declared
+		if !a.Member {
+			return fmt.Errorf("%w : vous ne siégez pas à cette session", ErrNotFound)
+		}
+		if a.Conflict != "" {
+			return invalid("declaration", "Vous ne pouvez pas signer cette déclaration : %s. Vous ne prenez pas part à l'évaluation ni à la délibération de ce candidat.", ConflictLabel(a.Conflict))
+		}
+		if a.Declared {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO jury_declarations (session_id, candidacy_id, user_id) VALUES ($1, $2, $3)`, sessionID, candidacyID, actor.UserID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE jury_evaluators SET declared_at = now() WHERE session_id = $1 AND candidacy_id = $2 AND evaluator_id = $3 AND declared_at IS NULL`,
+			sessionID, candidacyID, actor.UserID); err != nil {
+			return err
 		}
 		return audit.Record(ctx, tx, actor.Entry("jury.no_conflict_declared", "candidacy", strconv.FormatInt(candidacyID, 10), map[string]int64{"session_id": sessionID}))
+	})
+}
+
+// DeclareConflict records a member's own statement that they are in
+// conflict with a candidate: they are recused for that candidate (no
+// grid, no file, no vote). Refused once the member has voted on it.
+func (s *Store) DeclareConflict(ctx context.Context, actor audit.Actor, sessionID, candidacyID int64, note string) error {
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return invalid("note", "Dites en quelques mots la nature du lien avec le candidat.")
+	}
+	if len([]rune(note)) > 2000 {
+		return invalid("note", "La précision ne peut dépasser 2 000 caractères.")
+	}
+	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		st, err := lockSession(ctx, tx, sessionID, "SHARE")
+		if err != nil {
+			return err
+		}
+		if st == Signed {
+			return ErrSigned
+		}
+		a, err := accessOf(ctx, tx, sessionID, candidacyID, actor.UserID)
+		if err != nil {
+			return err
+		}
+		if !a.Member {
+			return fmt.Errorf("%w : vous ne siégez pas à cette session", ErrNotFound)
+		}
+		var voted bool
+		if err := tx.GetContext(ctx, &voted, `SELECT EXISTS (SELECT 1 FROM jury_votes WHERE session_id = $1 AND candidacy_id = $2 AND user_id = $3)`, sessionID, candidacyID, actor.UserID); err != nil {
+			return err
+		}
+		if voted || a.Submitted {
+			return invalid("note", "Vous avez déjà pris part à l'évaluation de ce candidat : signalez le conflit au certificateur.")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO jury_declarations (session_id, candidacy_id, user_id, conflict, note) VALUES ($1, $2, $3, true, $4)
+			ON CONFLICT (session_id, candidacy_id, user_id) DO UPDATE SET conflict = true, note = EXCLUDED.note, declared_at = now()`, sessionID, candidacyID, actor.UserID, note); err != nil {
+			return err
+		}
+		// An evaluator's grid closes with the recusal.
+		if _, err := tx.ExecContext(ctx, `UPDATE jury_evaluators SET declared_at = NULL WHERE session_id = $1 AND candidacy_id = $2 AND evaluator_id = $3`,
+			sessionID, candidacyID, actor.UserID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor.Entry("jury.conflict_declared", "candidacy", strconv.FormatInt(candidacyID, 10), map[string]any{"session_id": sessionID, "note": note}))
 	})
 }
 

@@ -15,7 +15,7 @@ import (
 const (
 	Valide    = "valide"
 	NonValide = "non_valide"
-	Egalite   = "egalite" // proposal only: the chair's casting vote decides
+	Egalite   = "egalite" // proposal only: the evaluators' grids are evenly split
 )
 
 // DecisionLabel says a proposal or decision in French.
@@ -26,7 +26,7 @@ func DecisionLabel(d string) string {
 	case NonValide:
 		return "non validé"
 	case Egalite:
-		return "égalité : voix du président"
+		return "partage égal des grilles"
 	}
 	return d
 }
@@ -114,7 +114,12 @@ func Propose(blocks []string, criteriaPerBlock map[string][]string, evaluators [
 	return out
 }
 
-// Tally computes the proposals of one candidacy from the stored verdicts.
+// countedGrid says, on jury_evaluators e, which grids count: handed in,
+// not left out, from a member not in conflict. A draft never counts.
+const countedGrid = `e.submitted_at IS NOT NULL AND e.left_out_at IS NULL
+	AND NOT EXISTS (SELECT 1 FROM jury_conflicts k WHERE k.session_id = e.session_id AND k.candidacy_id = e.candidacy_id AND k.user_id = e.evaluator_id)`
+
+// Tally computes the proposals of one candidacy from the counted grids.
 func (s *Store) Tally(ctx context.Context, q sqlx.QueryerContext, sessionID, candidacyID int64) ([]BlockTally, error) {
 	var rows []struct {
 		Block     string `db:"block_code"`
@@ -136,12 +141,13 @@ func (s *Store) Tally(ctx context.Context, q sqlx.QueryerContext, sessionID, can
 		crit[r.Block] = append(crit[r.Block], r.Criterion)
 	}
 	var evs []int64
-	if err := sqlx.SelectContext(ctx, q, &evs, `SELECT evaluator_id FROM jury_evaluators WHERE session_id = $1 AND candidacy_id = $2`, sessionID, candidacyID); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &evs, `SELECT e.evaluator_id FROM jury_evaluators e WHERE e.session_id = $1 AND e.candidacy_id = $2 AND `+countedGrid, sessionID, candidacyID); err != nil {
 		return nil, err
 	}
 	var vs []Verdict
 	if err := sqlx.SelectContext(ctx, q, &vs, `SELECT v.evaluator_id, '' AS full_name, v.block_code, v.criterion_code, v.verdict, v.comment, v.updated_at
-		FROM jury_verdicts v WHERE v.session_id = $1 AND v.candidacy_id = $2`, sessionID, candidacyID); err != nil {
+		FROM jury_verdicts v JOIN jury_evaluators e USING (session_id, candidacy_id, evaluator_id)
+		WHERE v.session_id = $1 AND v.candidacy_id = $2 AND `+countedGrid, sessionID, candidacyID); err != nil {
 		return nil, err
 	}
 	return Propose(blocks, crit, evs, vs), nil
@@ -154,77 +160,39 @@ type BlockDecision struct {
 	Proposal    string `db:"proposal" json:"proposal"`
 	Decision    string `db:"decision" json:"decision"`
 	Reason      string `db:"reason" json:"reason,omitempty"`
-}
-
-// Decide records the jury's decision on a bloc, recorded by the chair. A
-// decision that departs from the proposal needs a written reason; a tie is
-// the chair's to settle.
-func (s *Store) Decide(ctx context.Context, actor audit.Actor, sessionID, candidacyID int64, block, decision, reason string) error {
-	if decision != Valide && decision != NonValide {
-		return invalid("decision", "Choisissez « validé » ou « non validé ».")
-	}
-	reason = strings.TrimSpace(reason)
-	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		if err := s.chairDeliberating(ctx, tx, actor, sessionID); err != nil {
-			return err
-		}
-		tallies, err := s.Tally(ctx, tx, sessionID, candidacyID)
-		if err != nil {
-			return err
-		}
-		var t *BlockTally
-		for i := range tallies {
-			if tallies[i].BlockCode == block {
-				t = &tallies[i]
-			}
-		}
-		if t == nil {
-			return invalid("decision", "Ce bloc n'est pas évalué pour ce candidat.")
-		}
-		if t.Proposal != Egalite && t.Proposal != decision && reason == "" {
-			return invalid("reason_"+block, "La décision s'écarte de la proposition (%s) : écrivez-en la raison.", DecisionLabel(t.Proposal))
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO jury_block_decisions (session_id, candidacy_id, block_code, proposal, decision, reason, decided_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (session_id, candidacy_id, block_code) DO UPDATE SET proposal = EXCLUDED.proposal, decision = EXCLUDED.decision,
-			reason = EXCLUDED.reason, decided_by = EXCLUDED.decided_by, decided_at = now()`,
-			sessionID, candidacyID, block, t.Proposal, decision, reason, actor.UserID); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor.Entry("jury.block_decision", "candidacy", strconv.FormatInt(candidacyID, 10),
-			map[string]any{"session_id": sessionID, "block": block, "proposal": t.Proposal, "decision": decision, "reason": reason}))
-	})
+	// The votes of the members present and whether the president's
+	// casting vote settled an equal split (absent from minutes signed
+	// before votes were recorded).
+	VotesValide    int  `db:"votes_valide" json:"votes_valide,omitempty"`
+	VotesNonValide int  `db:"votes_non_valide" json:"votes_non_valide,omitempty"`
+	CastingVote    bool `db:"casting_vote" json:"casting_vote,omitempty"`
+	// Amended says an amendment changed the decision after signing.
+	Amended bool `db:"-" json:"amended,omitempty"`
 }
 
 // chairDeliberating checks that the actor chairs a session that
-// deliberates, and locks the session row.
+// deliberates, on or after its date, and share-locks the session.
 func (s *Store) chairDeliberating(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, sessionID int64) error {
-	st, err := lockSession(ctx, tx, sessionID, "SHARE")
-	if err != nil {
+	if err := deliberating(ctx, tx, sessionID); err != nil {
 		return err
-	}
-	if st == Signed {
-		return ErrSigned
-	}
-	if st != Deliberating {
-		return invalid("status", "La session n'est pas en délibération.")
 	}
 	var chair bool
 	if err := tx.GetContext(ctx, &chair, `SELECT EXISTS (SELECT 1 FROM jury_members WHERE session_id = $1 AND user_id = $2 AND is_chair)`, sessionID, actor.UserID); err != nil {
 		return err
 	}
 	if !chair {
-		return invalid("status", "Seul le président du jury enregistre les décisions.")
+		return invalid("status", "Seule la présidence du jury enregistre les décisions.")
 	}
 	return nil
 }
 
-// SetOutcome records a candidacy's outcome, which must agree with the
-// bloc decisions: all validated is a total success, some a partial one
-// (with préconisations), none a non-validation; absent and excused stand
-// apart.
+// SetOutcome records a candidacy's outcome, confirmed by the president.
+// For a candidate presented, the outcome is derived from the bloc
+// decisions (every bloc validated: total success; some: partial, with
+// préconisations; none: non-validation): pass "" to take it, or the same
+// value; anything else is refused. Absent and excused stand apart.
 func (s *Store) SetOutcome(ctx context.Context, actor audit.Actor, sessionID, candidacyID int64, outcome Outcome, preconisations string) error {
-	valid := false
+	valid := outcome == ""
 	for _, o := range Outcomes {
 		valid = valid || o == outcome
 	}
@@ -232,14 +200,12 @@ func (s *Store) SetOutcome(ctx context.Context, actor audit.Actor, sessionID, ca
 		return invalid("outcome", "Résultat inconnu.")
 	}
 	preconisations = strings.TrimSpace(preconisations)
-	if outcome == ReussitePartielle && preconisations == "" {
-		return invalid("preconisations", "Pour une réussite partielle, écrivez les préconisations : ce que le candidat doit travailler.")
-	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if err := s.chairDeliberating(ctx, tx, actor, sessionID); err != nil {
 			return err
 		}
 		if outcome.Presented() {
+			derived := outcome == ""
 			var c struct {
 				Targeted  int `db:"targeted"`
 				Decided   int `db:"decided"`
@@ -255,23 +221,52 @@ func (s *Store) SetOutcome(ctx context.Context, actor audit.Actor, sessionID, ca
 			if c.Decided < c.Targeted {
 				return invalid("outcome", "Décidez d'abord chacun des %d blocs évalués (%d décidé(s)).", c.Targeted, c.Decided)
 			}
-			want := NonValidation
-			switch {
-			case c.Validated == c.Targeted:
-				want = ReussiteTotale
-			case c.Validated > 0:
-				want = ReussitePartielle
+			want := DeriveOutcome(c.Targeted, c.Validated)
+			if derived {
+				outcome = want
 			}
 			if outcome != want {
 				return invalid("outcome", "Avec %d bloc(s) validé(s) sur %d, le résultat est « %s ».", c.Validated, c.Targeted, want.Label())
 			}
 		}
+		precos, err := checkPreconisations(outcome, preconisations)
+		if err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO jury_outcomes (session_id, candidacy_id, outcome, preconisations, decided_by) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (session_id, candidacy_id) DO UPDATE SET outcome = EXCLUDED.outcome, preconisations = EXCLUDED.preconisations,
-			decided_by = EXCLUDED.decided_by, decided_at = now()`, sessionID, candidacyID, outcome, preconisations, actor.UserID); err != nil {
+			decided_by = EXCLUDED.decided_by, decided_at = now()`, sessionID, candidacyID, outcome, precos, actor.UserID); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor.Entry("jury.outcome", "candidacy", strconv.FormatInt(candidacyID, 10),
-			map[string]any{"session_id": sessionID, "outcome": outcome, "preconisations": preconisations}))
+			map[string]any{"session_id": sessionID, "outcome": outcome, "preconisations": precos}))
 	})
+}
+
+// DeriveOutcome is the outcome of a candidate presented to the jury with
+// validated blocs out of targeted.
+func DeriveOutcome(targeted, validated int) Outcome {
+	switch {
+	case targeted > 0 && validated == targeted:
+		return ReussiteTotale
+	case validated > 0:
+		return ReussitePartielle
+	}
+	return NonValidation
+}
+
+// checkPreconisations returns the préconisations an outcome keeps: they
+// are required for a partial success, allowed for a non-validation (what
+// to work on before coming back), and have no place otherwise.
+func checkPreconisations(o Outcome, p string) (string, error) {
+	switch o {
+	case ReussitePartielle:
+		if p == "" {
+			return "", invalid("preconisations", "Pour une réussite partielle, écrivez les préconisations : ce que le candidat doit travailler.")
+		}
+		return p, nil
+	case NonValidation:
+		return p, nil
+	}
+	return "", nil
 }

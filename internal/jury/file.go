@@ -20,6 +20,9 @@ type CandidateFile struct {
 	Certification  *referentiel.Certification      `json:"certification"`
 	Members        []Member                        `json:"members"`
 	Evaluators     []EvaluatorRecord               `json:"evaluators"`
+	Declarations   []MemberDeclaration             `json:"declarations"`
+	Recused        []Recusal                       `json:"recused,omitempty"`
+	LeftOut        []LeftOutGrid                   `json:"left_out,omitempty"`
 	Deposit        *portfolio.Deposit              `json:"deposit,omitempty"`
 	Documents      []portfolio.Document            `json:"documents"`
 	SelfAssessment map[string]portfolio.Assessment `json:"self_assessment"`
@@ -39,6 +42,17 @@ type EvaluatorRecord struct {
 	College     College    `db:"college" json:"college"`
 	DeclaredAt  *time.Time `db:"declared_at" json:"declared_at,omitempty"`
 	SubmittedAt *time.Time `db:"submitted_at" json:"submitted_at,omitempty"`
+}
+
+// MemberDeclaration is one member's declaration for the candidate: of
+// no conflict, or of a conflict (with its note).
+type MemberDeclaration struct {
+	UserID     int64     `db:"user_id" json:"user_id"`
+	Name       string    `db:"full_name" json:"name"`
+	Chair      bool      `db:"is_chair" json:"chair"`
+	Conflict   bool      `db:"conflict" json:"conflict"`
+	Note       string    `db:"note" json:"note,omitempty"`
+	DeclaredAt time.Time `db:"declared_at" json:"declared_at"`
 }
 
 // TargetedBlocks returns the certification's blocs the candidacy aims at,
@@ -87,6 +101,22 @@ func (s *Store) File(ctx context.Context, sessionID, candidacyID int64) (*Candid
 		WHERE e.session_id = $1 AND e.candidacy_id = $2 ORDER BY u.full_name, e.evaluator_id`, sessionID, candidacyID); err != nil {
 		return nil, err
 	}
+	if err := s.db.SelectContext(ctx, &f.Declarations, `SELECT d.user_id, u.full_name, m.is_chair, d.conflict, d.note, d.declared_at
+		FROM jury_declarations d JOIN users u ON u.id = d.user_id JOIN jury_members m ON m.session_id = d.session_id AND m.user_id = d.user_id
+		WHERE d.session_id = $1 AND d.candidacy_id = $2 ORDER BY m.is_chair DESC, u.full_name, d.user_id`, sessionID, candidacyID); err != nil {
+		return nil, err
+	}
+	if err := s.db.SelectContext(ctx, &f.Recused, `SELECT u.full_name AS name, k.reason FROM jury_conflicts k JOIN users u ON u.id = k.user_id
+		WHERE k.session_id = $1 AND k.candidacy_id = $2 ORDER BY u.full_name, k.user_id`, sessionID, candidacyID); err != nil {
+		return nil, err
+	}
+	for i := range f.Recused {
+		f.Recused[i].Reason = ConflictLabel(f.Recused[i].Reason)
+	}
+	if err := s.db.SelectContext(ctx, &f.LeftOut, `SELECT u.full_name AS name, e.left_out_reason AS reason FROM jury_evaluators e JOIN users u ON u.id = e.evaluator_id
+		WHERE e.session_id = $1 AND e.candidacy_id = $2 AND e.left_out_at IS NOT NULL ORDER BY u.full_name, e.evaluator_id`, sessionID, candidacyID); err != nil {
+		return nil, err
+	}
 	// The documents assessed are those of the last deposit made before the
 	// session; without one (a paper dossier), the current versions.
 	deps, err := pf.Deposits(ctx, candidacyID)
@@ -106,15 +136,17 @@ func (s *Store) File(ctx context.Context, sessionID, candidacyID int64) (*Candid
 	if f.SelfAssessment, err = pf.SelfAssessment(ctx, candidacyID); err != nil {
 		return nil, err
 	}
+	// Only the grids that count: a draft is nobody's verdict.
 	if err := s.db.SelectContext(ctx, &f.Verdicts, `SELECT v.evaluator_id, u.full_name, v.block_code, v.criterion_code, v.verdict, v.comment, v.updated_at
-		FROM jury_verdicts v JOIN users u ON u.id = v.evaluator_id
-		WHERE v.session_id = $1 AND v.candidacy_id = $2 ORDER BY u.full_name, v.evaluator_id, v.criterion_code`, sessionID, candidacyID); err != nil {
+		FROM jury_verdicts v JOIN users u ON u.id = v.evaluator_id JOIN jury_evaluators e USING (session_id, candidacy_id, evaluator_id)
+		WHERE v.session_id = $1 AND v.candidacy_id = $2 AND `+countedGrid+` ORDER BY u.full_name, v.evaluator_id, v.criterion_code`, sessionID, candidacyID); err != nil {
 		return nil, err
 	}
 	if f.Tally, err = s.Tally(ctx, s.db, sessionID, candidacyID); err != nil {
 		return nil, err
 	}
-	if err := s.db.SelectContext(ctx, &f.Decisions, `SELECT d.candidacy_id, d.block_code, d.proposal, d.decision, d.reason
+	if err := s.db.SelectContext(ctx, &f.Decisions, `SELECT d.candidacy_id, d.block_code, d.proposal, d.decision, d.reason,
+		d.votes_valide, d.votes_non_valide, d.casting_vote
 		FROM jury_block_decisions d JOIN candidacy_blocks cb ON cb.candidacy_id = d.candidacy_id AND cb.block_code = d.block_code
 		WHERE d.session_id = $1 AND d.candidacy_id = $2 ORDER BY cb.position`, sessionID, candidacyID); err != nil {
 		return nil, err

@@ -26,7 +26,7 @@ func TestMain(m *testing.M) { dbtest.Main(m, seed.Referentiels) }
 var sys = audit.Actor{Role: "test"}
 
 type fx struct {
-	t         *testing.T
+	t         testing.TB
 	d         *sqlx.DB
 	s         *Store
 	acc       *account.Store
@@ -45,6 +45,12 @@ func as(id int64) audit.Actor { return audit.Actor{UserID: id, Role: "jury_membe
 func newFx(t *testing.T, cert string, blocks ...string) *fx {
 	t.Helper()
 	t.Parallel()
+	return newFxTB(t, cert, blocks...)
+}
+
+// newFxTB is newFx for benchmarks too.
+func newFxTB(t testing.TB, cert string, blocks ...string) *fx {
+	t.Helper()
 	d := dbtest.New(t)
 	f := &fx{t: t, d: d, s: NewStore(d).WithMinutesRenderer(fakeMinutesPDF), acc: account.NewStore(d), pf: portfolio.NewStore(d), ctx: context.Background()}
 	var err error
@@ -161,7 +167,7 @@ func (f *fx) scoreAll(m int64, failing ...string) {
 	must(f.t, f.s.SubmitGrid(f.ctx, as(m), f.session, f.candidacy))
 }
 
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -264,12 +270,18 @@ func TestBlindScoringAndProposal(t *testing.T) {
 		t.Fatalf("grille incomplète remise : %v", err)
 	}
 	f.scoreAll(f.members[2], "RNCP37779BC03")
+	// Member 1's grid is a draft: it is not shown, even to a member whose
+	// grid is in.
 	g, _ = f.s.Grid(f.ctx, f.session, f.candidacy, f.members[2])
-	if g.Blind || len(g.Others[cr]) != 2 {
+	if g.Blind || len(g.Others[cr]) != 1 || g.Others[cr][0].EvaluatorID != f.members[2] {
 		t.Fatalf("après remise, les votes des autres : %+v", g.Others[cr])
 	}
 	if _, err := f.s.RecordVerdict(f.ctx, as(f.members[2]), f.session, f.candidacy, cr, NonAcquis, "changé"); err == nil {
 		t.Fatal("grille remise modifiée")
+	}
+	// A draft never counts in the proposals.
+	if tally, _ := f.s.Tally(f.ctx, f.d, f.session, f.candidacy); tally[0].Evaluators != 1 {
+		t.Fatalf("brouillon compté : %+v", tally)
 	}
 	f.scoreAll(f.members[1])
 	f.scoreAll(f.members[0], "RNCP37779BC02", "RNCP37779BC03")
@@ -303,25 +315,32 @@ func TestDeliberateSignAndFreeze(t *testing.T) {
 	f.scoreAll(f.members[1], "RNCP37779BC03")
 	f.scoreAll(f.members[2], "RNCP37779BC03")
 	chair := as(f.members[0])
-	if err := f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC02", Valide, ""); err == nil {
+	if err := f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC02", ""); err == nil {
 		t.Fatal("décision avant délibération")
 	}
-	must(t, f.s.StartDeliberation(f.ctx, sys, f.session))
-	if err := f.s.Decide(f.ctx, as(f.members[1]), f.session, f.candidacy, "RNCP37779BC02", Valide, ""); err == nil {
+	// Not before the session's date.
+	if err := f.s.StartDeliberation(f.ctx, sys, f.session, Opening{Present: f.members}); err == nil || !strings.Contains(err.Error(), "à partir de cette date") {
+		t.Fatalf("délibération avant la date de la session : %v", err)
+	}
+	f.sessionDay()
+	must(t, f.s.StartDeliberation(f.ctx, sys, f.session, Opening{Present: f.members}))
+	if err := f.s.Decide(f.ctx, as(f.members[1]), f.session, f.candidacy, "RNCP37779BC02", ""); err == nil {
 		t.Fatal("décision par un membre qui ne préside pas")
 	}
-	must(t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC02", Valide, ""))
-	if err := f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC03", Valide, ""); err == nil || !strings.Contains(err.Error(), "raison") {
-		t.Fatalf("écart sans raison : %v", err)
+	if err := f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC02", ""); err == nil || !strings.Contains(err.Error(), "il manque") {
+		t.Fatalf("décision sans les votes : %v", err)
 	}
-	must(t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC03", NonValide, ""))
+	f.vote("RNCP37779BC02", Valide, Valide, Valide)
+	must(t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC02", ""))
+	f.vote("RNCP37779BC03", Valide, NonValide, NonValide)
+	must(t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, "RNCP37779BC03", ""))
 	if err := f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussiteTotale, ""); err == nil || !strings.Contains(err.Error(), "Réussite partielle") {
 		t.Fatalf("résultat incohérent : %v", err)
 	}
-	if err := f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussitePartielle, ""); err == nil {
+	if err := f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, "", ""); err == nil {
 		t.Fatal("réussite partielle sans préconisations")
 	}
-	must(t, f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussitePartielle, "Approfondir l'accompagnement des communautés de travail."))
+	must(t, f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, "", "Approfondir l'accompagnement des communautés de travail."))
 	if _, err := f.s.Sign(f.ctx, as(f.members[1]), f.session); err == nil {
 		t.Fatal("signature par un membre qui ne préside pas")
 	}
@@ -371,12 +390,26 @@ func TestDeliberateSignAndFreeze(t *testing.T) {
 	if _, err := f.s.Amend(f.ctx, chair, f.session, "", []AmendmentChange{{CandidacyID: f.candidacy, BlockCode: "RNCP37779BC03", Decision: Valide}}); err == nil {
 		t.Fatal("avenant sans motif")
 	}
-	if _, err := f.s.Amend(f.ctx, chair, f.session, "Erreur", []AmendmentChange{{CandidacyID: f.candidacy, BlockCode: "RNCP37779BC02", Decision: NonValide}}); err == nil {
-		t.Fatal("avenant retirant un bloc acquis")
+	// A bloc acquired for life is never withdrawn: the amendment is
+	// refused and nothing changes.
+	if _, err := f.s.Amend(f.ctx, chair, f.session, "Erreur", []AmendmentChange{{CandidacyID: f.candidacy, BlockCode: "RNCP37779BC02", Decision: NonValide}}); err == nil || !strings.Contains(err.Error(), "acquis à vie") {
+		t.Fatalf("avenant retirant un bloc acquis : %v", err)
+	}
+	// Every targeted bloc validated cannot be a partial success.
+	if _, err := f.s.Amend(f.ctx, chair, f.session, "Erreur de report sur le bloc 3.",
+		[]AmendmentChange{{CandidacyID: f.candidacy, BlockCode: "RNCP37779BC03", Decision: Valide}, {CandidacyID: f.candidacy, Outcome: ReussitePartielle, Preconisations: "Reste le bloc 1."}}); err == nil || !strings.Contains(err.Error(), "Réussite totale") {
+		t.Fatalf("avenant : réussite partielle avec tous les blocs validés : %v", err)
+	}
+	if n := len(mustVersions(t, f)); n != 1 {
+		t.Fatalf("avenant refusé mais enregistré : %d versions", n)
 	}
 	m2, err := f.s.Amend(f.ctx, chair, f.session, "Erreur de report sur le bloc 3 : les deux grilles étaient favorables.",
-		[]AmendmentChange{{CandidacyID: f.candidacy, BlockCode: "RNCP37779BC03", Decision: Valide}, {CandidacyID: f.candidacy, Outcome: ReussitePartielle, Preconisations: "Reste le bloc 1."}})
+		[]AmendmentChange{{CandidacyID: f.candidacy, BlockCode: "RNCP37779BC03", Decision: Valide}})
 	must(t, err)
+	// The outcome follows the blocs; the préconisations no longer apply.
+	if l := m2.Content.Candidates[0]; l.Outcome != ReussiteTotale || l.Preconisations != "" || !l.Decisions[1].Amended || m2.Content.Totals.Full != 1 || m2.Content.Totals.Partial != 0 {
+		t.Fatalf("avenant : %+v, totaux %+v", l, m2.Content.Totals)
+	}
 	if m2.Version != 2 || m2.Content.Supersedes != 1 || *m2.Supersedes != m.ID {
 		t.Fatalf("avenant : %+v", m2)
 	}
@@ -394,7 +427,7 @@ func TestDeliberateSignAndFreeze(t *testing.T) {
 	var after, outcome string
 	must(t, f.d.Get(&after, `SELECT decision FROM block_results WHERE session_id = $1 AND block_code = 'RNCP37779BC03'`, f.session))
 	must(t, f.d.Get(&outcome, `SELECT outcome FROM results WHERE session_id = $1`, f.session))
-	if before != NonValide || after != Valide || outcome != string(ReussitePartielle) {
+	if before != NonValide || after != Valide || outcome != string(ReussiteTotale) {
 		t.Fatalf("projection : bloc 3 %s puis %s, résultat %s", before, after, outcome)
 	}
 }
@@ -501,10 +534,12 @@ func (f *fx) allValidated() audit.Actor {
 	for _, m := range f.members {
 		f.scoreAll(m)
 	}
-	must(f.t, f.s.StartDeliberation(f.ctx, sys, f.session))
+	f.sessionDay()
+	must(f.t, f.s.StartDeliberation(f.ctx, sys, f.session, Opening{Present: f.members}))
 	chair := as(f.members[0])
 	for _, b := range []string{"RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03"} {
-		must(f.t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, b, Valide, ""))
+		f.vote(b, Valide, Valide, Valide)
+		must(f.t, f.s.Decide(f.ctx, chair, f.session, f.candidacy, b, ""))
 	}
 	must(f.t, f.s.SetOutcome(f.ctx, chair, f.session, f.candidacy, ReussiteTotale, ""))
 	return chair
@@ -526,4 +561,29 @@ func TestSignedMinutesCarryAuditHead(t *testing.T) {
 		t.Fatalf("tête imprimée %q, attendu %q", m.Content.AuditHead, head)
 	}
 	must(t, audit.CheckHead(f.ctx, f.d, head))
+}
+
+// sessionDay brings the session's date: deliberation and signing are
+// refused before it.
+func (f *fx) sessionDay() {
+	f.t.Helper()
+	f.d.MustExec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, f.session)
+}
+
+// vote records the members' votes on a bloc, in f.members order; an
+// empty vote skips that member.
+func (f *fx) vote(block string, votes ...string) {
+	f.t.Helper()
+	for i, v := range votes {
+		if v != "" {
+			must(f.t, f.s.Vote(f.ctx, as(f.members[i]), f.session, f.candidacy, block, v))
+		}
+	}
+}
+
+func mustVersions(t *testing.T, f *fx) []Minutes {
+	t.Helper()
+	all, err := f.s.MinutesVersions(f.ctx, f.session)
+	must(t, err)
+	return all
 }

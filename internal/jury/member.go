@@ -334,12 +334,3 @@ func (s *Store) Open(ctx context.Context, actor audit.Actor, sessionID int64) (C
 		return setStatus(ctx, tx, actor, sessionID, Planned, Open)
 	})
 }
-
-// StartDeliberation closes scoring. A grid not submitted (an absent
-// candidate, say) does not block it: the deliberation screen shows it and
-// the outcome says why.
-func (s *Store) StartDeliberation(ctx context.Context, actor audit.Actor, sessionID int64) error {
-	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		return setStatus(ctx, tx, actor, sessionID, Open, Deliberating)
-	})
-}

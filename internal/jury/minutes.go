@@ -59,6 +59,9 @@ type MinutesMember struct {
 	Name    string `db:"name" json:"name"`
 	College string `db:"college" json:"college"`
 	Chair   bool   `db:"chair" json:"chair"`
+	// Absent: not present at the deliberation (minutes signed before
+	// attendance was recorded leave it out).
+	Absent bool `db:"absent" json:"absent,omitempty"`
 }
 
 // MinutesLine is one candidate's row: a decision per bloc and the outcome.
@@ -69,6 +72,23 @@ type MinutesLine struct {
 	Decisions      []BlockDecision `json:"decisions"`
 	Outcome        Outcome         `json:"outcome"`
 	Preconisations string          `json:"preconisations,omitempty"`
+	// Recused are the members who took no part for this candidate, with
+	// why; LeftOut the evaluators whose grid was left out.
+	Recused []Recusal     `json:"recused,omitempty"`
+	LeftOut []LeftOutGrid `json:"left_out,omitempty"`
+}
+
+// Recusal is a member in conflict with one candidate.
+type Recusal struct {
+	Name   string `db:"name" json:"name"`
+	Reason string `db:"reason" json:"reason"`
+}
+
+// LeftOutGrid is an evaluator's grid left out when the deliberation
+// opened, with the certifier's reason.
+type LeftOutGrid struct {
+	Name   string `db:"name" json:"name"`
+	Reason string `db:"reason" json:"reason"`
 }
 
 // Totals sum the outcomes.
@@ -118,8 +138,11 @@ func (s *Store) build(ctx context.Context, q sqlx.QueryerContext, sessionID int6
 	}
 	m := &MinutesContent{SessionID: sessionID, Certifier: cert.Certifier, CertificationCode: sess.CertificationCode, CertificationTitle: sess.CertificationTitle,
 		StartsAt: sess.StartsAt.UTC(), Place: sess.Place, Remote: sess.Remote}
-	if err := sqlx.SelectContext(ctx, q, &m.Members, `SELECT m.user_id, u.full_name AS name, m.college, m.is_chair AS chair
-		FROM jury_members m JOIN users u ON u.id = m.user_id WHERE m.session_id = $1 ORDER BY m.is_chair DESC, u.full_name, m.user_id`, sessionID); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &m.Members, `SELECT m.user_id, u.full_name AS name, m.college, m.is_chair AS chair,
+		coalesce(NOT att.present, false) AS absent
+		FROM jury_members m JOIN users u ON u.id = m.user_id
+		LEFT JOIN jury_attendance att ON att.session_id = m.session_id AND att.user_id = m.user_id
+		WHERE m.session_id = $1 ORDER BY m.is_chair DESC, u.full_name, m.user_id`, sessionID); err != nil {
 		return nil, err
 	}
 	var lines []struct {
@@ -141,9 +164,21 @@ func (s *Store) build(ctx context.Context, q sqlx.QueryerContext, sessionID int6
 			ml.Outcome = Outcome(*l.Outcome)
 			ml.Preconisations = *l.Preconisations
 		}
-		if err := sqlx.SelectContext(ctx, q, &ml.Decisions, `SELECT d.candidacy_id, d.block_code, d.proposal, d.decision, d.reason
+		if err := sqlx.SelectContext(ctx, q, &ml.Decisions, `SELECT d.candidacy_id, d.block_code, d.proposal, d.decision, d.reason,
+			d.votes_valide, d.votes_non_valide, d.casting_vote
 			FROM jury_block_decisions d JOIN candidacy_blocks cb ON cb.candidacy_id = d.candidacy_id AND cb.block_code = d.block_code
 			WHERE d.session_id = $1 AND d.candidacy_id = $2 ORDER BY cb.position`, sessionID, l.CandidacyID); err != nil {
+			return nil, err
+		}
+		if err := sqlx.SelectContext(ctx, q, &ml.Recused, `SELECT u.full_name AS name, k.reason FROM jury_conflicts k JOIN users u ON u.id = k.user_id
+			WHERE k.session_id = $1 AND k.candidacy_id = $2 ORDER BY u.full_name, k.user_id`, sessionID, l.CandidacyID); err != nil {
+			return nil, err
+		}
+		for i := range ml.Recused {
+			ml.Recused[i].Reason = ConflictLabel(ml.Recused[i].Reason)
+		}
+		if err := sqlx.SelectContext(ctx, q, &ml.LeftOut, `SELECT u.full_name AS name, e.left_out_reason AS reason FROM jury_evaluators e JOIN users u ON u.id = e.evaluator_id
+			WHERE e.session_id = $1 AND e.candidacy_id = $2 AND e.left_out_at IS NOT NULL ORDER BY u.full_name, e.evaluator_id`, sessionID, l.CandidacyID); err != nil {
 			return nil, err
 		}
 		m.Candidates = append(m.Candidates, ml)
@@ -205,7 +240,10 @@ func (s *Store) Sign(ctx context.Context, actor audit.Actor, sessionID int64) (*
 			return err
 		}
 		if !chair {
-			return invalid("status", "Seul le président du jury signe le procès-verbal.")
+			return invalid("status", "Seule la présidence du jury signe le procès-verbal.")
+		}
+		if err := notBeforeDate(ctx, tx, sessionID); err != nil {
+			return err
 		}
 		m, err := s.build(ctx, tx, sessionID)
 		if err != nil {
@@ -321,12 +359,13 @@ func (s *Store) Amend(ctx context.Context, actor audit.Actor, sessionID int64, r
 	}
 	var out *Minutes
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		changes := append([]AmendmentChange(nil), changes...)
 		var chair bool
 		if err := tx.GetContext(ctx, &chair, `SELECT EXISTS (SELECT 1 FROM jury_members WHERE session_id = $1 AND user_id = $2 AND is_chair)`, sessionID, actor.UserID); err != nil {
 			return err
 		}
 		if !chair {
-			return invalid("status", "Seul le président du jury signe un avenant.")
+			return invalid("status", "Seule la présidence du jury signe un avenant.")
 		}
 		var prev Minutes
 		if err := tx.GetContext(ctx, &prev, `SELECT id, session_id, version, supersedes, reason, content, sha256, coalesce(pdf_sha256, '') AS pdf_sha256, signed_by, signed_at
@@ -338,32 +377,92 @@ func (s *Store) Amend(ctx context.Context, actor audit.Actor, sessionID int64, r
 			return err
 		}
 		source := "jury_session:" + strconv.FormatInt(sessionID, 10) + ":avenant"
+		touched := map[int64]bool{}
+		var order []int64
+		precos := map[int64]*string{}
 		for _, ch := range changes {
 			line := findLine(m, ch.CandidacyID)
 			if line == nil {
 				return invalid("changes", "La candidature n° %d n'est pas dans cette session.", ch.CandidacyID)
 			}
-			if ch.BlockCode != "" {
-				d := findDecision(line, ch.BlockCode)
-				if d == nil {
-					return invalid("changes", "Le bloc %s n'a pas été évalué pour %s.", ch.BlockCode, line.CandidateName)
-				}
-				if ch.Decision != Valide && ch.Decision != NonValide {
-					return invalid("changes", "Décision inconnue.")
-				}
-				if d.Decision == Valide && ch.Decision == NonValide {
-					return invalid("changes", "Le bloc %s de %s est acquis à vie : un avenant ne peut pas le retirer.", ch.BlockCode, line.CandidateName)
-				}
-				d.Decision, d.Reason = ch.Decision, "Avenant : "+reason
-				if ch.Decision == Valide {
-					if _, err := portfolio.Acquire(ctx, tx, actor, line.CandidateID, m.CertificationCode, ch.BlockCode, m.StartsAt, "jury", source, line.CandidacyID); err != nil {
-						return err
+			if !touched[ch.CandidacyID] {
+				touched[ch.CandidacyID] = true
+				order = append(order, ch.CandidacyID)
+			}
+			if p := strings.TrimSpace(ch.Preconisations); p != "" {
+				precos[ch.CandidacyID] = &p
+			}
+			if ch.BlockCode == "" {
+				continue
+			}
+			if !line.Outcome.Presented() {
+				return invalid("changes", "%s n'a pas été présenté·e au jury : aucune décision par bloc à corriger.", line.CandidateName)
+			}
+			d := findDecision(line, ch.BlockCode)
+			if d == nil {
+				return invalid("changes", "Le bloc %s n'a pas été évalué pour %s.", ch.BlockCode, line.CandidateName)
+			}
+			if ch.Decision != Valide && ch.Decision != NonValide {
+				return invalid("changes", "Décision inconnue.")
+			}
+			if d.Decision == Valide && ch.Decision == NonValide {
+				return invalid("changes", "Le bloc %s de %s est acquis à vie depuis la signature : un avenant ne peut pas le retirer.", ch.BlockCode, line.CandidateName)
+			}
+			if d.Decision == ch.Decision {
+				continue
+			}
+			d.Decision, d.Reason, d.Amended = ch.Decision, "Avenant : "+reason, true
+			if _, err := portfolio.Acquire(ctx, tx, actor, line.CandidateID, m.CertificationCode, ch.BlockCode, m.StartsAt, "jury", source, line.CandidacyID); err != nil {
+				return err
+			}
+		}
+		// The outcome follows the bloc decisions; préconisations are kept
+		// only while the outcome stays what it was, unless the amendment
+		// gives new ones.
+		for _, cid := range order {
+			line := findLine(m, cid)
+			want := line.Outcome
+			if line.Outcome.Presented() {
+				validated := 0
+				for _, d := range line.Decisions {
+					if d.Decision == Valide {
+						validated++
 					}
 				}
+				want = DeriveOutcome(len(line.Decisions), validated)
 			}
-			if ch.Outcome != "" {
-				line.Outcome, line.Preconisations = ch.Outcome, ch.Preconisations
+			for _, ch := range changes {
+				if ch.CandidacyID == cid && ch.Outcome != "" && ch.Outcome != want {
+					return invalid("changes", "Le résultat de %s découle des décisions par bloc : c'est « %s ».", line.CandidateName, want.Label())
+				}
 			}
+			p := ""
+			if want == line.Outcome {
+				p = line.Preconisations
+			}
+			if np := precos[cid]; np != nil {
+				p = *np
+			}
+			p, err := checkPreconisations(want, p)
+			if err != nil {
+				var ve *ValidationError
+				if errors.As(err, &ve) {
+					ve.Message += " (" + line.CandidateName + ")"
+				}
+				return err
+			}
+			if want != line.Outcome || p != line.Preconisations {
+				stated := false
+				for i := range changes {
+					if changes[i].CandidacyID == cid && changes[i].BlockCode == "" {
+						changes[i].Outcome, changes[i].Preconisations, stated = want, p, true
+					}
+				}
+				if !stated {
+					changes = append(changes, AmendmentChange{CandidacyID: cid, Outcome: want, Preconisations: p})
+				}
+			}
+			line.Outcome, line.Preconisations = want, p
 		}
 		m.Totals = totals(m.Candidates)
 		now := time.Now().UTC().Truncate(time.Microsecond)

@@ -157,15 +157,19 @@ func (s *Store) SubmitGrid(ctx context.Context, actor audit.Actor, sessionID, ca
 type Grid struct {
 	Blocks    []referentiel.Block
 	Mine      map[string]Verdict   // by criterion code
-	Others    map[string][]Verdict // by criterion code; empty while blind
-	Declared  bool
-	Submitted bool
-	Blind     bool // others' verdicts are hidden from this viewer
+	Others    map[string][]Verdict // by criterion code, counted grids only; empty while blind
+	Access    Access               // what the viewer is for this candidacy
+	Evaluator bool                 // the viewer evaluates this candidacy
+	Declared  bool                 // the viewer declared no conflict for it
+	Submitted bool                 // the viewer's grid is handed in
+	Blind     bool                 // others' verdicts are hidden from this viewer
 }
 
-// Grid returns the scoring grid of a candidacy as viewerID may see it: an
-// evaluator sees others' verdicts only after submitting their own; once
-// the session deliberates, every member sees them all.
+// Grid returns the scoring grid of a candidacy as viewerID may see it,
+// by the blind rule (Access.SeesVerdicts): an evaluator sees the others'
+// handed-in grids only after handing in their own; other members see them
+// once the jury deliberates, after their declaration; a draft grid is
+// never shown to anyone but its author.
 func (s *Store) Grid(ctx context.Context, sessionID, candidacyID, viewerID int64) (*Grid, error) {
 	var versionID int64
 	if err := s.db.GetContext(ctx, &versionID, `SELECT version_id FROM candidacies WHERE id = $1`, candidacyID); err != nil {
@@ -187,36 +191,24 @@ func (s *Store) Grid(ctx context.Context, sessionID, candidacyID, viewerID int64
 			}
 		}
 	}
-	var ev struct {
-		Declared  *time.Time `db:"declared_at"`
-		Submitted *time.Time `db:"submitted_at"`
-	}
-	isEvaluator := true
-	if err := s.db.GetContext(ctx, &ev, `SELECT declared_at, submitted_at FROM jury_evaluators WHERE session_id = $1 AND candidacy_id = $2 AND evaluator_id = $3`,
-		sessionID, candidacyID, viewerID); errors.Is(err, sql.ErrNoRows) {
-		isEvaluator = false
-	} else if err != nil {
+	if g.Access, err = s.AccessOf(ctx, sessionID, candidacyID, viewerID); err != nil {
 		return nil, err
 	}
-	g.Declared, g.Submitted = ev.Declared != nil, ev.Submitted != nil
-	var st Status
-	if err := s.db.GetContext(ctx, &st, `SELECT status FROM jury_sessions WHERE id = $1`, sessionID); err != nil {
-		return nil, err
-	}
-	g.Blind = st == Planned || st == Open
-	if isEvaluator && g.Submitted {
-		g.Blind = false
-	}
+	g.Evaluator, g.Declared, g.Submitted = g.Access.Evaluator, g.Access.Declared, g.Access.Submitted
+	g.Blind = !g.Access.SeesVerdicts()
 	var all []Verdict
 	if err := s.db.SelectContext(ctx, &all, `SELECT v.evaluator_id, u.full_name, v.block_code, v.criterion_code, v.verdict, v.comment, v.updated_at
-		FROM jury_verdicts v JOIN users u ON u.id = v.evaluator_id
-		WHERE v.session_id = $1 AND v.candidacy_id = $2 AND ($3 OR v.evaluator_id = $4) ORDER BY u.full_name`,
+		FROM jury_verdicts v JOIN users u ON u.id = v.evaluator_id JOIN jury_evaluators e USING (session_id, candidacy_id, evaluator_id)
+		WHERE v.session_id = $1 AND v.candidacy_id = $2 AND (v.evaluator_id = $4 OR ($3 AND `+countedGrid+`)) ORDER BY u.full_name, v.evaluator_id`,
 		sessionID, candidacyID, !g.Blind, viewerID); err != nil {
 		return nil, err
 	}
 	for _, v := range all {
 		if v.EvaluatorID == viewerID {
 			g.Mine[v.CriterionCode] = v
+			if !g.Access.Submitted || g.Access.LeftOut {
+				continue // a draft is not among the counted grids
+			}
 		}
 		if !g.Blind {
 			g.Others[v.CriterionCode] = append(g.Others[v.CriterionCode], v)

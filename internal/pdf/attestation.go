@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
@@ -47,7 +48,7 @@ func Attestation(holder string, cert *referentiel.Certification, b portfolio.Acq
 		[2]string{"Bloc", b.BlockCode + " — " + b.BlockTitle},
 		[2]string{"Date d'acquisition", FormatDate(b.AcquiredOn)},
 		[2]string{"Modalité", howLabel(b.How)},
-		[2]string{"Référence", orDash(b.Source)},
+		[2]string{"Référence", sourceLabel(b.Source)},
 	)
 	if block != nil && len(block.Competences) > 0 {
 		d.Heading("Compétences attestées")
@@ -120,4 +121,19 @@ func howLabel(how string) string {
 		return "Par équivalence"
 	}
 	return how
+}
+
+// sourceLabel says in French where an acquired bloc comes from: the
+// stored source ("jury_session:9", "jury_session:9:avenant") is an
+// internal reference no document prints.
+func sourceLabel(source string) string {
+	rest, ok := strings.CutPrefix(source, "jury_session:")
+	if !ok {
+		return orDash(source)
+	}
+	id, amended := strings.CutSuffix(rest, ":avenant")
+	if amended {
+		return "Avenant au procès-verbal du jury, session n° " + id
+	}
+	return "Procès-verbal du jury, session n° " + id
 }

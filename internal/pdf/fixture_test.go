@@ -66,6 +66,7 @@ func caspFile(t testing.TB) *jury.CandidateFile {
 		f.Members = append(f.Members, jury.Member{Profile: jury.Profile{UserID: id, Name: n}, SessionCollege: colleges[i], IsChair: i == 0})
 		decl, sub := at.Add(-48*time.Hour), at.Add(-2*time.Hour)
 		f.Evaluators = append(f.Evaluators, jury.EvaluatorRecord{UserID: id, Name: n, College: colleges[i], DeclaredAt: &decl, SubmittedAt: &sub})
+		f.Declarations = append(f.Declarations, jury.MemberDeclaration{UserID: id, Name: n, Chair: i == 0, DeclaredAt: decl})
 	}
 	f.Deposit = &portfolio.Deposit{ID: 1, CandidacyID: c.ID, Number: 1, SubmittedAt: at.AddDate(0, 0, -30), CandidateName: c.CandidateName}
 	k := 0
@@ -94,8 +95,10 @@ func caspFile(t testing.TB) *jury.CandidateFile {
 		}
 		f.Tally = append(f.Tally, jury.BlockTally{BlockCode: b.Code, Evaluators: 3, AllAcquis: 2 - bi%2, Proposal: map[bool]string{true: jury.Valide, false: jury.NonValide}[bi%2 == 0]})
 		dec := jury.BlockDecision{CandidacyID: c.ID, BlockCode: b.Code, Proposal: f.Tally[bi].Proposal, Decision: f.Tally[bi].Proposal}
+		dec.VotesValide, dec.VotesNonValide = 3, 0
 		if bi == 1 {
 			dec.Decision, dec.Reason = jury.Valide, "L’entretien a levé les réserves : « analyse convaincante »."
+			dec.VotesValide, dec.VotesNonValide, dec.CastingVote = 1, 1, true
 		}
 		f.Decisions = append(f.Decisions, dec)
 	}
@@ -118,7 +121,11 @@ func minutesFor(n int) *jury.MinutesContent {
 			if o == jury.NonValidation || (o == jury.ReussitePartielle && b == 3) {
 				dec = jury.NonValide
 			}
-			l.Decisions = append(l.Decisions, jury.BlockDecision{CandidacyID: l.CandidacyID, BlockCode: fmt.Sprintf("RNCP37779BC%02d", b), Proposal: dec, Decision: dec})
+			bd := jury.BlockDecision{CandidacyID: l.CandidacyID, BlockCode: fmt.Sprintf("RNCP37779BC%02d", b), Proposal: dec, Decision: dec, VotesValide: 2}
+			if dec == jury.NonValide {
+				bd.VotesValide, bd.VotesNonValide, bd.CastingVote = 1, 1, true
+			}
+			l.Decisions = append(l.Decisions, bd)
 		}
 		if o == jury.ReussitePartielle {
 			l.Preconisations = "Approfondir le bloc 3 : « coordination des parcours »."

@@ -48,16 +48,32 @@ func JuryFile(f *jury.CandidateFile, at time.Time) ([]byte, error) {
 	for _, m := range f.Members {
 		role := "Membre"
 		if m.IsChair {
-			role = "Président (voix prépondérante)"
+			role = "Présidence du jury (voix prépondérante)"
 		}
 		t.Row(m.Name, m.SessionCollege.Label(), role)
 	}
+	d.Para(RuleText)
 
 	d.Heading("Déclarations d'absence de conflit d'intérêts")
-	d.Para("Chaque évaluateur déclare n'avoir ni formé ni accompagné le candidat et n'appartenir ni à sa structure ni à son employeur.")
+	d.Para("Chaque membre du jury, présidence comprise, déclare pour ce candidat n'avoir aucun lien professionnel ou personnel, présent ou passé, avec lui, et ne pas l'avoir accompagné dans sa VAE, avant de voir son dossier.")
+	t = d.Table([]Column{{Width: 60, Header: "Membre"}, {Width: 40, Header: "Date"}, {Width: 0, Header: "Déclaration"}})
+	for _, dc := range f.Declarations {
+		what := "absence de conflit d'intérêts"
+		if dc.Conflict {
+			what = "conflit déclaré : " + dc.Note
+		}
+		t.Row(dc.Name, FormatDateTime(dc.DeclaredAt), what)
+	}
+	for _, r := range f.Recused {
+		d.Para(fmt.Sprintf("%s ne prend pas part à l'évaluation ni à la délibération de ce candidat : %s.", r.Name, r.Reason))
+	}
+	d.Subheading("Évaluateurs")
 	t = d.Table([]Column{{Width: 55, Header: "Évaluateur"}, {Width: 45, Header: "Collège"}, {Width: 35, Header: "Déclaration signée"}, {Width: 0, Header: "Grille remise"}})
 	for _, e := range f.Evaluators {
 		t.Row(e.Name, e.College.Label(), datePtr(e.DeclaredAt), datePtr(e.SubmittedAt))
+	}
+	for _, g := range f.LeftOut {
+		d.Para(fmt.Sprintf("La grille de %s, non remise à l'ouverture de la délibération, a été laissée de côté : %s", g.Name, g.Reason))
 	}
 
 	documents(d, f)
@@ -85,7 +101,7 @@ func JuryFile(f *jury.CandidateFile, at time.Time) ([]byte, error) {
 		for _, tl := range f.Tally {
 			if tl.BlockCode == b.Code {
 				d.f.Ln(1)
-				d.Para(fmt.Sprintf("Proposition du système : %s (%d évaluateur(s) sur %d ont noté tous les critères acquis).",
+				d.Para(fmt.Sprintf("Proposition des évaluateurs : %s (%d grille(s) remise(s) sur %d notent tous les critères acquis).",
 					jury.DecisionLabel(tl.Proposal), tl.AllAcquis, tl.Evaluators))
 			}
 		}
@@ -96,6 +112,16 @@ func JuryFile(f *jury.CandidateFile, at time.Time) ([]byte, error) {
 				d.font("B", bodySize)
 				d.Para("Décision du jury : " + jury.DecisionLabel(dec.Decision))
 				d.font("", bodySize)
+				if dec.VotesValide+dec.VotesNonValide > 0 {
+					vote := fmt.Sprintf("Voix des membres présents : %d pour « validé », %d pour « non validé »", dec.VotesValide, dec.VotesNonValide)
+					if dec.CastingVote {
+						vote += " ; partage égal départagé par la voix prépondérante de la présidence du jury"
+					}
+					d.Para(vote + ".")
+				}
+				if dec.Amended {
+					d.Para("Décision corrigée par avenant.")
+				}
 				if dec.Reason != "" {
 					d.Para("Motif : " + dec.Reason)
 				}
@@ -127,7 +153,7 @@ func JuryFile(f *jury.CandidateFile, at time.Time) ([]byte, error) {
 	var who []string
 	for _, m := range f.Members {
 		if m.IsChair {
-			who = append(who, "Le président du jury : "+m.Name)
+			who = append(who, "Présidence du jury : "+m.Name)
 		}
 	}
 	for _, e := range f.Evaluators {

@@ -53,14 +53,19 @@ func Minutes(m *jury.MinutesContent, contentSHA string) ([]byte, error) {
 	}
 
 	d.Heading("Composition du jury")
-	t := d.Table([]Column{{Width: 70, Header: "Membre"}, {Width: 60, Header: "Collège"}, {Width: 0, Header: "Rôle"}})
+	t := d.Table([]Column{{Width: 62, Header: "Membre"}, {Width: 55, Header: "Collège"}, {Width: 40, Header: "Rôle"}, {Width: 0, Header: "Délibération"}})
 	for _, mb := range m.Members {
 		role := "Membre"
 		if mb.Chair {
-			role = "Président"
+			role = "Présidence du jury"
 		}
-		t.Row(mb.Name, jury.College(mb.College).Label(), role)
+		presence := "présent·e"
+		if mb.Absent {
+			presence = "absent·e"
+		}
+		t.Row(mb.Name, jury.College(mb.College).Label(), role, presence)
 	}
+	d.Para(RuleText)
 
 	d.Heading("Décisions par candidat et par bloc")
 	blocks := blockColumns(m)
@@ -89,6 +94,47 @@ func Minutes(m *jury.MinutesContent, contentSHA string) ([]byte, error) {
 		t.Row(row...)
 	}
 	d.Para("« — » : bloc non visé par la candidature, ou candidat non présenté.")
+
+	d.Heading("Délibération par bloc")
+	t = d.Table([]Column{{Width: 46, Header: "Candidat"}, {Width: 30, Header: "Bloc"}, {Width: 27, Header: "Proposition"},
+		{Width: 30, Header: "Voix validé / non validé"}, {Width: 25, Header: "Voix prépondérante"}, {Width: 0, Header: "Décision"}})
+	for _, l := range m.Candidates {
+		if !l.Outcome.Presented() {
+			continue
+		}
+		for _, dec := range l.Decisions {
+			votes, casting := "—", "—"
+			if dec.VotesValide+dec.VotesNonValide > 0 {
+				votes = fmt.Sprintf("%d / %d", dec.VotesValide, dec.VotesNonValide)
+				casting = "non"
+				if dec.CastingVote {
+					casting = "oui"
+				}
+			}
+			decision := jury.DecisionLabel(dec.Decision)
+			if dec.Amended {
+				decision += " (avenant)"
+			} else if dec.Reason != "" {
+				decision += " — motif : " + dec.Reason
+			}
+			t.Row(l.CandidateName, dec.BlockCode, jury.DecisionLabel(dec.Proposal), votes, casting, decision)
+		}
+	}
+	var apart []string
+	for _, l := range m.Candidates {
+		for _, r := range l.Recused {
+			apart = append(apart, fmt.Sprintf("%s n'a pas pris part à la délibération de %s : %s.", r.Name, l.CandidateName, r.Reason))
+		}
+		for _, g := range l.LeftOut {
+			apart = append(apart, fmt.Sprintf("La grille de %s pour %s, non remise à l'ouverture de la délibération, a été laissée de côté : %s", g.Name, l.CandidateName, g.Reason))
+		}
+	}
+	if len(apart) > 0 {
+		d.Subheading("Membres en conflit d'intérêts et grilles laissées de côté")
+		for _, a := range apart {
+			d.Para(a)
+		}
+	}
 
 	d.Heading("Totaux")
 	tt := m.Totals
@@ -140,11 +186,19 @@ func Minutes(m *jury.MinutesContent, contentSHA string) ([]byte, error) {
 	}
 
 	d.Heading("Signature")
-	d.Para(fmt.Sprintf("Procès-verbal signé par %s, président du jury, le %s. Empreinte SHA-256 du contenu signé : %s.",
+	d.Para(fmt.Sprintf("Procès-verbal signé par %s, au titre de la présidence du jury, le %s. Empreinte SHA-256 du contenu signé : %s.",
 		orDash(m.SignedBy), FormatDateTime(m.SignedAt), contentSHA))
-	d.Signatures("Le président du jury : " + m.SignedBy)
+	d.Signatures("Présidence du jury : " + m.SignedBy)
 	return d.Bytes()
 }
+
+// RuleText states the jury's rule as acquis applies it; the minutes and
+// the jury file print it.
+const RuleText = "Règle de décision (art. D6412-6 du code du travail) : les grilles remises par les évaluateurs donnent la proposition ; " +
+	"chaque membre présent qui a signé sa déclaration d'absence de conflit d'intérêts pour le candidat vote sur chaque bloc ; " +
+	"le jury décide à la majorité des membres présents ; en cas de partage égal des voix, la voix de la présidence du jury est prépondérante " +
+	"(si la présidence ne prend pas part à la délibération d'un candidat, un partage égal ne valide pas le bloc). " +
+	"Une décision qui s'écarte de la proposition est motivée ; le résultat découle des décisions par bloc."
 
 // blockColumns lists the blocs decided in the session, in code order
 // (which is the référentiel's: …BC01, …BC02).

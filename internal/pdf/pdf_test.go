@@ -36,11 +36,11 @@ func TestJuryFileCASP(t *testing.T) {
 		t.Fatalf("CASP : %d critères, 52 attendus", n)
 	}
 	for _, want := range []string{
-		"Dossier jury", "Élodie Œuvray-Lefèvre", "Françoise Bénard", "Jérôme Câlin", "Président (voix prépondérante)",
+		"Dossier jury", "Élodie Œuvray-Lefèvre", "Françoise Bénard", "Jérôme Câlin", "Présidence du jury (voix prépondérante)", "partage égal départagé par la voix prépondérante de la présidence du jury", "Règle de décision",
 		"Représentant des employeurs", "Déclarations d'absence de conflit d'intérêts", "Documents examinés", "Dépôt n° 1",
 		"Auto-évaluation du candidat", "Niv. 5", collapse(longComment(3)),
 		"L’entretien a levé les réserves : « analyse convaincante ».", "Réussite totale", "Préconisations du jury",
-		"Proposition du système", "Décision du jury : validé", "Plateforme emploi accompagné de l’Hérault",
+		"Proposition des évaluateurs", "Décision du jury : validé", "Plateforme emploi accompagné de l’Hérault",
 		"SHA-256 des données", "Document DJ-9-42", "Date et signature",
 	} {
 		if !strings.Contains(txt, want) {
@@ -112,7 +112,7 @@ func TestMinutes(t *testing.T) {
 	}
 	txt, pages := text(t, doc)
 	for _, want := range []string{
-		"Procès-verbal de délibération du jury", "Françoise Bénard", "Président", "Candidat·e n° 000 Lefèvre", "Candidat·e n° 099 Lefèvre",
+		"Procès-verbal de délibération du jury", "Françoise Bénard", "Présidence du jury", "Présidence du jury : Françoise Bénard", "Délibération par bloc", "Voix prépondérante", "1 / 1 oui non validé", "2 / 0 non validé", "Candidat·e n° 000 Lefèvre", "Candidat·e n° 099 Lefèvre",
 		"Inscrites à la session 100", "Présentées au jury 60", "dont réussite totale (certification obtenue) 20",
 		"dont réussite partielle 20", "dont non validation 20", "Candidats absents 20", "Candidats excusés sur justificatif 20",
 		"Approfondir le bloc 3 : « coordination des parcours ».", "Empreinte SHA-256 du contenu signé : " + strings.Repeat("c", 64),
@@ -124,6 +124,12 @@ func TestMinutes(t *testing.T) {
 	}
 	if pages < 3 || pages > 15 {
 		t.Errorf("%d pages pour 100 candidats", pages)
+	}
+	// No gendered title, no internal reference.
+	for _, bad := range []string{"Président", "président", "jury_session"} {
+		if strings.Contains(txt, bad) {
+			t.Errorf("procès-verbal : %q", bad)
+		}
 	}
 	// An amendment names the version it replaces.
 	m.Version, m.Supersedes, m.Reason = 2, 1, "Erreur de report sur le bloc 3."
@@ -165,6 +171,9 @@ func TestAttestationCertificateReceipt(t *testing.T) {
 	}
 	if got := qrOf(t, doc); got != v.URL {
 		t.Errorf("le code QR de l'attestation donne %q, attendu %q", got, v.URL)
+	}
+	if strings.Contains(txt, "jury_session") || !strings.Contains(txt, "Procès-verbal du jury, session n° 9") {
+		t.Errorf("référence interne sur l'attestation : %s", txt)
 	}
 	c := portfolio.Certificate{ID: 1, UserID: 7, CertificationCode: cert.Code, Number: "RNCP37779-2026-00012", AwardedOn: at}
 	doc, err = Certificate("Élodie Œuvray", cert, c, blocks, v)

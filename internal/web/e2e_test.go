@@ -17,6 +17,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/demo"
+	"acquis/internal/jury"
 )
 
 // browser is one person's headless Chromium tab, with its own cookies.
@@ -220,9 +221,10 @@ func (a *app) waitFor(b *browser, what string, cond func() bool) {
 
 // TestBrowserJourney plays the certification in a real headless Chromium:
 // a candidate uploads the rest of their dossier and submits it; two jury
-// members declare no conflict and score every criterion; the chair
-// decides, records the outcome and signs; the candidate downloads an
-// attestation; the platform manager sees the counsellor certified. axe-core
+// members declare no conflict and score every criterion; at the
+// deliberation the members vote, one bloc splits one against one and the
+// presidency's casting vote decides; the chair confirms the outcome and
+// signs; the candidate downloads an attestation; the platform manager sees the counsellor certified. axe-core
 // checks every page on the way (no serious or critical violation), and the
 // login is done with the keyboard alone. A failing step leaves a
 // screenshot under testdata-out/e2e.
@@ -271,11 +273,13 @@ func TestBrowserJourney(t *testing.T) {
 	_ = a.db.Select(&crits, `SELECT cr.code FROM criteria cr JOIN blocks b ON b.id = cr.block_id JOIN candidacies c ON c.version_id = b.version_id
 		JOIN candidacy_blocks cb ON cb.candidacy_id = c.id AND cb.block_code = b.code WHERE c.id = $1 ORDER BY b.position, cr.position`, cid)
 	grid := fmt.Sprintf("/jury/sessions/%d/candidats/%d", sid, cid)
+	jurors := map[int64]*browser{}
 	for _, m := range []struct {
 		email string
 		id    int64
 	}{{chairEmail, chairID}, {memberEmail, memberID}} {
 		j := open("juré "+m.email, a.srv.URL)
+		jurors[m.id] = j
 		j.loginWithKeyboard(m.email)
 		j.open(grid)
 		j.do("déclaration", chromedp.Click(`//button[contains(., "Je signe la déclaration")]`, chromedp.BySearch))
@@ -299,32 +303,56 @@ func TestBrowserJourney(t *testing.T) {
 			return a.id(`SELECT count(*) FROM jury_evaluators WHERE session_id = $1 AND candidacy_id = $2 AND evaluator_id = $3 AND submitted_at IS NOT NULL`, sid, cid, m.id) == 1
 		})
 	}
-	if err := a.s.jury.StartDeliberation(ctx, audit.System, sid); err != nil {
+	// The session's day comes; the certifier opens the deliberation with
+	// both members present.
+	a.db.MustExec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, sid)
+	if err := a.s.jury.StartDeliberation(ctx, audit.System, sid, jury.Opening{Present: []int64{chairID, memberID}}); err != nil {
 		t.Fatal(err)
 	}
 
-	// 4. The chair decides each bloc, records the outcome and signs.
-	ch := open("président", a.srv.URL)
-	ch.loginWithKeyboard(chairEmail)
+	// 4. Both members vote on each bloc; on the first, the vote splits
+	// one against one and the presidency's casting vote decides. The
+	// chair closes each vote, confirms the outcome and signs.
+	ch := jurors[chairID]
 	delib := fmt.Sprintf("/jury/sessions/%d/deliberation", sid)
 	var blocks []string
 	_ = a.db.Select(&blocks, `SELECT block_code FROM candidacy_blocks WHERE candidacy_id = $1 ORDER BY position`, cid)
 	for i, bl := range blocks {
-		ch.open(delib)
-		if i == 0 {
-			ch.accessible("délibération")
+		for _, id := range []int64{memberID, chairID} {
+			j := jurors[id]
+			j.open(delib)
+			if i == 0 && id == chairID {
+				j.accessible("délibération")
+			}
+			choice := "v"
+			if i == 0 && id == memberID {
+				choice = "n"
+			}
+			j.do("vote "+bl, chromedp.Click(fmt.Sprintf("#v-%d-%s-%s", cid, bl, choice), chromedp.ByID),
+				chromedp.Click(fmt.Sprintf(`//form[.//input[@id="v-%d-%s-v"]]//button[@type="submit"]`, cid, bl), chromedp.BySearch))
+			a.waitFor(j, "vote "+bl, func() bool {
+				return a.id(`SELECT count(*) FROM jury_votes WHERE session_id = $1 AND candidacy_id = $2 AND block_code = $3 AND user_id = $4`, sid, cid, bl, id) == 1
+			})
 		}
-		ch.do("décision "+bl, chromedp.Click(fmt.Sprintf("#d-%d-%s-v", cid, bl), chromedp.ByID),
-			chromedp.Click(fmt.Sprintf(`//form[.//input[@id="d-%d-%s-v"]]//button[@type="submit"]`, cid, bl), chromedp.BySearch))
+		ch.open(delib)
+		ch.do("décision "+bl, chromedp.Click(fmt.Sprintf(`//form[.//textarea[@id="r-%d-%s"]]//button[@type="submit"]`, cid, bl), chromedp.BySearch))
 		a.waitFor(ch, "décision "+bl, func() bool {
 			return a.id(`SELECT count(*) FROM jury_block_decisions WHERE session_id = $1 AND candidacy_id = $2 AND block_code = $3`, sid, cid, bl) == 1
 		})
 	}
+	if n := a.id(`SELECT count(*) FROM jury_block_decisions WHERE session_id = $1 AND candidacy_id = $2 AND casting_vote AND decision = 'valide'
+		AND votes_valide = 1 AND votes_non_valide = 1`, sid, cid); n != 1 {
+		t.Fatalf("%d bloc(s) départagé(s) par la voix prépondérante, attendu 1", n)
+	}
 	ch.open(delib)
-	ch.do("résultat", chromedp.SetValue(fmt.Sprintf("#o-%d", cid), "reussite_totale", chromedp.ByID),
-		chromedp.Click(fmt.Sprintf(`//form[.//select[@id="o-%d"]]//button[@type="submit"]`, cid), chromedp.BySearch))
+	var shown bool
+	ch.do("voix prépondérante affichée", chromedp.Evaluate(`document.body.innerText.includes("voix prépondérante de la présidence")`, &shown))
+	if !shown {
+		t.Error("la page de délibération ne dit pas que la voix prépondérante a départagé")
+	}
+	ch.do("résultat", chromedp.Click(fmt.Sprintf(`//form[.//textarea[@id="p-%d"]]//button[@type="submit"]`, cid), chromedp.BySearch))
 	a.waitFor(ch, "résultat", func() bool {
-		return a.id(`SELECT count(*) FROM jury_outcomes WHERE session_id = $1 AND candidacy_id = $2`, sid, cid) == 1
+		return a.id(`SELECT count(*) FROM jury_outcomes WHERE session_id = $1 AND candidacy_id = $2 AND outcome = 'reussite_totale'`, sid, cid) == 1
 	})
 	ch.open(delib)
 	ch.do("signature", chromedp.Click("#confirm", chromedp.ByID), chromedp.Click(`//button[contains(., "Signer le procès-verbal")]`, chromedp.BySearch))

@@ -7,98 +7,35 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/jury"
-	"acquis/internal/referentiel"
 )
 
 type deliberationView struct {
 	Layout
 	S        *jury.Session
-	Members  []jury.Member
-	Lines    []deliberationLine
+	Board    *jury.Board
 	IsChair  bool
 	Outcomes []jury.Outcome
-	Minutes  []jury.Minutes
 	Errors   FormErrors
-}
-
-type deliberationLine struct {
-	Assignment jury.Assignment
-	Blocks     []deliberationBlock
-	Outcome    string
-	Precos     string
-}
-
-type deliberationBlock struct {
-	Block    referentiel.Block
-	Tally    jury.BlockTally
-	Verdicts map[string][]jury.Verdict
-	Decision string
-	Reason   string
 }
 
 func (s *Server) juryDeliberation(c echo.Context) error {
 	return s.renderDeliberation(c, http.StatusOK, nil)
 }
 
+// renderDeliberation shows the whole session's deliberation from one
+// Board (two set-based queries, whatever the number of candidates), each
+// candidate as the blind rule lets the viewer see it.
 func (s *Server) renderDeliberation(c echo.Context, status int, errs FormErrors) error {
 	ctx := c.Request().Context()
 	sess := sessionOf(c)
 	uid := principal(c).UserID
-	v := deliberationView{Layout: s.layout(c, "Délibération"), S: sess, Outcomes: jury.Outcomes, Errors: errs}
+	v := deliberationView{Layout: s.layout(c, "Délibération"), S: sess, Outcomes: []jury.Outcome{jury.Absent, jury.Excuse}, Errors: errs}
 	var err error
-	if v.Members, err = s.jury.Members(ctx, sess.ID); err != nil {
+	if v.Board, err = s.jury.Board(ctx, sess.ID, uid); err != nil {
 		return err
 	}
-	for _, m := range v.Members {
-		v.IsChair = v.IsChair || (m.IsChair && m.UserID == uid)
-	}
-	assignments, err := s.jury.Assignments(ctx, sess.ID)
-	if err != nil {
-		return err
-	}
-	var decisions []jury.BlockDecision
-	if err := s.db.SelectContext(ctx, &decisions, `SELECT candidacy_id, block_code, proposal, decision, reason FROM jury_block_decisions WHERE session_id = $1`, sess.ID); err != nil {
-		return err
-	}
-	var outcomes []struct {
-		CandidacyID int64  `db:"candidacy_id"`
-		Outcome     string `db:"outcome"`
-		Precos      string `db:"preconisations"`
-	}
-	if err := s.db.SelectContext(ctx, &outcomes, `SELECT candidacy_id, outcome, preconisations FROM jury_outcomes WHERE session_id = $1`, sess.ID); err != nil {
-		return err
-	}
-	for _, a := range assignments {
-		line := deliberationLine{Assignment: a}
-		for _, o := range outcomes {
-			if o.CandidacyID == a.CandidacyID {
-				line.Outcome, line.Precos = o.Outcome, o.Precos
-			}
-		}
-		g, err := s.jury.Grid(ctx, sess.ID, a.CandidacyID, uid)
-		if err != nil {
-			return err
-		}
-		tallies, err := s.jury.Tally(ctx, s.db, sess.ID, a.CandidacyID)
-		if err != nil {
-			return err
-		}
-		for i, b := range g.Blocks {
-			db := deliberationBlock{Block: b, Verdicts: g.Others}
-			if i < len(tallies) {
-				db.Tally = tallies[i]
-			}
-			for _, d := range decisions {
-				if d.CandidacyID == a.CandidacyID && d.BlockCode == b.Code {
-					db.Decision, db.Reason = d.Decision, d.Reason
-				}
-			}
-			line.Blocks = append(line.Blocks, db)
-		}
-		v.Lines = append(v.Lines, line)
-	}
-	if v.Minutes, err = s.jury.MinutesVersions(ctx, sess.ID); err != nil {
-		return err
+	for _, m := range v.Board.Members {
+		v.IsChair = v.IsChair || (m.Chair && m.UserID == uid)
 	}
 	return s.render.render(c, status, "jury_deliberation", v)
 }
@@ -113,16 +50,26 @@ func (s *Server) chairAct(c echo.Context, do func() error, done string) error {
 	return redirectWith(c, sessionPath(sessionOf(c).ID)+"/deliberation", done)
 }
 
-func (s *Server) juryDecide(c echo.Context) error {
+// juryVote records the asker's vote on one bloc of one candidate.
+func (s *Server) juryVote(c echo.Context) error {
 	return s.chairAct(c, func() error {
-		return s.jury.Decide(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, c.FormValue("block"), c.FormValue("decision"), c.FormValue("reason"))
-	}, "Décision enregistrée.")
+		return s.jury.Vote(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, c.FormValue("block"), c.FormValue("vote"))
+	}, "Vote enregistré.")
 }
 
+// juryDecide closes the vote on a bloc: the count decides.
+func (s *Server) juryDecide(c echo.Context) error {
+	return s.chairAct(c, func() error {
+		return s.jury.Decide(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, c.FormValue("block"), c.FormValue("reason"))
+	}, "Décision du jury enregistrée.")
+}
+
+// juryOutcome confirms the outcome the bloc decisions give, or records
+// the candidate absent or excused.
 func (s *Server) juryOutcome(c echo.Context) error {
 	return s.chairAct(c, func() error {
-		return s.jury.SetOutcome(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, jury.Outcome(c.FormValue("outcome")), c.FormValue("preconisations"))
-	}, "Résultat enregistré.")
+		return s.jury.SetOutcome(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, jury.Outcome(c.FormValue("absence")), c.FormValue("preconisations"))
+	}, "Résultat confirmé.")
 }
 
 func (s *Server) jurySign(c echo.Context) error {

@@ -112,9 +112,18 @@ func TestJuryJourney(t *testing.T) {
 	chair.get(page)
 	chair.post(page+"/remettre", nil)
 
+	chairID2 := a.id(`SELECT id FROM users WHERE email = 'helene.marchand@demo.acquis.fr'`)
+	memberID := a.id(`SELECT id FROM users WHERE email = 'sophie.roussel@demo.acquis.fr'`)
+	present := url.Values{"present": {fmt.Sprint(chairID2), fmt.Sprint(memberID)}}
+	// Not before the session's date.
 	certifier.get(managePath(sid))
-	if res := certifier.post(managePath(sid)+"/deliberer", nil); res.Status != http.StatusSeeOther {
-		t.Fatalf("délibération : %d", res.Status)
+	if res := certifier.post(managePath(sid)+"/deliberer", present); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "à partir de cette date") {
+		t.Fatalf("délibération avant la date de la session : %d", res.Status)
+	}
+	a.db.MustExec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, sid)
+	certifier.get(managePath(sid))
+	if res := certifier.post(managePath(sid)+"/deliberer", present); res.Status != http.StatusSeeOther {
+		t.Fatalf("délibération : %d %s", res.Status, res.Body)
 	}
 	// The jury file, with every verdict, opens to the members once the
 	// jury deliberates; never to a juror of another session or to the
@@ -134,29 +143,47 @@ func TestJuryJourney(t *testing.T) {
 	if n := a.id(`SELECT count(*) FROM audit_log WHERE action = 'jury.file.read'`); n != 1 {
 		t.Errorf("%d lectures du dossier jury auditées, attendu 1", n)
 	}
-	delib := chair.get(fmt.Sprintf("/jury/sessions/%d/deliberation", sid))
-	if !strings.Contains(delib.Body, "égalité : voix du président") {
-		t.Fatal("l'égalité sur le bloc 3 n'est pas proposée au président")
+	delibPath := fmt.Sprintf("/jury/sessions/%d/deliberation", sid)
+	delib := chair.get(delibPath)
+	if !strings.Contains(delib.Body, "partage égal des grilles") {
+		t.Fatal("le partage des grilles sur le bloc 3 n'est pas montré")
 	}
 	if strings.Contains(delib.Body, "<script>alert") {
 		t.Fatal("commentaire non échappé")
 	}
-	for _, b := range []string{"RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03"} {
-		d := "valide"
-		if b == "RNCP37779BC03" {
-			d = "non_valide"
+	// Each member votes; bloc 3 splits one against one and the
+	// presidency's casting vote decides.
+	for _, v := range []struct {
+		c     *client
+		block string
+		vote  string
+	}{
+		{chair, "RNCP37779BC01", "valide"}, {member, "RNCP37779BC01", "valide"},
+		{chair, "RNCP37779BC02", "valide"}, {member, "RNCP37779BC02", "valide"},
+		{chair, "RNCP37779BC03", "non_valide"}, {member, "RNCP37779BC03", "valide"},
+	} {
+		v.c.get(delibPath)
+		if res := v.c.post(page+"/votes", url.Values{"block": {v.block}, "vote": {v.vote}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("vote %s : %d %s", v.block, res.Status, res.Body)
 		}
-		if res := chair.post(page+"/decisions", url.Values{"block": {b}, "decision": {d}}); res.Status != http.StatusSeeOther {
+	}
+	chair.get(delibPath)
+	for _, b := range []string{"RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03"} {
+		if res := chair.post(page+"/decisions", url.Values{"block": {b}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("décision %s : %d %s", b, res.Status, res.Body)
 		}
 	}
-	// The member cannot decide or sign.
-	member.get(fmt.Sprintf("/jury/sessions/%d/deliberation", sid))
-	if res := member.post(page+"/decisions", url.Values{"block": {"RNCP37779BC03"}, "decision": {"valide"}}); res.Status != http.StatusForbidden {
+	delib = chair.get(delibPath)
+	if !strings.Contains(delib.Body, "1 voix pour « validé », 1 pour « non validé », partage égal départagé par la voix prépondérante de la présidence") {
+		t.Fatal("la voix prépondérante n'est pas montrée")
+	}
+	// The member cannot close a vote or sign.
+	member.get(delibPath)
+	if res := member.post(page+"/decisions", url.Values{"block": {"RNCP37779BC03"}}); res.Status != http.StatusForbidden {
 		t.Fatalf("décision par un membre : %d", res.Status)
 	}
-	chair.get(fmt.Sprintf("/jury/sessions/%d/deliberation", sid))
-	chair.post(page+"/resultat", url.Values{"outcome": {"reussite_partielle"}, "preconisations": {"Décrire les partenariats avec les employeurs."}})
+	chair.get(delibPath)
+	chair.post(page+"/resultat", url.Values{"preconisations": {"Décrire les partenariats avec les employeurs."}})
 	if res := chair.post(fmt.Sprintf("/jury/sessions/%d/signer", sid), url.Values{"confirm": {"oui"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("signature : %d %s", res.Status, res.Body)
 	}

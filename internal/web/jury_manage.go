@@ -101,6 +101,7 @@ type juryManageView struct {
 	Composition jury.Composition
 	Assignments []jury.Assignment
 	Submitted   []portfolio.Candidacy
+	Unfinished  []jury.UnfinishedGrid // grids not handed in, listed when opening the deliberation
 	Errors      FormErrors
 }
 
@@ -120,6 +121,11 @@ func (s *Server) renderJuryManage(c echo.Context, status int, errs FormErrors) e
 	v.Composition = jury.CheckComposition(sess.CertificationCode, v.Members)
 	if v.Assignments, err = s.jury.Assignments(ctx, sess.ID); err != nil {
 		return err
+	}
+	if sess.Status == jury.Open {
+		if v.Unfinished, err = s.jury.UnfinishedGrids(ctx, sess.ID); err != nil {
+			return err
+		}
 	}
 	subs, err := s.portfolio.Candidacies(ctx, portfolio.Filter{States: []portfolio.State{portfolio.DossierSubmitted}})
 	if err != nil {
@@ -230,9 +236,32 @@ func (s *Server) juryOpen(c echo.Context) error {
 	}, "Session ouverte : les évaluateurs peuvent remplir leurs grilles.")
 }
 
+// juryDeliberate opens the deliberation with the attendance the
+// certifier records and the unfinished grids they confirm to leave out
+// (checkboxes "left_out" valued candidacy:evaluator).
 func (s *Server) juryDeliberate(c echo.Context) error {
+	if err := c.Request().ParseForm(); err != nil {
+		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
+	}
+	o := jury.Opening{Reason: c.FormValue("reason")}
+	for _, v := range c.Request().PostForm["present"] {
+		id, ok := parseID(strings.TrimSpace(v))
+		if !ok {
+			return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"present": "Membre invalide."})
+		}
+		o.Present = append(o.Present, id)
+	}
+	for _, v := range c.Request().PostForm["left_out"] {
+		cid, uid, found := strings.Cut(v, ":")
+		ci, ok1 := parseID(cid)
+		ui, ok2 := parseID(uid)
+		if !found || !ok1 || !ok2 {
+			return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"left_out": "Grille invalide."})
+		}
+		o.LeftOut = append(o.LeftOut, jury.GridRef{CandidacyID: ci, EvaluatorID: ui})
+	}
 	return s.juryAct(c, func() error {
-		return s.jury.StartDeliberation(c.Request().Context(), actor(c), sessionOf(c).ID)
+		return s.jury.StartDeliberation(c.Request().Context(), actor(c), sessionOf(c).ID, o)
 	}, "Délibération ouverte.")
 }
 

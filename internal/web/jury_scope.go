@@ -57,6 +57,16 @@ func (s *Server) juryScope(c echo.Context) (account.Resource, error) {
 		res.JuryMember, res.JuryChair, res.JuryEvaluator = r.Member, r.Chair, r.Evaluator
 	}
 	res.JuryUnblinded = sess.Status == jury.Deliberating || sess.Status == jury.Signed
+	if p := principal(c); p != nil && cid != 0 && res.JuryMember {
+		// The blind rule per candidate: a member in conflict, not yet
+		// declared, or whose grid is not in (or left out) sees no verdict
+		// of this candidate, so neither its jury file.
+		a, err := s.jury.AccessOf(ctx, sid, cid, p.UserID)
+		if err != nil {
+			return res, err
+		}
+		res.JuryUnblinded = res.JuryUnblinded && a.SeesVerdicts()
+	}
 	return res, nil
 }
 

@@ -18,7 +18,8 @@ type juryHomeView struct {
 
 type juryHomeLine struct {
 	jury.Session
-	Mine []jury.Assignment
+	Mine   []jury.Assignment
+	Others []jury.Assignment // candidates the member does not evaluate but deliberates on, after declaring
 }
 
 // juryHome is a member's list: their sessions and, in each, only the
@@ -38,10 +39,14 @@ func (s *Server) juryHome(c echo.Context) error {
 			return err
 		}
 		for _, a := range all {
+			mine := false
 			for _, e := range a.Evaluators {
-				if e.EvaluatorID == uid {
-					line.Mine = append(line.Mine, a)
-				}
+				mine = mine || e.EvaluatorID == uid
+			}
+			if mine {
+				line.Mine = append(line.Mine, a)
+			} else {
+				line.Others = append(line.Others, a)
 			}
 		}
 		v.Sessions = append(v.Sessions, line)
@@ -59,7 +64,9 @@ type juryCandidateView struct {
 	Scale      []portfolio.Level
 	Competence map[string]referentiel.Competence
 	Evaluator  bool
-	Errors     FormErrors
+	// ConflictLabel says why the member takes no part, if they do not.
+	ConflictLabel string
+	Errors        FormErrors
 }
 
 func (s *Server) juryCandidate(c echo.Context) error {
@@ -74,17 +81,18 @@ func (s *Server) renderJuryCandidate(c echo.Context, status int, errs FormErrors
 	if err != nil {
 		return err
 	}
-	role, err := s.jury.RoleOf(ctx, uid, sess.ID, cd.ID)
-	if err != nil {
-		return err
-	}
 	v := juryCandidateView{Layout: s.layout(c, "Évaluation — "+cd.CandidateName), S: sess, C: cd, Grid: g, Scale: portfolio.Scale,
-		Evaluator: role.Evaluator, Errors: errs, Competence: map[string]referentiel.Competence{}}
-	if v.Documents, err = s.portfolio.DossierDocuments(ctx, cd.ID); err != nil {
-		return err
-	}
-	if v.Self, err = s.portfolio.SelfAssessment(ctx, cd.ID); err != nil {
-		return err
+		Evaluator: g.Evaluator, Errors: errs, Competence: map[string]referentiel.Competence{}, ConflictLabel: jury.ConflictLabel(g.Access.Conflict)}
+	// Nothing of the candidate but the name before the member's
+	// declaration of no conflict, and nothing at all for a member in
+	// conflict.
+	if g.Access.SeesFile() {
+		if v.Documents, err = s.portfolio.DossierDocuments(ctx, cd.ID); err != nil {
+			return err
+		}
+		if v.Self, err = s.portfolio.SelfAssessment(ctx, cd.ID); err != nil {
+			return err
+		}
 	}
 	for _, b := range g.Blocks {
 		for _, cp := range b.Competences {
@@ -105,7 +113,19 @@ func (s *Server) juryDeclare(c echo.Context) error {
 	} else if other != nil {
 		return juryError(other)
 	}
-	return redirectWith(c, s.candidatePath(c), "Déclaration d'absence de conflit d'intérêts signée : la grille est ouverte.")
+	return redirectWith(c, s.candidatePath(c), "Déclaration d'absence de conflit d'intérêts signée : le dossier du candidat vous est ouvert.")
+}
+
+// juryDeclareConflict records the member's statement of a conflict with
+// the candidate: they are recused for that candidate.
+func (s *Server) juryDeclareConflict(c echo.Context) error {
+	err := s.jury.DeclareConflict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, c.FormValue("note"))
+	if errs, other := validationErrors(err); errs != nil {
+		return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, errs)
+	} else if other != nil {
+		return juryError(other)
+	}
+	return redirectWith(c, s.candidatePath(c), "Conflit d'intérêts déclaré : vous ne prenez pas part à l'évaluation ni à la délibération de ce candidat.")
 }
 
 // juryVerdict saves one criterion from the plain form (without
@@ -173,8 +193,11 @@ func (s *Server) apiJuryVerdict(c echo.Context) error {
 
 type apiGrid struct {
 	Blind     bool                      `json:"blind"`
+	Evaluator bool                      `json:"evaluator"`
 	Declared  bool                      `json:"declared"`
 	Submitted bool                      `json:"submitted"`
+	Recused   bool                      `json:"recused"`
+	LeftOut   string                    `json:"left_out,omitempty"`
 	Mine      map[string]jury.Verdict   `json:"mine"`
 	Others    map[string][]jury.Verdict `json:"others"`
 	Criteria  []referentiel.Criterion   `json:"criteria"`
@@ -186,7 +209,10 @@ func (s *Server) apiJuryGrid(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := apiGrid{Blind: g.Blind, Declared: g.Declared, Submitted: g.Submitted, Mine: g.Mine, Others: g.Others}
+	out := apiGrid{Blind: g.Blind, Evaluator: g.Evaluator, Declared: g.Declared, Submitted: g.Submitted, Recused: g.Access.Recused(), Mine: g.Mine, Others: g.Others}
+	if g.Access.LeftOut {
+		out.LeftOut = g.Access.LeftOutReason
+	}
 	for _, b := range g.Blocks {
 		out.Criteria = append(out.Criteria, b.Criteria...)
 	}

@@ -188,6 +188,8 @@ func matrix(x ids) []matrixCase {
 		{"GET", "/jury", "/jury", nil, only(juror, juror2)},
 		{"GET", "/jury/sessions/:sid/candidats/:cid", jc, nil, only(admin, juror)},
 		{"POST", "/jury/sessions/:sid/candidats/:cid/declaration", jc + "/declaration", nil, only(juror)},
+		{"POST", "/jury/sessions/:sid/candidats/:cid/conflit", jc + "/conflit", nil, only(juror)},
+		{"POST", "/jury/sessions/:sid/candidats/:cid/votes", jc + "/votes", url.Values{"block": {"RNCP37779BC01"}, "vote": {"valide"}}, only(juror)},
 		{"POST", "/jury/sessions/:sid/candidats/:cid/verdicts", jc + "/verdicts", url.Values{"criterion": {"inconnu"}, "verdict": {"acquis"}}, only(juror)},
 		{"POST", "/jury/sessions/:sid/candidats/:cid/remettre", jc + "/remettre", nil, only(juror)},
 		{"POST", "/jury/sessions/:sid/candidats/:cid/decisions", jc + "/decisions", nil, only(juror)},
