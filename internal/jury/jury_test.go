@@ -78,10 +78,8 @@ func newFxTB(t testing.TB, cert string, blocks ...string) *fx {
 	f.session, err = f.s.CreateSession(f.ctx, sys, NewSession{CertificationCode: cert, StartsAt: time.Now().AddDate(0, 0, 7),
 		Place: "Rennes", DossierDeadline: time.Now()})
 	must(t, err)
-	// The tests hold the session on its day: its date moves to an hour ago,
-	// as time passing would (a bloc is never acquired at a date to come).
-	_, err = d.Exec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, f.session)
-	must(t, err)
+	// The session is a week ahead; a test that deliberates brings its day
+	// with f.sessionDay() (nothing is decided, no bloc acquired, before).
 	return f
 }
 

@@ -74,7 +74,9 @@ func TestPlanAPI(t *testing.T) {
 	if st, _ := api("", "/api/v1/plan"); st != http.StatusUnauthorized {
 		t.Errorf("sans clé : %d", st)
 	}
-	if st, _ := api(national, "/api/v1/candidacies"); st != http.StatusUnauthorized {
+	// A valid key on a route keys do not open is refused (403), not asked
+	// to sign in (issue 15 #6).
+	if st, _ := api(national, "/api/v1/candidacies"); st != http.StatusForbidden {
 		t.Errorf("la clé ouvre une autre API : %d", st)
 	}
 	// The downloads, for a signed-in observer: the same figures.
