@@ -94,6 +94,9 @@ func (s *Store) Assign(ctx context.Context, actor audit.Actor, sessionID, candid
 				return err
 			}
 		}
+		if err := notifyAssignment(ctx, tx, sessionID, candidacyID, cd.CandidateID, cd.Name, evaluators); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, actor.Entry("jury.assign", "jury_session", strconv.FormatInt(sessionID, 10),
 			map[string]any{"candidacy_id": candidacyID, "evaluators": evaluators}))
 	})

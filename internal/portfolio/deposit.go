@@ -12,6 +12,7 @@ import (
 	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/mail"
 	"acquis/internal/referentiel"
 )
 
@@ -110,6 +111,9 @@ func (s *Store) Submit(ctx context.Context, actor audit.Actor, id int64) (*Depos
 		}
 		if err := tx.GetContext(ctx, &depID, `INSERT INTO deposits (candidacy_id, number, submitted_by, files) VALUES ($1, $2, $3, $4) RETURNING id`,
 			id, n, actor.UserID, raw); err != nil {
+			return err
+		}
+		if err := mail.Notify(ctx, tx, c.CandidateID, depositNotice(id, n, cert.Title, len(files))); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor.Entry("candidacy.deposit", "deposit", strconv.FormatInt(depID, 10), map[string]any{"candidacy_id": id, "files": files}))

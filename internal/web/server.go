@@ -93,7 +93,7 @@ func New(d Deps) (*Server, error) {
 		accrochage: accrochage.NewStore(d.DB),
 		blobs:      d.Blobs,
 		embedded:   d.Embedded,
-		mail:       mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log),
+		mail:       mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log).WithBaseURL(d.Config.BaseURL),
 		render:     r,
 		assets:     a,
 	}
