@@ -39,6 +39,14 @@ type candidacyView struct {
 	Acquired    []portfolio.AcquiredBlock
 	Certificate *portfolio.Certificate
 	Errors      FormErrors
+	// CanDeposit is set when the candidate may deposit: DepositFiles is
+	// what the deposit would hold and DepositMissing what it still lacks.
+	CanDeposit     bool
+	DepositFiles   []portfolio.DepositFile
+	DepositMissing []string
+	SwornStatement string
+	// CanWithdraw is set when the candidate may abandon the candidacy.
+	CanWithdraw bool
 }
 
 // blockView is a targeted bloc with its deliverables and their files.
@@ -71,7 +79,25 @@ func (s *Server) buildCandidacyView(c echo.Context, errs FormErrors) (*candidacy
 		Certifier: account.Can(p, account.ActCertifierManage, account.Resource{}),
 		Overdue:   cd.Overdue(time.Now())}
 	if v.IsOwner {
-		v.OwnSteps = portfolio.NextSteps(cd.State, account.RoleCandidate)
+		for _, st := range portfolio.NextSteps(cd.State, account.RoleCandidate) {
+			switch st {
+			case portfolio.DossierSubmitted:
+				v.CanDeposit = true
+			case portfolio.Withdrawn:
+				v.CanWithdraw = true
+			default:
+				v.OwnSteps = append(v.OwnSteps, st)
+			}
+		}
+	}
+	if v.CanDeposit {
+		v.DepositFiles, v.SwornStatement = portfolio.DepositPreview(cert, cd, docs), portfolio.SwornStatement
+		missing := portfolio.Missing(cert, cd, docs)
+		for _, t := range cd.Blocks {
+			for _, d := range missing[t.BlockCode] {
+				v.DepositMissing = append(v.DepositMissing, t.BlockCode+" — "+d.Label)
+			}
+		}
 	}
 	if v.Certifier {
 		v.AdminSteps = portfolio.NextSteps(cd.State, account.RoleAdmin)
@@ -158,6 +184,9 @@ func (s *Server) moveAs(c echo.Context, role account.Role) error {
 	if to == portfolio.DossierSubmitted {
 		return s.candidacySubmit(c)
 	}
+	if to == portfolio.Withdrawn && role == account.RoleCandidate && c.FormValue("confirmation") != "oui" {
+		return s.renderCandidacyErrors(c, FormErrors{"confirmation": "Confirmez l'abandon : il est définitif, la candidature ne pourra plus être reprise."})
+	}
 	err := s.portfolio.Transition(c.Request().Context(), actor(c), cd.ID, to, role, c.FormValue("motifs"))
 	var te *portfolio.TransitionError
 	if errors.As(err, &te) {
@@ -174,7 +203,7 @@ func (s *Server) moveAs(c echo.Context, role account.Role) error {
 // candidacySubmit deposits the dossier and shows its receipt.
 func (s *Server) candidacySubmit(c echo.Context) error {
 	cd := candidacyOf(c)
-	dep, err := s.portfolio.Submit(c.Request().Context(), actor(c), cd.ID)
+	dep, err := s.portfolio.SubmitSworn(c.Request().Context(), actor(c), cd.ID, c.FormValue("attestation") == "oui")
 	var te *portfolio.TransitionError
 	if errors.As(err, &te) {
 		return s.renderCandidacyErrors(c, FormErrors{"": te.Error()})

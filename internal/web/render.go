@@ -83,13 +83,14 @@ func funcs(a *assets) template.FuncMap {
 			}
 			return t.In(paris).Format("02/01/2006 à 15:04")
 		},
-		"inc":      func(i int) int { return i + 1 },
-		"deref":    deref,
-		"decision": jury.DecisionLabel,
-		"outcome":  func(o string) string { return jury.Outcome(o).Label() },
-		"college":  func(c string) string { return jury.College(c).Label() },
-		"has":      slices.Contains[[]string],
-		"lower":    strings.ToLower,
+		"inc":       func(i int) int { return i + 1 },
+		"humansize": humanSize,
+		"deref":     deref,
+		"decision":  jury.DecisionLabel,
+		"outcome":   func(o string) string { return jury.Outcome(o).Label() },
+		"college":   func(c string) string { return jury.College(c).Label() },
+		"has":       slices.Contains[[]string],
+		"lower":     strings.ToLower,
 		// Calendar dates (hire, status, training): stored as dates, printed
 		// without a time-zone shift.
 		"dmy": func(v any) string { return calendarDate(v, "02/01/2006") },
