@@ -188,7 +188,7 @@ func TestSubmitLocksAndReceipt(t *testing.T) {
 	if res.Status != http.StatusSeeOther || !strings.HasSuffix(res.Location, "/depots/1") {
 		t.Fatalf("dépôt : %d %s", res.Status, res.Body)
 	}
-	if a.id(`SELECT count(*) FROM audit_log WHERE action = 'candidacy.deposit' AND change->>'sworn_statement' LIKE 'Je certifie sur l''honneur%'`) != 1 {
+	if a.id(`SELECT count(*) FROM audit_log WHERE action = 'candidacy.deposit' AND change::jsonb->>'sworn_statement' LIKE 'Je certifie sur l''honneur%'`) != 1 {
 		t.Fatal("l'attestation sur l'honneur n'est pas au journal")
 	}
 	receipt := c.get(res.Location)
