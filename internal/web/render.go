@@ -30,6 +30,9 @@ type Layout struct {
 	Flash     string
 	RequestID string
 	Static    func(name string) string
+	// Posted is the form a page comes back with after an error (empty on
+	// a GET), so every form keeps the values chosen.
+	Posted Posted
 }
 
 // renderer parses each page once, paired with the layout, and renders into
