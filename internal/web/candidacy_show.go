@@ -248,6 +248,9 @@ type admissibilityQueueView struct {
 type queueLine struct {
 	portfolio.Candidacy
 	Overdue bool
+	// Evidence is every live file the candidate sent (prerequisite
+	// evidence, proofs, deliverables), for the certifier to open.
+	Evidence []portfolio.Document
 }
 
 // admissibilityQueue is the certifier's list of requests awaiting a
@@ -259,8 +262,22 @@ func (s *Server) admissibilityQueue(c echo.Context) error {
 	}
 	now := time.Now()
 	v := admissibilityQueueView{Layout: s.layout(c, "Recevabilité")}
+	ctx := c.Request().Context()
 	for i := len(list) - 1; i >= 0; i-- {
-		v.Lines = append(v.Lines, queueLine{Candidacy: list[i], Overdue: list[i].Overdue(now)})
+		l := queueLine{Candidacy: list[i], Overdue: list[i].Overdue(now)}
+		if l.Equivalences, err = s.portfolio.Equivalences(ctx, l.ID); err != nil {
+			return err
+		}
+		docs, err := s.portfolio.Documents(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if d.DeletedAt == nil {
+				l.Evidence = append(l.Evidence, d)
+			}
+		}
+		v.Lines = append(v.Lines, l)
 	}
 	return s.render.render(c, http.StatusOK, "admissibility_queue", v)
 }
