@@ -88,6 +88,7 @@ func funcs(a *assets) template.FuncMap {
 		},
 		"inc":       func(i int) int { return i + 1 },
 		"humansize": humanSize,
+		"splitpair": func(s string) []string { return append(strings.SplitN(s, "|", 2), "")[:2] },
 		"deref":     deref,
 		"decision":  jury.DecisionLabel,
 		"outcome":   func(o string) string { return jury.Outcome(o).Label() },
