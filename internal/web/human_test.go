@@ -1,6 +1,9 @@
 package web
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestHumanSize: sizes read as people say them.
 func TestHumanSize(t *testing.T) {
@@ -9,5 +12,25 @@ func TestHumanSize(t *testing.T) {
 		if got := humanSize(n); got != want {
 			t.Errorf("humanSize(%d) = %q, attendu %q", n, got, want)
 		}
+	}
+}
+
+// TestCandidacyPageHidesHashes: the candidate's page gives sizes as people
+// read them and no hash or internal reference (those are on the receipt).
+func TestCandidacyPageHidesHashes(t *testing.T) {
+	a := newApp(t)
+	cd, doc := a.candidacyWithDocument(whoEmails[cand])
+	var d struct {
+		Size int64  `db:"size_bytes"`
+		Sum  string `db:"sha256"`
+	}
+	if err := a.db.Get(&d, `SELECT size_bytes, sha256 FROM documents WHERE id = $1`, doc); err != nil {
+		t.Fatal(err)
+	}
+	c := a.client()
+	c.login(whoEmails[cand])
+	body := c.get(candidacyPath(cd)).Body
+	if !strings.Contains(body, humanSize(d.Size)) || strings.Contains(body, "SHA-256") || strings.Contains(body, d.Sum[:16]) {
+		t.Fatal("la page de candidature montre une empreinte ou une taille brute")
 	}
 }
