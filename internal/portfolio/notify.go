@@ -132,6 +132,23 @@ func depositNotice(id int64, number int, title string, files int) mail.Notice {
 	}
 }
 
+// equivalenceNotice tells the candidate the certifier's decision on the
+// proof given for a bloc aimed at by équivalence.
+func equivalenceNotice(id int64, title, block string, accepted bool, note string) mail.Notice {
+	n := mail.Notice{
+		Facts:  []mail.Fact{{Label: "Bloc", Value: block}, {Label: "Motifs", Value: note}},
+		Action: "Voir votre candidature", Path: fmt.Sprintf("/candidatures/%d", id),
+	}
+	if accepted {
+		n.Subject = "Équivalence accordée : bloc " + block
+		n.Paragraphs = []string{fmt.Sprintf("Le certificateur a accepté l'équivalence pour le bloc %s de « %s » : ce bloc vous est acquis, à vie, sans passage devant le jury. Son attestation se télécharge depuis votre candidature.", block, title)}
+	} else {
+		n.Subject = "Équivalence refusée : bloc " + block
+		n.Paragraphs = []string{fmt.Sprintf("Le certificateur n'a pas accepté la preuve fournie pour le bloc %s de « %s », pour les motifs ci-dessous. Vous pouvez fournir une autre preuve depuis votre candidature.", block, title)}
+	}
+	return n
+}
+
 func reasonFacts(reason string) []mail.Fact {
 	if reason == "" {
 		return nil

@@ -197,6 +197,7 @@ func (s *Server) moveAs(c echo.Context, role account.Role) error {
 	} else if other != nil {
 		return other
 	}
+	s.deliverMail(c) // the candidate is told of the step
 	return redirectWith(c, candidacyPath(cd.ID), "La candidature est maintenant : "+to.Label()+".")
 }
 
@@ -213,6 +214,7 @@ func (s *Server) candidacySubmit(c echo.Context) error {
 	} else if other != nil {
 		return other
 	}
+	s.deliverMail(c) // the receipt's e-mail
 	return redirectWith(c, candidacyPath(cd.ID)+"/depots/"+itoa(int64(dep.Number)), "Dossier déposé. Voici votre accusé de dépôt.")
 }
 

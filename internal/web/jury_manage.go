@@ -146,6 +146,7 @@ func (s *Server) juryAct(c echo.Context, do func() error, done string) error {
 	} else if other != nil {
 		return other
 	}
+	s.deliverMail(c) // the members or candidates the action concerns are told
 	return redirectWith(c, managePath(sessionOf(c).ID), done)
 }
 
