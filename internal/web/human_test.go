@@ -33,4 +33,11 @@ func TestCandidacyPageHidesHashes(t *testing.T) {
 	if !strings.Contains(body, humanSize(d.Size)) || strings.Contains(body, "SHA-256") || strings.Contains(body, d.Sum[:16]) {
 		t.Fatal("la page de candidature montre une empreinte ou une taille brute")
 	}
+	var version string
+	if err := a.db.Get(&version, `SELECT v.content_hash FROM certifications c JOIN certification_versions v ON v.id = c.current_version_id WHERE c.code = 'RNCP37779'`); err != nil {
+		t.Fatal(err)
+	}
+	if ref := c.get("/referentiels/RNCP37779").Body; strings.Contains(ref, version[:12]) {
+		t.Fatal("le référentiel montre l'empreinte de sa version")
+	}
 }
