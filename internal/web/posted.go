@@ -22,7 +22,15 @@ func postedOf(c echo.Context) Posted {
 		return Posted{}
 	}
 	_ = r.ParseForm()
-	return Posted{Path: r.URL.Path, Values: r.PostForm}
+	v := url.Values{}
+	for k, vs := range r.PostForm {
+		// Secrets are never sent back into a page.
+		if k == "_csrf" || k == "password" || k == "current" || k == "confirm" {
+			continue
+		}
+		v[k] = vs
+	}
+	return Posted{Path: r.URL.Path, Values: v}
 }
 
 // From reports whether the page comes back from the form sent to path.
