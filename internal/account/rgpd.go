@@ -87,6 +87,8 @@ func (s *Store) Pseudonymise(ctx context.Context, actor audit.Actor, userID int6
 			`DELETE FROM sessions WHERE user_id = $1`,
 			`DELETE FROM user_tokens WHERE user_id = $1`,
 			`DELETE FROM user_roles WHERE user_id = $1`,
+			// The messages sent to them name them and hold their address.
+			`DELETE FROM outbox WHERE user_id = $1`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
 				return err

@@ -3,7 +3,6 @@ package account
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -61,9 +60,16 @@ func (s *Store) SendInvitation(ctx context.Context, actor audit.Actor, userID in
 		if err != nil {
 			return err
 		}
-		body := fmt.Sprintf("Bonjour %s,\n\n%s vous invite à rejoindre acquis, l'outil de suivi de la certification professionnelle et de la VAE.\n\nPour activer votre compte et choisir votre mot de passe, ouvrez ce lien (valable 24 heures, une seule fois) :\n%s/invitation/%s\n\nSi vous n'attendiez pas cette invitation, ignorez ce message.\n",
-			u.FullName, inviterName, baseURL, token)
-		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: u.Email, Subject: "Invitation à acquis", Body: body}); err != nil {
+		n := mail.Notice{
+			Subject: "Invitation à acquis",
+			Paragraphs: []string{
+				inviterName + " vous invite à rejoindre acquis, l'outil de suivi de la certification professionnelle et de la VAE.",
+				"Le lien ci-dessous est valable 24 heures et ne sert qu'une fois. Si vous n'attendiez pas cette invitation, ignorez ce message.",
+			},
+			Action: "Activer votre compte et choisir votre mot de passe",
+			URL:    baseURL + "/invitation/" + token,
+		}
+		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: u.Email, Subject: n.Subject, Body: n.Text(u.FullName), HTML: n.HTML(u.FullName), UserID: userID}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor.Entry("user.invite", "user", strconv.FormatInt(userID, 10), map[string]string{"email": u.Email}))
@@ -105,9 +111,16 @@ func (s *Store) RequestReset(ctx context.Context, actor audit.Actor, email, base
 		if err != nil {
 			return err
 		}
-		body := fmt.Sprintf("Bonjour %s,\n\nUne réinitialisation du mot de passe de votre compte acquis a été demandée.\n\nPour choisir un nouveau mot de passe, ouvrez ce lien (valable 24 heures, une seule fois) :\n%s/reinitialiser/%s\n\nSi vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.\n",
-			u.FullName, baseURL, token)
-		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: u.Email, Subject: "Réinitialisation de votre mot de passe acquis", Body: body}); err != nil {
+		n := mail.Notice{
+			Subject: "Réinitialisation de votre mot de passe acquis",
+			Paragraphs: []string{
+				"Une réinitialisation du mot de passe de votre compte acquis a été demandée.",
+				"Le lien ci-dessous est valable 24 heures et ne sert qu'une fois. Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.",
+			},
+			Action: "Choisir un nouveau mot de passe",
+			URL:    baseURL + "/reinitialiser/" + token,
+		}
+		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: u.Email, Subject: n.Subject, Body: n.Text(u.FullName), HTML: n.HTML(u.FullName), UserID: u.ID}); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor.Entry("user.reset_request", "user", strconv.FormatInt(u.ID, 10), nil))

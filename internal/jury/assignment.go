@@ -95,6 +95,9 @@ func (s *Store) Assign(ctx context.Context, actor audit.Actor, sessionID, candid
 				return err
 			}
 		}
+		if err := notifyAssignment(ctx, tx, sessionID, candidacyID, cd.CandidateID, cd.Name, evaluators); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, actor.Entry("jury.assign", "jury_session", strconv.FormatInt(sessionID, 10),
 			map[string]any{"candidacy_id": candidacyID, "evaluators": evaluators}))
 	})
@@ -287,3 +290,18 @@ func (s *Store) DeclareConflict(ctx context.Context, actor audit.Actor, sessionI
 // errNotEvaluator is returned when the user is not an evaluator of the
 // candidacy in that session.
 var errNotEvaluator = fmt.Errorf("%w : vous n'évaluez pas cette candidature", ErrNotFound)
+
+// Booked lists the candidacies already inscribed on a session not yet
+// signed: they are not offered to another session (Assign refuses them).
+func (s *Store) Booked(ctx context.Context) (map[int64]bool, error) {
+	var ids []int64
+	if err := s.db.SelectContext(ctx, &ids, `SELECT DISTINCT a.candidacy_id FROM jury_assignments a
+		JOIN jury_sessions s ON s.id = a.session_id WHERE s.status <> 'signed'`); err != nil {
+		return nil, err
+	}
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}

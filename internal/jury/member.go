@@ -149,6 +149,9 @@ func (s *Store) AddMember(ctx context.Context, actor audit.Actor, sessionID, use
 			sessionID, userID, p.College, chair); err != nil {
 			return err
 		}
+		if err := notifyMember(ctx, tx, sessionID, userID, chair); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, actor.Entry("jury.member_add", "jury_session", strconv.FormatInt(sessionID, 10),
 			map[string]any{"user_id": userID, "chair": chair, "college": p.College}))
 	})

@@ -175,7 +175,12 @@ func (s *Store) StartDeliberation(ctx context.Context, actor audit.Actor, sessio
 		if err := audit.Record(ctx, tx, actor.Entry("jury.deliberation_opened", "jury_session", strconv.FormatInt(sessionID, 10), o)); err != nil {
 			return err
 		}
-		return setStatus(ctx, tx, actor, sessionID, Open, Deliberating)
+		if err := setStatus(ctx, tx, actor, sessionID, Open, Deliberating); err != nil {
+			return err
+		}
+		// Every member is told the deliberation is open, in the same
+		// transaction: no notice for an opening that rolled back.
+		return notifyDeliberation(ctx, tx, sessionID)
 	})
 }
 

@@ -14,9 +14,11 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
+	"mime/quotedprintable"
 	"net"
 	"net/smtp"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,12 +30,22 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// HTML is the optional HTML alternative of Body.
+	HTML string
+	// UserID is the person it is written for (0: none), whose account
+	// lists it.
+	UserID int64
 }
 
 // Enqueue writes m to the outbox inside tx.
 func Enqueue(ctx context.Context, tx *sqlx.Tx, m Message) (int64, error) {
 	var id int64
-	err := tx.GetContext(ctx, &id, `INSERT INTO outbox (to_addr, subject, body) VALUES ($1, $2, $3) RETURNING id`, m.To, m.Subject, m.Body)
+	var user *int64
+	if m.UserID != 0 {
+		user = &m.UserID
+	}
+	err := tx.GetContext(ctx, &id, `INSERT INTO outbox (to_addr, subject, body, html_body, user_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		m.To, m.Subject, m.Body, m.HTML, user)
 	if err != nil {
 		return 0, fmt.Errorf("mail: enqueue: %w", err)
 	}
@@ -46,6 +58,7 @@ type Outboxed struct {
 	To        string     `db:"to_addr"`
 	Subject   string     `db:"subject"`
 	Body      string     `db:"body"`
+	HTML      string     `db:"html_body"`
 	CreatedAt time.Time  `db:"created_at"`
 	SentAt    *time.Time `db:"sent_at"`
 	Error     string     `db:"error"`
@@ -61,6 +74,32 @@ type Sender struct {
 	// the log. Tests replace it to count deliveries and inject failures.
 	send func(Outboxed) error
 	wake chan struct{}
+	// baseURL replaces BaseURLMarker in the messages delivered and shown.
+	baseURL string
+}
+
+// WithBaseURL sets the public URL the notices' links start with.
+func (s *Sender) WithBaseURL(u string) *Sender {
+	s.baseURL = strings.TrimRight(u, "/")
+	return s
+}
+
+// Resolve puts the base URL in place of the marker in a queued text.
+func (s *Sender) Resolve(text string) string {
+	return strings.ReplaceAll(text, BaseURLMarker, s.baseURL)
+}
+
+const outboxColumns = `id, to_addr, subject, body, html_body, created_at, sent_at, error`
+
+// ForUser lists the newest messages written for userID, links resolved,
+// for their account page.
+func (s *Sender) ForUser(ctx context.Context, userID int64, limit int) ([]Outboxed, error) {
+	var out []Outboxed
+	err := s.db.SelectContext(ctx, &out, `SELECT `+outboxColumns+` FROM outbox WHERE user_id = $1 ORDER BY id DESC LIMIT $2`, userID, limit)
+	for i := range out {
+		out[i].Body, out[i].HTML = s.Resolve(out[i].Body), s.Resolve(out[i].HTML)
+	}
+	return out, err
 }
 
 // NewSender returns a sender; smtpURL may be empty (log only).
@@ -76,7 +115,10 @@ func NewSender(d *sqlx.DB, smtpURL, from string, log *slog.Logger) *Sender {
 // Recent lists the newest messages for the admin outbox page.
 func (s *Sender) Recent(ctx context.Context, limit int) ([]Outboxed, error) {
 	var out []Outboxed
-	err := s.db.SelectContext(ctx, &out, `SELECT id, to_addr, subject, body, created_at, sent_at, error FROM outbox ORDER BY id DESC LIMIT $1`, limit)
+	err := s.db.SelectContext(ctx, &out, `SELECT `+outboxColumns+` FROM outbox ORDER BY id DESC LIMIT $1`, limit)
+	for i := range out {
+		out[i].Body, out[i].HTML = s.Resolve(out[i].Body), s.Resolve(out[i].HTML)
+	}
 	return out, err
 }
 
@@ -151,7 +193,7 @@ func (s *Sender) deliverNext(ctx context.Context) (done, ok bool, err error) {
 		Outboxed
 		Attempts int `db:"attempts"`
 	}
-	err = tx.GetContext(ctx, &m, `SELECT id, to_addr, subject, body, created_at, sent_at, error, attempts FROM outbox
+	err = tx.GetContext(ctx, &m, `SELECT `+outboxColumns+`, attempts FROM outbox
 		WHERE sent_at IS NULL AND gave_up_at IS NULL AND next_attempt_at <= now()
 		ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -160,6 +202,7 @@ func (s *Sender) deliverNext(ctx context.Context) (done, ok bool, err error) {
 	if err != nil {
 		return false, false, fmt.Errorf("mail: claim: %w", err)
 	}
+	m.Body, m.HTML = s.Resolve(m.Body), s.Resolve(m.HTML)
 	if sendErr := s.send(m.Outboxed); sendErr != nil {
 		n := m.Attempts + 1
 		s.log.Error("envoi de courriel", "id", m.ID, "tentative", n, "err", sendErr)
@@ -213,7 +256,7 @@ func (s *Sender) sendSMTP(m Outboxed) error {
 	if a := u.Query().Get("from"); a != "" {
 		from = a
 	}
-	msg := buildMessage(from, m.To, m.Subject, m.Body)
+	msg := buildMessage(from, m.To, m.Subject, m.Body, m.HTML)
 	addr := net.JoinHostPort(host, port)
 	if u.Scheme == "smtps" {
 		conn, err := tls.Dial("tcp", addr, &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12})
@@ -262,13 +305,32 @@ func envelope(from string) string {
 	return from
 }
 
-func buildMessage(from, to, subject, body string) []byte {
+// buildMessage writes the message: plain text alone, or plain text and
+// HTML as multipart/alternative (clients show the last part they can).
+func buildMessage(from, to, subject, body, html string) []byte {
 	var b strings.Builder
 	b.WriteString("From: " + from + "\r\n")
 	b.WriteString("To: " + to + "\r\n")
 	b.WriteString("Subject: " + mime.QEncoding.Encode("utf-8", subject) + "\r\n")
 	b.WriteString("Date: " + time.Now().Format(time.RFC1123Z) + "\r\n")
-	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-	b.WriteString(strings.ReplaceAll(body, "\n", "\r\n"))
+	b.WriteString("MIME-Version: 1.0\r\n")
+	crlf := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n") }
+	if html == "" {
+		b.WriteString("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+		b.WriteString(crlf(body))
+		return []byte(b.String())
+	}
+	boundary := "acquis-" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	b.WriteString("Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n")
+	for _, part := range []struct{ typ, text string }{{"text/plain", body}, {"text/html", html}} {
+		b.WriteString("--" + boundary + "\r\n")
+		b.WriteString("Content-Type: " + part.typ + "; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n")
+		var q strings.Builder
+		w := quotedprintable.NewWriter(&q)
+		_, _ = w.Write([]byte(crlf(part.text)))
+		_ = w.Close()
+		b.WriteString(q.String() + "\r\n")
+	}
+	b.WriteString("--" + boundary + "--\r\n")
 	return []byte(b.String())
 }

@@ -12,6 +12,7 @@ import (
 	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/mail"
 	"acquis/internal/referentiel"
 )
 
@@ -65,10 +66,34 @@ func Missing(cert *referentiel.Certification, c *Candidacy, docs []Document) map
 	return out
 }
 
+// SwornStatement is what the candidate certifies by ticking the box before
+// the deposit; the audit entry of the deposit records it.
+const SwornStatement = "Je certifie sur l'honneur que ce dossier est mon œuvre personnelle, que les activités décrites sont celles que j'ai exercées et que les pièces jointes sont authentiques."
+
+// SubmitSworn is Submit from the candidate's form: the sworn statement
+// must be ticked, else nothing changes and the form says why.
+func (s *Store) SubmitSworn(ctx context.Context, actor audit.Actor, id int64, sworn bool) (*Deposit, error) {
+	if !sworn {
+		return nil, invalid("attestation", "Cochez l'attestation sur l'honneur pour déposer votre dossier : le jury évalue votre propre travail.")
+	}
+	return s.submit(ctx, actor, id, true)
+}
+
+// DepositPreview lists what a deposit would hold now, for the summary the
+// candidate reads before the irreversible deposit.
+func DepositPreview(cert *referentiel.Certification, c *Candidacy, docs []Document) []DepositFile {
+	return latestFiles(cert, c, docs)
+}
+
 // Submit deposits the dossier: every deliverable that needs a file must
 // have one; the dossier is then locked and a receipt lists each current
-// file with its SHA-256.
+// file with its SHA-256. Callers that do not go through the candidate's
+// form (demo data, tests) use it; the form uses SubmitSworn.
 func (s *Store) Submit(ctx context.Context, actor audit.Actor, id int64) (*Deposit, error) {
+	return s.submit(ctx, actor, id, false)
+}
+
+func (s *Store) submit(ctx context.Context, actor audit.Actor, id int64, sworn bool) (*Deposit, error) {
 	c, err := s.Candidacy(ctx, id)
 	if err != nil {
 		return nil, err
@@ -112,7 +137,14 @@ func (s *Store) Submit(ctx context.Context, actor audit.Actor, id int64) (*Depos
 			id, n, actor.UserID, raw); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor.Entry("candidacy.deposit", "deposit", strconv.FormatInt(depID, 10), map[string]any{"candidacy_id": id, "files": files}))
+		if err := mail.Notify(ctx, tx, c.CandidateID, depositNotice(id, n, cert.Title, len(files))); err != nil {
+			return err
+		}
+		detail := map[string]any{"candidacy_id": id, "files": files}
+		if sworn {
+			detail["sworn_statement"] = SwornStatement
+		}
+		return audit.Record(ctx, tx, actor.Entry("candidacy.deposit", "deposit", strconv.FormatInt(depID, 10), detail))
 	})
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/mail"
 )
 
 // EquivalenceStatus is where a bloc targeted by équivalence stands.
@@ -184,6 +185,9 @@ func (s *Store) DecideEquivalence(ctx context.Context, actor audit.Actor, candid
 		if err := audit.Record(ctx, tx, actor.Entry("candidacy.equivalence_decision", "candidacy", strconv.FormatInt(candidacyID, 10), map[string]any{
 			"block": dec.BlockCode, "status": to, "basis": dec.Basis, "note": dec.Note,
 		})); err != nil {
+			return err
+		}
+		if err := mail.Notify(ctx, tx, c.CandidateID, equivalenceNotice(candidacyID, cert.Title, dec.BlockCode, dec.Accept, dec.Note)); err != nil {
 			return err
 		}
 		if dec.Accept {

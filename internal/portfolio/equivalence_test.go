@@ -100,6 +100,11 @@ func TestEquivalenceEndToEnd(t *testing.T) {
 	if strings.Join(actions, ",") != "candidacy.equivalence_proof,candidacy.equivalence_decision,candidacy.equivalence_proof,candidacy.equivalence_decision,block.acquired" {
 		t.Fatalf("journal : %v", actions)
 	}
+	var subjects []string
+	must(t, f.d.Select(&subjects, `SELECT subject FROM outbox WHERE user_id = $1 AND subject LIKE 'Équivalence%' ORDER BY id`, f.candidate))
+	if strings.Join(subjects, ",") != "Équivalence refusée : bloc RNCP37779BC03,Équivalence accordée : bloc RNCP37779BC03" {
+		t.Fatalf("courriels d'équivalence : %v", subjects)
+	}
 	// The dossier deposited for the jury holds the VAE bloc's files, not the
 	// proof of the équivalence.
 	must(t, f.s.Transition(ctx, f.actor(), id, AdmissibilitySubmitted, account.RoleCandidate, ""))

@@ -75,6 +75,9 @@ func (s *Store) transitionTx(ctx context.Context, tx *sqlx.Tx, actor audit.Actor
 		id, from, to, actorID, reason); err != nil {
 		return err
 	}
+	if err := notifyTransition(ctx, tx, id, from, to, reason); err != nil {
+		return err
+	}
 	return audit.Record(ctx, tx, actor.Entry("candidacy.transition", "candidacy", strconv.FormatInt(id, 10),
 		map[string]string{"from": string(from), "to": string(to), "as": string(role), "reason": reason}))
 }

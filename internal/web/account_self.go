@@ -11,6 +11,7 @@ import (
 
 	"acquis/internal/account"
 	"acquis/internal/geo"
+	"acquis/internal/mail"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -20,6 +21,8 @@ type accountView struct {
 	Account account.User
 	Roles   []roleLine
 	Errors  FormErrors
+	// Mails are the messages written for this person, newest first.
+	Mails []mailLine
 }
 
 // roleLine is a grant as a sentence.
@@ -61,7 +64,24 @@ func (s *Server) renderAccount(c echo.Context, status int, errs FormErrors) erro
 	if err != nil {
 		return err
 	}
-	return s.render.render(c, status, "account", accountView{Layout: s.layout(c, "Mon compte"), Account: u, Roles: s.roleLines(c, u.Grants), Errors: errs})
+	msgs, err := s.mail.ForUser(c.Request().Context(), u.ID, 50)
+	if err != nil {
+		return err
+	}
+	var mails []mailLine
+	for _, m := range msgs {
+		st := "en attente d'envoi"
+		switch {
+		case m.SentAt != nil:
+			st = "envoyé"
+		case m.Error != "":
+			st = "envoi en échec, nouvel essai prévu"
+		}
+		// A one-time link stays in the mailbox only: shown here, it would
+		// let whoever holds the session reset the password.
+		mails = append(mails, mailLine{ID: m.ID, To: m.To, Subject: m.Subject, Body: mail.RedactTokens(m.Body), CreatedAt: m.CreatedAt, Status: st})
+	}
+	return s.render.render(c, status, "account", accountView{Layout: s.layout(c, "Mon compte"), Account: u, Roles: s.roleLines(c, u.Grants), Errors: errs, Mails: mails})
 }
 
 func (s *Server) accountPassword(c echo.Context) error {

@@ -1,25 +1,41 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/lib/pq"
 
 	"acquis/internal/audit"
+	"acquis/internal/csvexport"
 	"acquis/internal/paris"
 )
 
 type adminAuditView struct {
 	Layout
-	Rows     []audit.Row
+	Rows     []auditLine
 	Total    int
 	Filter   auditFilterForm
 	NextPage int
 	PrevPage int
 	Verified *audit.VerifyResult
+	// Actions are the choices of the action filter; Query is the filter
+	// as a query string, for the pager and the CSV export.
+	Actions []auditActionOption
+	Query   string
+}
+
+// auditLine is an entry with its actor's name and its action in French.
+type auditLine struct {
+	audit.Row
+	ActorName   string
+	ActionLabel string
 }
 
 type auditFilterForm struct {
@@ -38,41 +54,111 @@ const auditPageSize = 50
 // number (ten million rows back).
 const auditMaxPage = 200000
 
-func (s *Server) adminAudit(c echo.Context) error {
-	f := auditFilterForm{Actor: c.QueryParam("acteur"), Action: c.QueryParam("action"), Entity: c.QueryParam("objet"),
+// auditExportMax bounds one CSV export; a narrower filter gets the rest.
+const auditExportMax = 100000
+
+// auditFilter reads the filters of the log's page and of its export. The
+// actor is a user number, an e-mail address or part of a name that must
+// designate one person.
+func (s *Server) auditFilter(c echo.Context) (auditFilterForm, audit.Filter, error) {
+	f := auditFilterForm{Actor: strings.TrimSpace(c.QueryParam("acteur")), Action: c.QueryParam("action"), Entity: c.QueryParam("objet"),
 		EntityID: c.QueryParam("id"), From: c.QueryParam("du"), To: c.QueryParam("au")}
 	f.Page = 1
 	if v := c.QueryParam("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > auditMaxPage {
-			return fail(http.StatusBadRequest, fmt.Sprintf("Numéro de page invalide : indiquez un nombre entier entre 1 et %d.", auditMaxPage))
+			return f, audit.Filter{}, fail(http.StatusBadRequest, fmt.Sprintf("Numéro de page invalide : indiquez un nombre entier entre 1 et %d.", auditMaxPage))
 		}
 		f.Page = n
 	}
 	filter := audit.Filter{Action: f.Action, Entity: f.Entity, EntityID: f.EntityID, Limit: auditPageSize, Offset: (f.Page - 1) * auditPageSize}
 	if f.Actor != "" {
-		id, ok := parseID(f.Actor)
-		if !ok {
-			return fail(http.StatusBadRequest, "L'acteur est un numéro d'utilisateur.")
+		if id, ok := parseID(f.Actor); ok {
+			filter.ActorID = id
+		} else {
+			var ids []int64
+			if err := s.db.SelectContext(c.Request().Context(), &ids, `SELECT id FROM users WHERE lower(email) = lower($1)
+				OR full_name ILIKE '%' || replace(replace(replace($1, '\', '\\'), '%', '\%'), '_', '\_') || '%' ORDER BY id LIMIT 2`, f.Actor); err != nil {
+				return f, filter, err
+			}
+			switch len(ids) {
+			case 0:
+				return f, filter, fail(http.StatusBadRequest, "Aucune personne ne correspond à « "+f.Actor+" » : indiquez son nom, son adresse électronique ou son numéro.")
+			case 2:
+				return f, filter, fail(http.StatusBadRequest, "Plusieurs personnes correspondent à « "+f.Actor+" » : précisez le nom, ou indiquez l'adresse électronique.")
+			}
+			filter.ActorID = ids[0]
 		}
-		filter.ActorID = id
 	}
 	var err error
 	if filter.From, err = parseDay(f.From); err != nil {
-		return fail(http.StatusBadRequest, "Date de début invalide : utilisez le format AAAA-MM-JJ.")
+		return f, filter, fail(http.StatusBadRequest, "Date de début invalide : utilisez le format AAAA-MM-JJ.")
 	}
 	if filter.To, err = parseDay(f.To); err != nil {
-		return fail(http.StatusBadRequest, "Date de fin invalide : utilisez le format AAAA-MM-JJ.")
+		return f, filter, fail(http.StatusBadRequest, "Date de fin invalide : utilisez le format AAAA-MM-JJ.")
 	}
 	if !filter.To.IsZero() {
 		filter.To = filter.To.AddDate(0, 0, 1)
+	}
+	return f, filter, nil
+}
+
+// auditLines names the actors of rows (one query) and labels the actions.
+func (s *Server) auditLines(ctx context.Context, rows []audit.Row) ([]auditLine, error) {
+	var ids []int64
+	for _, r := range rows {
+		if r.ActorID != nil {
+			ids = append(ids, *r.ActorID)
+		}
+	}
+	names := map[int64]string{}
+	if len(ids) > 0 {
+		var us []struct {
+			ID   int64  `db:"id"`
+			Name string `db:"full_name"`
+		}
+		if err := s.db.SelectContext(ctx, &us, `SELECT id, full_name FROM users WHERE id = ANY($1)`, pq.Array(ids)); err != nil {
+			return nil, err
+		}
+		for _, u := range us {
+			names[u.ID] = u.Name
+		}
+	}
+	out := make([]auditLine, len(rows))
+	for i, r := range rows {
+		out[i] = auditLine{Row: r, ActionLabel: auditActionLabel(r.Action)}
+		if r.ActorID != nil {
+			out[i].ActorName = names[*r.ActorID]
+		}
+	}
+	return out, nil
+}
+
+func (f auditFilterForm) query() string {
+	q := url.Values{}
+	for k, v := range map[string]string{"acteur": f.Actor, "action": f.Action, "objet": f.Entity, "id": f.EntityID, "du": f.From, "au": f.To} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q.Encode()
+}
+
+func (s *Server) adminAudit(c echo.Context) error {
+	f, filter, err := s.auditFilter(c)
+	if err != nil {
+		return err
 	}
 	ctx := c.Request().Context()
 	rows, total, err := audit.List(ctx, s.db, filter)
 	if err != nil {
 		return err
 	}
-	v := adminAuditView{Layout: s.layout(c, "Journal d'audit"), Rows: rows, Total: total, Filter: f}
+	lines, err := s.auditLines(ctx, rows)
+	if err != nil {
+		return err
+	}
+	v := adminAuditView{Layout: s.layout(c, "Journal d'audit"), Rows: lines, Total: total, Filter: f, Actions: auditActionOptions(), Query: f.query()}
 	if f.Page*auditPageSize < total {
 		v.NextPage = f.Page + 1
 	}
@@ -87,6 +173,43 @@ func (s *Server) adminAudit(c echo.Context) error {
 		v.Verified = &res
 	}
 	return s.render.render(c, http.StatusOK, "admin_audit", v)
+}
+
+// adminAuditCSV exports the entries the filters select, newest first, with
+// the actor's name and the action's French label next to their codes.
+func (s *Server) adminAuditCSV(c echo.Context) error {
+	_, filter, err := s.auditFilter(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	records := [][]string{{"N°", "Date et heure", "N° de l'acteur", "Acteur", "Rôle", "Action", "Code de l'action", "Objet", "Identifiant de l'objet", "IP", "Détail"}}
+	filter.Limit, filter.Offset = 500, 0
+	for filter.Offset < auditExportMax {
+		rows, _, err := audit.List(ctx, s.db, filter)
+		if err != nil {
+			return err
+		}
+		lines, err := s.auditLines(ctx, rows)
+		if err != nil {
+			return err
+		}
+		for _, l := range lines {
+			actor := ""
+			if l.ActorID != nil {
+				actor = strconv.FormatInt(*l.ActorID, 10)
+			}
+			records = append(records, []string{strconv.FormatInt(l.ID, 10), l.At.In(paris.Location).Format("02/01/2006 15:04:05"), actor, l.ActorName, l.ActorRole,
+				l.ActionLabel, l.Action, l.Entity, l.EntityID, l.IP, string(l.Change)})
+		}
+		if len(rows) < filter.Limit {
+			break
+		}
+		filter.Offset += filter.Limit
+	}
+	_ = audit.RecordNow(ctx, s.db, actor(c).Entry("audit.exported", "audit_log", "", map[string]any{"rows": len(records) - 1, "query": c.QueryString()}))
+	c.Response().Header().Set(echo.HeaderContentDisposition, attachment("journal-audit-"+time.Now().In(paris.Location).Format("2006-01-02")+".csv"))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", csvexport.Encode(records))
 }
 
 func parseDay(s string) (time.Time, error) {

@@ -44,6 +44,14 @@ type candidacyView struct {
 	Verify    map[string]string
 	Withdrawn *verify.Withdrawal
 	Errors    FormErrors
+	// CanDeposit is set when the candidate may deposit: DepositFiles is
+	// what the deposit would hold and DepositMissing what it still lacks.
+	CanDeposit     bool
+	DepositFiles   []portfolio.DepositFile
+	DepositMissing []string
+	SwornStatement string
+	// CanWithdraw is set when the candidate may abandon the candidacy.
+	CanWithdraw bool
 }
 
 // blockView is a targeted bloc with its deliverables and their files.
@@ -76,7 +84,25 @@ func (s *Server) buildCandidacyView(c echo.Context, errs FormErrors) (*candidacy
 		Certifier: account.Can(p, account.ActCertifierManage, account.Resource{}),
 		Overdue:   cd.Overdue(time.Now())}
 	if v.IsOwner {
-		v.OwnSteps = portfolio.NextSteps(cd.State, account.RoleCandidate)
+		for _, st := range portfolio.NextSteps(cd.State, account.RoleCandidate) {
+			switch st {
+			case portfolio.DossierSubmitted:
+				v.CanDeposit = true
+			case portfolio.Withdrawn:
+				v.CanWithdraw = true
+			default:
+				v.OwnSteps = append(v.OwnSteps, st)
+			}
+		}
+	}
+	if v.CanDeposit {
+		v.DepositFiles, v.SwornStatement = portfolio.DepositPreview(cert, cd, docs), portfolio.SwornStatement
+		missing := portfolio.Missing(cert, cd, docs)
+		for _, t := range cd.Blocks {
+			for _, d := range missing[t.BlockCode] {
+				v.DepositMissing = append(v.DepositMissing, t.BlockCode+" — "+d.Label)
+			}
+		}
 	}
 	if v.Certifier {
 		v.AdminSteps = portfolio.NextSteps(cd.State, account.RoleAdmin)
@@ -166,6 +192,9 @@ func (s *Server) moveAs(c echo.Context, role account.Role) error {
 	if to == portfolio.DossierSubmitted {
 		return s.candidacySubmit(c)
 	}
+	if to == portfolio.Withdrawn && role == account.RoleCandidate && c.FormValue("confirmation") != "oui" {
+		return s.renderCandidacyErrors(c, FormErrors{"confirmation": "Confirmez l'abandon : il est définitif, la candidature ne pourra plus être reprise."})
+	}
 	err := s.portfolio.Transition(c.Request().Context(), actor(c), cd.ID, to, role, c.FormValue("motifs"))
 	var te *portfolio.TransitionError
 	if errors.As(err, &te) {
@@ -176,13 +205,14 @@ func (s *Server) moveAs(c echo.Context, role account.Role) error {
 	} else if other != nil {
 		return other
 	}
+	s.deliverMail(c) // the candidate is told of the step
 	return redirectWith(c, candidacyPath(cd.ID), "La candidature est maintenant : "+to.Label()+".")
 }
 
 // candidacySubmit deposits the dossier and shows its receipt.
 func (s *Server) candidacySubmit(c echo.Context) error {
 	cd := candidacyOf(c)
-	dep, err := s.portfolio.Submit(c.Request().Context(), actor(c), cd.ID)
+	dep, err := s.portfolio.SubmitSworn(c.Request().Context(), actor(c), cd.ID, c.FormValue("attestation") == "oui")
 	var te *portfolio.TransitionError
 	if errors.As(err, &te) {
 		return s.renderCandidacyErrors(c, FormErrors{"": te.Error()})
@@ -192,6 +222,7 @@ func (s *Server) candidacySubmit(c echo.Context) error {
 	} else if other != nil {
 		return other
 	}
+	s.deliverMail(c) // the receipt's e-mail
 	return redirectWith(c, candidacyPath(cd.ID)+"/depots/"+itoa(int64(dep.Number)), "Dossier déposé. Voici votre accusé de dépôt.")
 }
 
@@ -227,6 +258,9 @@ type admissibilityQueueView struct {
 type queueLine struct {
 	portfolio.Candidacy
 	Overdue bool
+	// Evidence is every live file the candidate sent (prerequisite
+	// evidence, proofs, deliverables), for the certifier to open.
+	Evidence []portfolio.Document
 }
 
 // admissibilityQueue is the certifier's list of requests awaiting a
@@ -238,8 +272,22 @@ func (s *Server) admissibilityQueue(c echo.Context) error {
 	}
 	now := time.Now()
 	v := admissibilityQueueView{Layout: s.layout(c, "Recevabilité")}
+	ctx := c.Request().Context()
 	for i := len(list) - 1; i >= 0; i-- {
-		v.Lines = append(v.Lines, queueLine{Candidacy: list[i], Overdue: list[i].Overdue(now)})
+		l := queueLine{Candidacy: list[i], Overdue: list[i].Overdue(now)}
+		if l.Equivalences, err = s.portfolio.Equivalences(ctx, l.ID); err != nil {
+			return err
+		}
+		docs, err := s.portfolio.Documents(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			if d.DeletedAt == nil {
+				l.Evidence = append(l.Evidence, d)
+			}
+		}
+		v.Lines = append(v.Lines, l)
 	}
 	return s.render.render(c, http.StatusOK, "admissibility_queue", v)
 }

@@ -91,6 +91,9 @@ type newCandidacyView struct {
 	Pathways       []portfolio.Pathway
 	Form           newCandidacyForm
 	Errors         FormErrors
+	// Chosen is the certification picked at the first step: the second
+	// shows its blocs only, so the form needs no script.
+	Chosen *referentiel.Certification
 }
 
 type newCandidacyForm struct {
@@ -118,6 +121,16 @@ func (s *Server) renderNewCandidacy(c echo.Context, status int, form newCandidac
 			return err
 		}
 		v.Certifications = append(v.Certifications, cert)
+		if cert.Code == form.Certification {
+			v.Chosen = cert
+		}
+	}
+	if v.Chosen == nil && form.Certification != "" && !v.Errors.Has("certification") {
+		if v.Errors == nil {
+			v.Errors = FormErrors{}
+		}
+		v.Errors["certification"] = "Cette certification n'est pas proposée : choisissez-en une dans la liste."
+		status = http.StatusUnprocessableEntity
 	}
 	acquired, err := s.portfolio.AcquiredBlocks(ctx, principal(c).UserID)
 	if err != nil {

@@ -177,10 +177,25 @@ func TestSubmitLocksAndReceipt(t *testing.T) {
 	}
 	step(certifier, fmt.Sprintf("/certificateur/candidatures/%d/etat", cd), "admissible", "")
 	step(c, candidacyPath(cd)+"/etat", "dossier_in_progress", "")
-	c.get(candidacyPath(cd))
+	// Before the irreversible deposit the page sums up what will be deposited
+	// and asks for the sworn statement; unticked, nothing changes.
+	page := c.get(candidacyPath(cd))
+	if !strings.Contains(page.Body, "Fichiers qui seront déposés") || !strings.Contains(page.Body, "œuvre personnelle") || !strings.Contains(page.Body, "octets</td>") {
+		t.Fatal("pas de récapitulatif avant le dépôt")
+	}
 	res := c.post(candidacyPath(cd)+"/etat", url.Values{"vers": {"dossier_submitted"}})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Cochez l&#39;attestation sur l&#39;honneur") {
+		t.Fatalf("dépôt sans attestation : %d", res.Status)
+	}
+	if n := a.id(`SELECT count(*) FROM deposits WHERE candidacy_id = $1`, cd); n != 0 || a.id(`SELECT count(*) FROM candidacies WHERE id = $1 AND state = 'dossier_in_progress' AND NOT locked`, cd) != 1 {
+		t.Fatal("un dépôt sans attestation a laissé des traces")
+	}
+	res = c.post(candidacyPath(cd)+"/etat", url.Values{"vers": {"dossier_submitted"}, "attestation": {"oui"}})
 	if res.Status != http.StatusSeeOther || !strings.HasSuffix(res.Location, "/depots/1") {
 		t.Fatalf("dépôt : %d %s", res.Status, res.Body)
+	}
+	if a.id(`SELECT count(*) FROM audit_log WHERE action = 'candidacy.deposit' AND change::jsonb->>'sworn_statement' LIKE 'Je certifie sur l''honneur%'`) != 1 {
+		t.Fatal("l'attestation sur l'honneur n'est pas au journal")
 	}
 	receipt := c.get(res.Location)
 	if receipt.Status != http.StatusOK || strings.Count(receipt.Body, `class="hash"`) != 3 || !strings.Contains(receipt.Body, "Accusé de dépôt n° 1") {

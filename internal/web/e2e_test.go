@@ -255,7 +255,7 @@ func TestBrowserJourney(t *testing.T) {
 		a.waitFor(c, "document "+code+" enregistré", func() bool { return a.docCount(cid) == before+1 })
 		c.open(page)
 	}
-	c.do("dépôt", chromedp.Click(`//button[contains(., "Déposer mon dossier pour le jury")]`, chromedp.BySearch))
+	c.do("dépôt", chromedp.Click(`#attestation`, chromedp.ByQuery), chromedp.Click(`//button[contains(., "Déposer mon dossier pour le jury")]`, chromedp.BySearch))
 	a.waitFor(c, "dossier déposé", func() bool {
 		return a.id(`SELECT count(*) FROM candidacies WHERE id = $1 AND state = 'dossier_submitted'`, cid) == 1
 	})

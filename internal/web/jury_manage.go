@@ -115,8 +115,18 @@ func (s *Server) renderJuryManage(c echo.Context, status int, errs FormErrors) e
 	if v.Members, err = s.jury.Members(ctx, sess.ID); err != nil {
 		return err
 	}
-	if v.Pool, err = s.jury.Pool(ctx); err != nil {
+	pool, err := s.jury.Pool(ctx)
+	if err != nil {
 		return err
+	}
+	seated := map[int64]bool{}
+	for _, m := range v.Members {
+		seated[m.UserID] = true
+	}
+	for _, p := range pool { // a member already seated is not offered again
+		if !seated[p.UserID] {
+			v.Pool = append(v.Pool, p)
+		}
 	}
 	v.Composition = jury.CheckComposition(sess.CertificationCode, v.Members)
 	if v.Assignments, err = s.jury.Assignments(ctx, sess.ID); err != nil {
@@ -131,7 +141,12 @@ func (s *Server) renderJuryManage(c echo.Context, status int, errs FormErrors) e
 	if err != nil {
 		return err
 	}
-	on := map[int64]bool{}
+	// A candidacy inscribed on this session or on another one still to be
+	// signed is not offered again.
+	on, err := s.jury.Booked(ctx)
+	if err != nil {
+		return err
+	}
 	for _, a := range v.Assignments {
 		on[a.CandidacyID] = true
 	}
@@ -152,6 +167,7 @@ func (s *Server) juryAct(c echo.Context, do func() error, done string) error {
 	} else if other != nil {
 		return other
 	}
+	s.deliverMail(c) // the members or candidates the action concerns are told
 	return redirectWith(c, managePath(sessionOf(c).ID), done)
 }
 

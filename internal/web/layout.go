@@ -23,7 +23,7 @@ type MenuItem struct {
 
 // layout fills the frame every page shares.
 func (s *Server) layout(c echo.Context, title string) Layout {
-	l := Layout{Title: title, Static: s.assets.url}
+	l := Layout{Title: title, Static: s.assets.url, Posted: postedOf(c)}
 	if id, ok := c.Get(ctxRequestID).(string); ok {
 		l.RequestID = id
 	}

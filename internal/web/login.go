@@ -17,8 +17,8 @@ type loginView struct {
 }
 
 func (s *Server) loginForm(c echo.Context) error {
-	if principal(c) != nil {
-		return c.Redirect(http.StatusSeeOther, safeNext(c.QueryParam("suite")))
+	if p := principal(c); p != nil {
+		return c.Redirect(http.StatusSeeOther, nextOr(c.QueryParam("suite"), landingFor(p)))
 	}
 	return s.render.render(c, http.StatusOK, "login", loginView{Layout: s.layout(c, "Connexion"), Next: safeNext(c.QueryParam("suite"))})
 }
@@ -69,7 +69,17 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	if r.NewDevice != "" {
 		s.setDeviceCookie(c, r.NewDevice)
 	}
-	return redirectWith(c, next, "Bienvenue, "+u.FullName+".")
+	return redirectWith(c, nextOr(c.FormValue("suite"), landingFor(&account.Principal{UserID: u.ID, Grants: u.Grants})), "Bienvenue, "+u.FullName+".")
+}
+
+// nextOr is the safe page asked for (the « suite » a protected page sent
+// the person to the login form with), or else their own space: the home
+// page is never where a signed-in person lands.
+func nextOr(next, landing string) string {
+	if !localPath(next) || next == "/" {
+		return landing
+	}
+	return next
 }
 
 // deviceCookie marks a browser that has signed in before: it is not held

@@ -34,6 +34,9 @@ type Layout struct {
 	Static    func(name string) string
 	// NoIndex asks search engines not to index the page.
 	NoIndex bool
+	// Posted is the form a page comes back with after an error (empty on
+	// a GET), so every form keeps the values chosen.
+	Posted Posted
 }
 
 // renderer parses each page once, paired with the layout, and renders into
@@ -84,13 +87,15 @@ func funcs(a *assets) template.FuncMap {
 			}
 			return t.In(paris).Format("02/01/2006 à 15:04")
 		},
-		"inc":      func(i int) int { return i + 1 },
-		"deref":    deref,
-		"decision": jury.DecisionLabel,
-		"outcome":  func(o string) string { return jury.Outcome(o).Label() },
-		"college":  func(c string) string { return jury.College(c).Label() },
-		"has":      slices.Contains[[]string],
-		"lower":    strings.ToLower,
+		"inc":       func(i int) int { return i + 1 },
+		"humansize": humanSize,
+		"splitpair": func(s string) []string { return append(strings.SplitN(s, "|", 2), "")[:2] },
+		"deref":     deref,
+		"decision":  jury.DecisionLabel,
+		"outcome":   func(o string) string { return jury.Outcome(o).Label() },
+		"college":   func(c string) string { return jury.College(c).Label() },
+		"has":       slices.Contains[[]string],
+		"lower":     strings.ToLower,
 		// Calendar dates (hire, status, training): stored as dates, printed
 		// without a time-zone shift.
 		"dmy": func(v any) string { return calendarDate(v, "02/01/2006") },

@@ -64,6 +64,7 @@ func (s *Server) routes() {
 	s.handle(get, "/admin/organisations", account.ActAdminOrgs, nil, s.adminOrgs)
 	s.handle(post, "/admin/organisations", account.ActAdminOrgs, nil, s.adminOrgCreate)
 	s.handle(get, "/admin/audit", account.ActAdminAudit, nil, s.adminAudit)
+	s.handle(get, "/admin/audit.csv", account.ActAdminAudit, nil, s.adminAuditCSV)
 	s.handle(get, "/admin/outbox", account.ActAdminOutbox, nil, s.adminOutbox)
 
 	s.handle(get, "/plateformes/:id", account.ActPlatformRead, s.platformScope, s.platformShow)

@@ -113,7 +113,7 @@ func New(d Deps) (*Server, error) {
 		verifyLimit: newClientLimiter(0.5, 30),
 		blobs:       d.Blobs,
 		embedded:    d.Embedded,
-		mail:        mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log),
+		mail:        mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log).WithBaseURL(d.Config.BaseURL),
 		render:      r,
 		assets:      a,
 	}
