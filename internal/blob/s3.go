@@ -1,0 +1,236 @@
+package blob
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+)
+
+// s3PartSize is the size of one multipart part: the one buffer an upload
+// holds in memory, whatever the file's size.
+const s3PartSize = 8 << 20
+
+// s3StaleAfter is the age past which a staged object or an unfinished
+// multipart upload is an orphan. Several instances share a bucket, so a
+// fresh one may be another instance's upload in progress.
+const s3StaleAfter = time.Hour
+
+// s3store keeps objects under prefix/objects/ab/cdef… and stages them
+// under prefix/tmp/ in one bucket of an S3-compatible store.
+type s3store struct {
+	c      *minio.Client
+	bucket string
+	prefix string // "" or ending in "/"
+	where  string
+}
+
+// OpenS3 opens the bucket of an s3://bucket/prefix?endpoint=…&region=…
+// URL, with the credentials of the usual AWS environment variables
+// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), and
+// removes the orphans of interrupted uploads older than an hour. endpoint
+// may be http://host:port (a local gateway), https://host or host:port
+// (TLS); without it, AWS itself. The bucket must exist.
+func OpenS3(ctx context.Context, rawURL string) (*Store, error) {
+	s, err := parseS3(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := s.c.BucketExists(ctx, s.bucket)
+	if err != nil {
+		return nil, fmt.Errorf("blob: stockage S3 %s injoignable : %w", s.where, err)
+	}
+	if !ok {
+		return nil, fmt.Errorf("blob: le bucket %q n'existe pas sur %s : créez-le d'abord", s.bucket, s.where)
+	}
+	n, err := s.cleanOrphans(ctx, time.Now().Add(-s3StaleAfter))
+	if err != nil {
+		return nil, fmt.Errorf("blob: nettoyage des envois interrompus : %w", err)
+	}
+	return &Store{obj: s, cleaned: n}, nil
+}
+
+// parseS3 reads the URL and builds the client, without any network call.
+func parseS3(rawURL string) (*s3store, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme != "s3" || u.Host == "" {
+		return nil, fmt.Errorf("ACQUIS_BLOB_URL invalide : attendu s3://bucket/préfixe?endpoint=…&region=…")
+	}
+	q := u.Query()
+	endpoint, secure, lookup := "s3.amazonaws.com", true, minio.BucketLookupAuto
+	if e := q.Get("endpoint"); e != "" {
+		lookup = minio.BucketLookupPath // one host serves every bucket
+		switch {
+		case strings.HasPrefix(e, "http://"):
+			endpoint, secure = strings.TrimPrefix(e, "http://"), false
+		case strings.HasPrefix(e, "https://"):
+			endpoint = strings.TrimPrefix(e, "https://")
+		default:
+			endpoint = e
+		}
+		endpoint = strings.TrimRight(endpoint, "/")
+	}
+	creds := credentials.NewEnvAWS()
+	if v, err := creds.GetWithContext(nil); err != nil || v.AccessKeyID == "" || v.SecretAccessKey == "" {
+		return nil, errors.New("ACQUIS_BLOB_URL : les variables AWS_ACCESS_KEY_ID et AWS_SECRET_ACCESS_KEY doivent être définies")
+	}
+	c, err := minio.New(endpoint, &minio.Options{Creds: creds, Secure: secure, Region: q.Get("region"), BucketLookup: lookup})
+	if err != nil {
+		return nil, fmt.Errorf("ACQUIS_BLOB_URL invalide : %w", err)
+	}
+	prefix := strings.Trim(u.Path, "/")
+	if prefix != "" {
+		prefix += "/"
+	}
+	return &s3store{c: c, bucket: u.Host, prefix: prefix, where: fmt.Sprintf("s3://%s/%s (%s)", u.Host, prefix, endpoint)}, nil
+}
+
+func (s *s3store) key(sha string) string { return s.prefix + "objects/" + sha[:2] + "/" + sha[2:] }
+func (s *s3store) tmpPrefix() string     { return s.prefix + "tmp/" }
+
+func (s *s3store) describe() string { return s.where }
+
+func (s *s3store) ping(ctx context.Context) error {
+	ok, err := s.c.BucketExists(ctx, s.bucket)
+	if err == nil && !ok {
+		err = fmt.Errorf("le bucket %q n'existe plus", s.bucket)
+	}
+	return err
+}
+
+// cleanOrphans removes staged objects and unfinished multipart uploads
+// under tmp/ started before cutoff.
+func (s *s3store) cleanOrphans(ctx context.Context, cutoff time.Time) (int, error) {
+	n := 0
+	for o := range s.c.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: s.tmpPrefix(), Recursive: true}) {
+		if o.Err != nil {
+			return n, o.Err
+		}
+		if o.LastModified.Before(cutoff) {
+			if err := s.c.RemoveObject(ctx, s.bucket, o.Key, minio.RemoveObjectOptions{}); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	for u := range s.c.ListIncompleteUploads(ctx, s.bucket, s.tmpPrefix(), true) {
+		if u.Err != nil {
+			return n, u.Err
+		}
+		if u.Initiated.Before(cutoff) {
+			if err := s.c.RemoveIncompleteUpload(ctx, s.bucket, u.Key); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (s *s3store) open(ctx context.Context, sha string) (io.ReadCloser, error) {
+	// Stat first: GetObject is lazy, and a missing object must be
+	// ErrNotFound before the caller starts answering.
+	if _, err := s.c.StatObject(ctx, s.bucket, s.key(sha), minio.StatObjectOptions{}); err != nil {
+		if minio.ToErrorResponse(err).Code == minio.NoSuchKey {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	return s.c.GetObject(ctx, s.bucket, s.key(sha), minio.GetObjectOptions{})
+}
+
+// stage starts a multipart upload to a temporary key fed through a pipe,
+// so the bytes go to the store as they arrive, one part at a time.
+func (s *s3store) stage(ctx context.Context) (staged, error) {
+	var rnd [16]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return nil, err
+	}
+	pr, pw := io.Pipe()
+	u := &s3Upload{s: s, key: s.tmpPrefix() + hex.EncodeToString(rnd[:]), pw: pw, done: make(chan struct{})}
+	go func() {
+		defer close(u.done)
+		u.info, u.err = s.c.PutObject(ctx, s.bucket, u.key, pr, -1, minio.PutObjectOptions{
+			PartSize: s3PartSize, ContentType: "application/octet-stream"})
+		// Unblock the writer if the upload stopped early.
+		if u.err != nil {
+			pr.CloseWithError(u.err)
+		} else {
+			pr.Close()
+		}
+	}()
+	return u, nil
+}
+
+// s3Upload is one streamed upload to a temporary key, copied to its
+// content address when published.
+type s3Upload struct {
+	s      *s3store
+	key    string
+	pw     *io.PipeWriter
+	done   chan struct{}
+	info   minio.UploadInfo
+	err    error
+	obj    *minio.Object
+	sealed bool
+	gone   bool
+}
+
+func (u *s3Upload) Write(p []byte) (int, error) { return u.pw.Write(p) }
+
+func (u *s3Upload) seal() (io.ReaderAt, error) {
+	u.sealed = true
+	u.pw.Close()
+	<-u.done
+	if u.err != nil {
+		return nil, u.err
+	}
+	obj, err := u.s.c.GetObject(context.Background(), u.s.bucket, u.key, minio.GetObjectOptions{})
+	if err != nil {
+		return nil, err
+	}
+	u.obj = obj
+	return obj, nil
+}
+
+func (u *s3Upload) publish(sha string, size int64) error {
+	if u.info.Size != size {
+		return fmt.Errorf("le stockage a reçu %d octets au lieu de %d", u.info.Size, size)
+	}
+	ctx := context.Background()
+	dst := u.s.key(sha)
+	if st, err := u.s.c.StatObject(ctx, u.s.bucket, dst, minio.StatObjectOptions{}); err == nil && st.Size == size {
+		return nil // same content already stored; discard removes ours
+	}
+	_, err := u.s.c.CopyObject(ctx, minio.CopyDestOptions{Bucket: u.s.bucket, Object: dst},
+		minio.CopySrcOptions{Bucket: u.s.bucket, Object: u.key})
+	return err
+}
+
+func (u *s3Upload) discard() {
+	if u.gone {
+		return
+	}
+	u.gone = true
+	if !u.sealed {
+		u.pw.CloseWithError(errors.New("blob: envoi abandonné"))
+	}
+	<-u.done
+	if u.obj != nil {
+		u.obj.Close()
+	}
+	// The request may be gone: remove with a context of our own. A key
+	// left behind by a failure here is cleaned by the next OpenS3 past
+	// s3StaleAfter.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = u.s.c.RemoveObject(ctx, u.s.bucket, u.key, minio.RemoveObjectOptions{})
+}
