@@ -37,7 +37,9 @@ func (s *Server) juryFilePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	stop := s.metrics.timePDF("dossier_jury")
 	doc, err := pdf.JuryFile(f, time.Now())
+	stop()
 	if err != nil {
 		return err
 	}
@@ -83,7 +85,9 @@ func (s *Server) receiptPDF(c echo.Context) error {
 			if err != nil {
 				return err
 			}
+			stop := s.metrics.timePDF("recepisse")
 			doc, err := pdf.Receipt(&deps[i], cert)
+			stop()
 			if err != nil {
 				return err
 			}
@@ -105,7 +109,9 @@ func (s *Server) attestationPDF(c echo.Context) error {
 	if !ok {
 		return fail(http.StatusNotFound, "Ce bloc n'est pas acquis : il n'y a pas d'attestation.")
 	}
+	stop := s.metrics.timePDF("attestation")
 	doc, err := pdf.Attestation(cd.CandidateName, cert, b)
+	stop()
 	if err != nil {
 		return err
 	}
@@ -123,7 +129,9 @@ func (s *Server) certificatePDF(c echo.Context) error {
 	if h.Certificate == nil {
 		return fail(http.StatusNotFound, "La certification n'est pas encore obtenue : il n'y a pas de certificat.")
 	}
+	stop := s.metrics.timePDF("certificat")
 	doc, err := pdf.Certificate(cd.CandidateName, cert, *h.Certificate, h.Blocks)
+	stop()
 	if err != nil {
 		return err
 	}

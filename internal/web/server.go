@@ -54,6 +54,7 @@ type Server struct {
 	accrochage *accrochage.Store
 	blobs      *blob.Store
 	embedded   func() pgembed.Health
+	metrics    *metrics
 	mail       *mail.Sender
 	render     *renderer
 	assets     *assets
@@ -93,6 +94,7 @@ func New(d Deps) (*Server, error) {
 		accrochage: accrochage.NewStore(d.DB),
 		blobs:      d.Blobs,
 		embedded:   d.Embedded,
+		metrics:    newMetrics(d.DB),
 		mail:       mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log),
 		render:     r,
 		assets:     a,
@@ -107,6 +109,7 @@ func New(d Deps) (*Server, error) {
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		RequestIDHandler: func(c echo.Context, id string) { c.Set(ctxRequestID, id) },
 	}))
+	e.Use(s.metrics.middleware)
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
 	e.Use(s.securityHeaders)
