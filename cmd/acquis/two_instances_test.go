@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -148,8 +148,10 @@ func startGatewayForCmd(t *testing.T) (blobURL string) {
 // TestTwoInstancesOneDatabase: two `acquis serve` started together on one
 // PostgreSQL (external URLs: the owner migrates, the serving role serves)
 // and one S3 bucket. Round-robin requests with one browser session across
-// both: zero errors, every invitation recorded and its e-mail delivered
-// exactly once, every document read back intact from either instance,
+// both (four administrators inviting, a candidate uploading, at once):
+// zero errors, every invitation and upload recorded and each invitation's
+// e-mail delivered exactly once, every document read back intact from
+// either instance,
 // migrations applied once, and one audit chain that verifies.
 func TestTwoInstancesOneDatabase(t *testing.T) {
 	bin := buildBinary(t)
@@ -192,65 +194,82 @@ func TestTwoInstancesOneDatabase(t *testing.T) {
 		t.Fatalf("acquis demo : %v\n%s", err, out)
 	}
 
-	jar, _ := cookiejar.New(nil) // cookies ignore the port: one session for both
-	hc := &http.Client{Jar: jar, Timeout: time.Minute, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	n := 0
-	next := func() string { n++; return "http://" + addrs[n%2] }
-	csrfRE := regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
-	var csrf string
-	var failures []string
-	do := func(method, path string, form url.Values) (int, []byte) {
-		base := next()
-		var body io.Reader
-		if form != nil {
-			form.Set("_csrf", csrf)
-			body = strings.NewReader(form.Encode())
-		}
-		req, _ := http.NewRequest(method, base+path, body)
-		if form != nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		}
-		res, err := hc.Do(req)
-		if err != nil {
-			failures = append(failures, fmt.Sprintf("%s %s%s : %v", method, base, path, err))
-			return 0, nil
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if m := csrfRE.FindSubmatch(b); m != nil {
-			csrf = string(m[1])
-		}
-		if res.StatusCode >= 400 {
-			failures = append(failures, fmt.Sprintf("%s %s%s : %d", method, base, path, res.StatusCode))
-		}
-		return res.StatusCode, b
-	}
-	do("GET", "/login", nil)
-	if st, _ := do("POST", "/login", url.Values{"email": {"admin@demo.acquis.fr"}, "password": {demo.Password}}); st != http.StatusSeeOther {
-		t.Fatalf("connexion : %d %v", st, failures)
-	}
-	const invites = 20
-	for i := 0; i < invites; i++ {
-		do("GET", "/admin/users", nil)
-		if st, _ := do("POST", "/admin/users", url.Values{"email": {fmt.Sprintf("invite%02d@exemple.fr", i)}, "full_name": {fmt.Sprintf("Invité %d", i)}, "role": {"observer"}}); st != http.StatusSeeOther {
-			t.Errorf("invitation %d : %d", i, st)
-		}
-	}
-
 	d, err := sqlx.Open("postgres", cl.OwnerDSN())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
+
+	// Concurrent sessions, each alternating between the two instances:
+	// four administrators inviting, one candidate uploading.
+	const admins, invitesEach = 4, 5
+	const invites = admins * invitesEach
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failures []string
+	fail := func(f string, a ...any) { mu.Lock(); failures = append(failures, fmt.Sprintf(f, a...)); mu.Unlock() }
+	for w := 0; w < admins; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			c := newRRClient(addrs, w, fail)
+			c.do("GET", "/login", nil)
+			if st, _ := c.do("POST", "/login", url.Values{"email": {"admin@demo.acquis.fr"}, "password": {demo.Password}}); st != http.StatusSeeOther {
+				fail("connexion %d : %d", w, st)
+				return
+			}
+			for i := 0; i < invitesEach; i++ {
+				c.do("GET", "/admin/users", nil)
+				n := w*invitesEach + i
+				if st, _ := c.do("POST", "/admin/users", url.Values{"email": {fmt.Sprintf("invite%02d@exemple.fr", n)}, "full_name": {fmt.Sprintf("Invité %d", n)}, "role": {"observer"}}); st != http.StatusSeeOther {
+					fail("invitation %d : %d", n, st)
+				}
+			}
+		}(w)
+	}
+	const uploads = 6
+	var cand int64
+	if err := d.Get(&cand, `SELECT c.id FROM candidacies c JOIN users u ON u.id = c.candidate_id WHERE u.email = 'yann.kerjean@demo.acquis.fr' ORDER BY c.id DESC LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c := newRRClient(addrs, 1, fail)
+		c.do("GET", "/login", nil)
+		if st, _ := c.do("POST", "/login", url.Values{"email": {"yann.kerjean@demo.acquis.fr"}, "password": {demo.Password}}); st != http.StatusSeeOther {
+			fail("connexion candidat : %d", st)
+			return
+		}
+		for i := 0; i < uploads; i++ {
+			c.do("GET", fmt.Sprintf("/candidatures/%d", cand), nil)
+			body := fmt.Sprintf("%%PDF-1.4\n%% envoi %d vers deux instances\n%s%%%%EOF\n", i, strings.Repeat("x", 300<<10))
+			if st := c.upload(fmt.Sprintf("/candidatures/%d/livrables/RNCP37779BC02-D01/documents", cand), fmt.Sprintf("preuve-%d.pdf", i), body); st != http.StatusSeeOther {
+				fail("envoi %d : %d", i, st)
+			}
+		}
+	}()
+	wg.Wait()
+
+	// Every document, demo ones and uploaded ones, read back intact through
+	// either instance.
 	var docs []struct {
 		ID  int64  `db:"id"`
 		SHA string `db:"sha256"`
 	}
 	if err := d.Select(&docs, `SELECT id, sha256 FROM documents ORDER BY id`); err != nil || len(docs) == 0 {
-		t.Fatalf("documents de la démonstration : %d %v", len(docs), err)
+		t.Fatalf("documents : %d %v", len(docs), err)
 	}
+	var uploaded int
+	d.Get(&uploaded, `SELECT count(*) FROM documents WHERE file_name LIKE 'preuve-%'`)
+	if uploaded != uploads {
+		t.Errorf("%d documents envoyés enregistrés sur %d", uploaded, uploads)
+	}
+	admin := newRRClient(addrs, 0, fail)
+	admin.do("GET", "/login", nil)
+	admin.do("POST", "/login", url.Values{"email": {"admin@demo.acquis.fr"}, "password": {demo.Password}})
 	for _, doc := range docs {
-		st, b := do("GET", fmt.Sprintf("/documents/%d", doc.ID), nil)
+		st, b := admin.do("GET", fmt.Sprintf("/documents/%d", doc.ID), nil)
 		sum := sha256.Sum256(b)
 		if st == http.StatusOK && hex.EncodeToString(sum[:]) != doc.SHA {
 			t.Errorf("document %d relu altéré", doc.ID)
@@ -330,4 +349,67 @@ func (w *syncWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.Write(p)
+}
+
+// rrClient is one browser session sending its requests alternately to
+// each instance: cookies ignore the port, so the session is the same.
+type rrClient struct {
+	hc    *http.Client
+	addrs []string
+	n     int
+	csrf  string
+	fail  func(string, ...any)
+}
+
+func newRRClient(addrs []string, start int, fail func(string, ...any)) *rrClient {
+	jar, _ := cookiejar.New(nil)
+	return &rrClient{addrs: addrs, n: start, fail: fail, hc: &http.Client{Jar: jar, Timeout: time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (c *rrClient) send(req *http.Request) (int, []byte) {
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.fail("%s %s : %v", req.Method, req.URL, err)
+		return 0, nil
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if m := csrfRE.FindSubmatch(b); m != nil {
+		c.csrf = string(m[1])
+	}
+	if res.StatusCode >= 400 {
+		c.fail("%s %s : %d", req.Method, req.URL, res.StatusCode)
+	}
+	return res.StatusCode, b
+}
+
+func (c *rrClient) next() string {
+	c.n++
+	return "http://" + c.addrs[c.n%len(c.addrs)]
+}
+
+func (c *rrClient) do(method, path string, form url.Values) (int, []byte) {
+	var body io.Reader
+	if form != nil {
+		form.Set("_csrf", c.csrf)
+		body = strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, c.next()+path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	return c.send(req)
+}
+
+func (c *rrClient) upload(path, name, data string) int {
+	var buf strings.Builder
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	io.WriteString(fw, data)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.next()+path+"?_csrf="+url.QueryEscape(c.csrf), strings.NewReader(buf.String()))
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	st, _ := c.send(req)
+	return st
 }
