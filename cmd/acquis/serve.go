@@ -45,6 +45,7 @@ func runServe(ctx context.Context, args []string) error {
 		ln.Close()
 		return err
 	}
+	log.Info("stockage des fichiers", "où", blobs.Describe())
 	if n := blobs.CleanedOrphans(); n > 0 {
 		log.Warn("fichiers temporaires orphelins supprimés (envois interrompus)", "n", n)
 	}
