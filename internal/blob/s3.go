@@ -1,6 +1,7 @@
 package blob
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -15,8 +16,9 @@ import (
 	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
-// s3PartSize is the size of one multipart part: the one buffer an upload
-// holds in memory, whatever the file's size.
+// s3PartSize is the size of one multipart part: a file up to this size is
+// held in memory until its hash is known; a larger one is streamed with
+// one part buffer (and the first part), whatever its size.
 const s3PartSize = 8 << 20
 
 // s3StaleAfter is the age past which a staged object or an unfinished
@@ -147,24 +149,71 @@ func (s *s3store) open(ctx context.Context, sha string) (io.ReadCloser, error) {
 	return s.c.GetObject(ctx, s.bucket, s.key(sha), minio.GetObjectOptions{})
 }
 
-// stage starts a multipart upload to a temporary key fed through a pipe,
-// so the bytes go to the store as they arrive, one part at a time.
+// stage starts an upload. A file that fits in one part (most documents)
+// is kept in memory until its hash is known, then written once, straight
+// to its content address. A larger one is streamed as it arrives, one
+// part at a time, as a multipart upload to a temporary key, copied to its
+// address when published.
 func (s *s3store) stage(ctx context.Context) (staged, error) {
 	var rnd [16]byte
 	if _, err := rand.Read(rnd[:]); err != nil {
 		return nil, err
 	}
+	return &s3Upload{s: s, ctx: ctx, key: s.tmpPrefix() + hex.EncodeToString(rnd[:])}, nil
+}
+
+// s3Upload is one upload: its first part in head, and, past one part, the
+// multipart upload to a temporary key that pw feeds.
+type s3Upload struct {
+	s    *s3store
+	ctx  context.Context
+	key  string
+	head []byte
+	pw   *io.PipeWriter // nil while the file fits in head
+	done chan struct{}
+	info minio.UploadInfo
+	err  error
+	obj  *minio.Object
+	gone bool
+}
+
+// putOptions are those of every write. The payload is not signed
+// (DisableContentSha256): hashing every part for the signature halved the
+// throughput, the parts carry a CRC32C the store checks, the object is
+// named by the SHA-256 computed here, and an https endpoint protects it
+// in transit. Parts go one at a time: two in parallel were slower on two
+// cores.
+func putOptions() minio.PutObjectOptions {
+	return minio.PutObjectOptions{PartSize: s3PartSize, ContentType: "application/octet-stream", DisableContentSha256: true}
+}
+
+func (u *s3Upload) Write(p []byte) (int, error) {
+	if u.pw == nil {
+		if n := len(u.head) + len(p); n <= s3PartSize {
+			if n > cap(u.head) {
+				// Double (append grows large slices by a quarter only,
+				// which would copy a large file's first part many times).
+				grown := make([]byte, len(u.head), min(s3PartSize, max(2*cap(u.head), n, 64<<10)))
+				copy(grown, u.head)
+				u.head = grown
+			}
+			u.head = append(u.head, p...)
+			return len(p), nil
+		}
+		u.stream()
+	}
+	return u.pw.Write(p)
+}
+
+// stream starts the multipart upload of what head holds and what follows.
+func (u *s3Upload) stream() {
 	pr, pw := io.Pipe()
-	u := &s3Upload{s: s, key: s.tmpPrefix() + hex.EncodeToString(rnd[:]), pw: pw, done: make(chan struct{})}
+	u.pw, u.done = pw, make(chan struct{})
+	head := u.head
+	u.head = nil
 	go func() {
 		defer close(u.done)
-		// The payload is not signed (DisableContentSha256): hashing every
-		// part for the signature halved the throughput, the parts carry a
-		// CRC32C the store checks, the object is named by the SHA-256
-		// computed here, and an https endpoint protects it in transit.
-		// Parts go one at a time: two in parallel were slower on two cores.
-		u.info, u.err = s.c.PutObject(ctx, s.bucket, u.key, pr, -1, minio.PutObjectOptions{
-			PartSize: s3PartSize, ContentType: "application/octet-stream", DisableContentSha256: true})
+		u.info, u.err = u.s.c.PutObject(u.ctx, u.s.bucket, u.key, io.MultiReader(bytes.NewReader(head), pr), -1, putOptions())
 		// Unblock the writer if the upload stopped early.
 		if u.err != nil {
 			pr.CloseWithError(u.err)
@@ -172,27 +221,12 @@ func (s *s3store) stage(ctx context.Context) (staged, error) {
 			pr.Close()
 		}
 	}()
-	return u, nil
 }
-
-// s3Upload is one streamed upload to a temporary key, copied to its
-// content address when published.
-type s3Upload struct {
-	s      *s3store
-	key    string
-	pw     *io.PipeWriter
-	done   chan struct{}
-	info   minio.UploadInfo
-	err    error
-	obj    *minio.Object
-	sealed bool
-	gone   bool
-}
-
-func (u *s3Upload) Write(p []byte) (int, error) { return u.pw.Write(p) }
 
 func (u *s3Upload) seal() (io.ReaderAt, error) {
-	u.sealed = true
+	if u.pw == nil {
+		return bytes.NewReader(u.head), nil
+	}
 	u.pw.Close()
 	<-u.done
 	if u.err != nil {
@@ -207,13 +241,20 @@ func (u *s3Upload) seal() (io.ReaderAt, error) {
 }
 
 func (u *s3Upload) publish(sha string, size int64) error {
-	if u.info.Size != size {
-		return fmt.Errorf("le stockage a reçu %d octets au lieu de %d", u.info.Size, size)
-	}
 	ctx := context.Background()
 	dst := u.s.key(sha)
 	if st, err := u.s.c.StatObject(ctx, u.s.bucket, dst, minio.StatObjectOptions{}); err == nil && st.Size == size {
 		return nil // same content already stored; discard removes ours
+	}
+	if u.pw == nil {
+		info, err := u.s.c.PutObject(ctx, u.s.bucket, dst, bytes.NewReader(u.head), size, putOptions())
+		if err == nil && info.Size != size {
+			err = fmt.Errorf("le stockage a reçu %d octets au lieu de %d", info.Size, size)
+		}
+		return err
+	}
+	if u.info.Size != size {
+		return fmt.Errorf("le stockage a reçu %d octets au lieu de %d", u.info.Size, size)
 	}
 	_, err := u.s.c.CopyObject(ctx, minio.CopyDestOptions{Bucket: u.s.bucket, Object: dst},
 		minio.CopySrcOptions{Bucket: u.s.bucket, Object: u.key})
@@ -225,9 +266,11 @@ func (u *s3Upload) discard() {
 		return
 	}
 	u.gone = true
-	if !u.sealed {
-		u.pw.CloseWithError(errors.New("blob: envoi abandonné"))
+	u.head = nil
+	if u.pw == nil {
+		return // nothing was sent
 	}
+	u.pw.CloseWithError(errors.New("blob: envoi abandonné"))
 	<-u.done
 	if u.obj != nil {
 		u.obj.Close()
