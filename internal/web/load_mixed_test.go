@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strconv"
 	"sync/atomic"
@@ -34,7 +33,7 @@ func TestLoadMixedRoles(t *testing.T) { loadMixed(t, 1) }
 // chain are required.
 func TestLoadMixedRolesTwoInstances(t *testing.T) { loadMixed(t, 2) }
 
-func loadMixed(t *testing.T, instances int) {
+func loadMixed(t *testing.T, nInstances int) {
 	dur, users := 3*time.Second, 200
 	if os.Getenv("ACQUIS_LOAD") != "" {
 		dur = time.Minute
@@ -46,19 +45,8 @@ func loadMixed(t *testing.T, instances int) {
 		users = n
 	}
 	a := newApp(t)
-	bases := []string{a.srv.URL}
-	for len(bases) < instances {
-		s2, err := New(Deps{Config: a.s.cfg, DB: a.db, Blobs: a.s.blobs, Log: a.s.log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv2 := httptest.NewServer(s2.Handler())
-		t.Cleanup(srv2.Close)
-		bases = append(bases, srv2.URL)
-	}
-	// Round-robin over the instances, request by request, as a balancer.
-	var rr atomic.Int64
-	base := func(int) string { return bases[rr.Add(1)%int64(len(bases))] }
+	next := instances(t, a, nInstances)
+	base := func(int) string { return next() }
 	a.history(3)
 	sid, cid, jurors, crits := a.scoringSession()
 	grid := fmt.Sprintf("/jury/sessions/%d/candidats/%d", sid, cid)
@@ -141,7 +129,7 @@ func loadMixed(t *testing.T, instances int) {
 		}
 		return req
 	}, hc)
-	t.Logf("%d utilisateurs simultanés, rôles mêlés, %d instance(s) : %v", users, instances, res)
+	t.Logf("%d utilisateurs simultanés, rôles mêlés, %d instance(s) : %v", users, nInstances, res)
 	if res.Errors != 0 {
 		t.Fatalf("%d erreurs", res.Errors)
 	}
