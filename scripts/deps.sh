@@ -9,7 +9,9 @@
 #                          accrochage XSD, Chromium for the browser journey,
 #                          Node.js for the independent JOSE verifier,
 #                          Java and the Nu HTML Checker (vnu-jar, from
-#                          npm, into var/tools) to validate every page)
+#                          npm, into var/tools) to validate every page),
+#                          and the Versity S3 gateway (versitygw), the real
+#                          S3 server of the blob store's S3 tests
 #   scripts/deps.sh lint   staticcheck for `make lint`
 #   scripts/deps.sh bench  wrk, pgbench and Chromium for scripts/bench.sh
 #
@@ -29,6 +31,7 @@ esac
 
 # Pinned tools: a Go package@version, an npm package@version.
 STATICCHECK="honnef.co/go/tools/cmd/staticcheck@v0.8.2"
+VERSITYGW="github.com/versity/versitygw/cmd/versitygw@v1.8.0"
 VNU="vnu-jar@26.9.27"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -81,6 +84,14 @@ if [ "$mode" = test ]; then
     echo "deps: installation du Nu HTML Checker ($VNU) dans var/tools" >&2
     mkdir -p "$tools"
     (cd "$tools" && npm install --no-audit --no-fund --silent --no-save --ignore-scripts "$VNU")
+  fi
+  bin="$(go env GOPATH)/bin"
+  want="${VERSITYGW##*@}"
+  # Its --version says "git" when built by go install; the binary's
+  # build information names the module version.
+  if ! go version -m "$bin/versitygw" 2>/dev/null | grep -Eq "^[[:space:]]+mod[[:space:]]+github.com/versity/versitygw[[:space:]]+$want"; then
+    echo "deps: construction de versitygw $want (environ deux minutes)" >&2
+    go install "$VERSITYGW"
   fi
 fi
 

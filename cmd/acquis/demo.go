@@ -28,7 +28,7 @@ func runDemo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer e.close()
-	blobs, err := blob.Open(filepath.Join(cfg.DataDir, "blobs"))
+	blobs, err := blob.OpenURL(ctx, cfg.BlobURL, filepath.Join(cfg.DataDir, "blobs"))
 	if err != nil {
 		return err
 	}

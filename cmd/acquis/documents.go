@@ -18,7 +18,7 @@ func runDocuments(ctx context.Context, args []string) error {
 		return errors.New("usage : acquis documents verify")
 	}
 	return withEnv(ctx, "documents verify", args[1:], asServer, func(e *env) error {
-		store, err := blob.Open(filepath.Join(e.cfg.DataDir, "blobs"))
+		store, err := blob.OpenURL(ctx, e.cfg.BlobURL, filepath.Join(e.cfg.DataDir, "blobs"))
 		if err != nil {
 			return err
 		}

@@ -40,11 +40,12 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer e.close()
-	blobs, err := blob.Open(filepath.Join(cfg.DataDir, "blobs"))
+	blobs, err := blob.OpenURL(ctx, cfg.BlobURL, filepath.Join(cfg.DataDir, "blobs"))
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	log.Info("stockage des fichiers", "où", blobs.Describe())
 	if n := blobs.CleanedOrphans(); n > 0 {
 		log.Warn("fichiers temporaires orphelins supprimés (envois interrompus)", "n", n)
 	}

@@ -1,8 +1,9 @@
 // Package blob is the content-addressed file store of candidates'
-// documents. A file is streamed to a temporary file while its SHA-256 is
-// computed and its type checked by content; only when it is complete,
-// fsynced and renamed into place does the caller record it, so a crash
-// never leaves a half document visible.
+// documents, in a local folder or an S3-compatible bucket. A file is
+// streamed to a staging place (a temporary file, a temporary object)
+// while its SHA-256 is computed and its type checked by content; only when
+// it is complete and published under its hash does the caller record it,
+// so a crash never leaves a half document visible.
 package blob
 
 import (
@@ -12,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -59,20 +59,50 @@ type Blob struct {
 	MIME   string
 }
 
-// Store keeps objects under root/objects/ab/cdef… and works in root/tmp.
+// Store is the blob store: a local folder (the default) or an S3 bucket.
+// Put streams, hashes and checks a file the same way for both; the
+// backend only stages the bytes, publishes them under their hash and
+// reads them back.
 type Store struct {
-	root    string
+	obj     backend
 	cleaned int
 	wrap    func(io.Writer) io.Writer
 }
 
+// backend is the smallest thing both the local folder and the S3 bucket
+// implement: stage an upload, read an object back, and say whether the
+// store is reachable.
+type backend interface {
+	// stage starts an upload whose bytes are not yet visible under any hash.
+	stage(ctx context.Context) (staged, error)
+	// open reads a published object; ErrNotFound when there is none.
+	open(ctx context.Context, sha string) (io.ReadCloser, error)
+	// ping says whether the store can be reached (for /readyz).
+	ping(ctx context.Context) error
+	// describe names the store for logs, without any secret.
+	describe() string
+}
+
+// staged is one upload in progress.
+type staged interface {
+	io.Writer
+	// seal ends the write and returns the staged bytes for the type check;
+	// a write failure of the store shows here at the latest.
+	seal() (io.ReaderAt, error)
+	// publish makes the staged bytes the object of sha (a no-op when that
+	// object already exists: content addressing dedups it).
+	publish(sha string, size int64) error
+	// discard drops the staged bytes; safe after publish and twice.
+	discard()
+}
+
 // WrapWriter installs a wrapper around the writer of every upload's
-// temporary file. It exists to inject disk faults (a full disk) in tests
+// staged bytes. It exists to inject store faults (a full disk) in tests
 // without filling a real disk; nil removes it.
 func (s *Store) WrapWriter(wrap func(io.Writer) io.Writer) { s.wrap = wrap }
 
-// faultWriter remembers the error of the file side of the copy, so a
-// failure of the disk is told apart from a failure of the upload.
+// faultWriter remembers the error of the store side of the copy, so a
+// failure of the store is told apart from a failure of the upload.
 type faultWriter struct {
 	w   io.Writer
 	err error
@@ -86,58 +116,56 @@ func (f *faultWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// Open prepares the store and removes temporary files a crash left behind.
+// Open prepares a local store under root and removes temporary files a
+// crash left behind.
 func Open(root string) (*Store, error) {
-	s := &Store{root: root}
-	for _, d := range []string{s.objects(), s.tmp()} {
-		if err := os.MkdirAll(d, 0o750); err != nil {
-			return nil, fmt.Errorf("blob: %w", err)
-		}
-	}
-	entries, err := os.ReadDir(s.tmp())
+	l, n, err := openLocal(root)
 	if err != nil {
-		return nil, fmt.Errorf("blob: %w", err)
+		return nil, err
 	}
-	for _, e := range entries {
-		if os.Remove(filepath.Join(s.tmp(), e.Name())) == nil {
-			s.cleaned++
-		}
+	return &Store{obj: l, cleaned: n}, nil
+}
+
+// OpenURL opens the store a deployment names: an s3://bucket/prefix URL
+// (see OpenS3), or, when url is empty, the local folder dir.
+func OpenURL(ctx context.Context, url, dir string) (*Store, error) {
+	if url == "" {
+		return Open(dir)
 	}
-	return s, nil
+	return OpenS3(ctx, url)
 }
 
 // CleanedOrphans says how many leftover temporary files Open removed.
 func (s *Store) CleanedOrphans() int { return s.cleaned }
 
-func (s *Store) objects() string { return filepath.Join(s.root, "objects") }
-func (s *Store) tmp() string     { return filepath.Join(s.root, "tmp") }
+// Describe names the store for logs: its folder or its bucket and prefix.
+func (s *Store) Describe() string { return s.obj.describe() }
+
+// Ping says whether the store is reachable, for a readiness probe.
+func (s *Store) Ping(ctx context.Context) error { return s.obj.ping(ctx) }
 
 var shaRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// Path is where an object lives.
+// Path is where an object lives in a local store ("" for another backend).
 func (s *Store) Path(sha string) string {
-	return filepath.Join(s.objects(), sha[:2], sha[2:])
-}
-
-// Exists reports whether an object is stored.
-func (s *Store) Exists(sha string) bool {
-	if !shaRE.MatchString(sha) {
-		return false
+	if l, ok := s.obj.(*local); ok {
+		return l.path(sha)
 	}
-	_, err := os.Stat(s.Path(sha))
-	return err == nil
+	return ""
 }
 
 // Open opens a stored object for reading.
-func (s *Store) Open(sha string) (*os.File, error) {
+func (s *Store) Open(sha string) (io.ReadCloser, error) {
+	return s.OpenContext(context.Background(), sha)
+}
+
+// OpenContext opens a stored object for reading; ctx bounds the read from
+// a remote store.
+func (s *Store) OpenContext(ctx context.Context, sha string) (io.ReadCloser, error) {
 	if !shaRE.MatchString(sha) {
 		return nil, ErrNotFound
 	}
-	f, err := os.Open(s.Path(sha))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, ErrNotFound
-	}
-	return f, err
+	return s.obj.open(ctx, sha)
 }
 
 // copyBuf is the chunk size: large enough for throughput, small enough
@@ -145,26 +173,21 @@ func (s *Store) Open(sha string) (*os.File, error) {
 const copyBuf = 256 << 10
 
 // Put streams r into the store. It never holds the whole file in memory:
-// the bytes go through a fixed buffer into the temporary file and the
-// hash, and only the first few KiB are kept for the type check.
+// the bytes go through a fixed buffer into the staged upload and the
+// hash, and only the first few KiB are kept for the type check. The
+// object is published under its SHA-256 only once complete and checked;
+// the caller then records it in the database.
 func (s *Store) Put(ctx context.Context, r io.Reader, lim Limits) (b Blob, err error) {
-	f, err := os.CreateTemp(s.tmp(), "up-*")
+	st, err := s.obj.stage(ctx)
 	if err != nil {
 		return b, storageError("create", err)
 	}
-	tmpName := f.Name()
-	done := false
-	defer func() {
-		if !done {
-			f.Close()
-			os.Remove(tmpName)
-		}
-	}()
+	defer st.discard()
 	h := sha256.New()
 	head := &headBuffer{max: sniffLen}
-	var fw io.Writer = f
+	var fw io.Writer = st
 	if s.wrap != nil {
-		fw = s.wrap(f)
+		fw = s.wrap(st)
 	}
 	disk := &faultWriter{w: fw}
 	w := io.MultiWriter(disk, h, head)
@@ -184,43 +207,20 @@ func (s *Store) Put(ctx context.Context, r io.Reader, lim Limits) (b Blob, err e
 	if n > lim.MaxBytes {
 		return b, &RejectError{Reason: fmt.Sprintf("Le fichier dépasse la taille maximale de %s.", humanSize(lim.MaxBytes))}
 	}
-	kind, mime, problem := sniff(head.b, f, n)
+	ra, err := st.seal()
+	if err != nil {
+		return b, storageError("seal", err)
+	}
+	kind, mime, problem := sniff(head.b, ra, n)
 	if problem != "" {
 		return b, &RejectError{Reason: problem}
 	}
 	if !accepted(kind, lim.Accepted) {
 		return b, &RejectError{Reason: rejectMessage(mime, lim.Accepted)}
 	}
-	// A full disk often shows only here, when delayed allocation
-	// finally needs the blocks.
-	if err := f.Sync(); err != nil {
-		return b, storageError("sync", err)
-	}
-	if err := f.Close(); err != nil {
-		return b, storageError("close", err)
-	}
 	b = Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, Kind: kind, MIME: mime}
-	dst := s.Path(b.SHA256)
-	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return b, storageError("mkdir", err)
-	}
-	if _, statErr := os.Stat(dst); statErr == nil {
-		// Same content already stored: content addressing dedups it.
-		done = true
-		os.Remove(tmpName)
-		return b, nil
-	}
-	if err := os.Chmod(tmpName, 0o640); err != nil {
-		return b, fmt.Errorf("blob: %w", err)
-	}
-	if err := os.Rename(tmpName, dst); err != nil {
-		return b, storageError("rename", err)
-	}
-	done = true
-	// Sync the directory so the rename itself survives a power cut.
-	if d, err := os.Open(filepath.Dir(dst)); err == nil {
-		_ = d.Sync()
-		d.Close()
+	if err := st.publish(b.SHA256, n); err != nil {
+		return b, storageError("publish", err)
 	}
 	return b, nil
 }
@@ -305,5 +305,11 @@ func SanitizeName(name string) string {
 	return name
 }
 
-// Root is the store's folder, for backups and tests.
-func (s *Store) Root() string { return s.root }
+// Root is a local store's folder, for backups and tests ("" for another
+// backend).
+func (s *Store) Root() string {
+	if l, ok := s.obj.(*local); ok {
+		return l.root
+	}
+	return ""
+}

@@ -110,7 +110,7 @@ func TestPutEachKind(t *testing.T) {
 			t.Errorf("%s : contenu stocké différent", kind)
 		}
 	}
-	if n := countFiles(t, s.tmp()); n != 0 {
+	if n := countFiles(t, filepath.Join(s.Root(), "tmp")); n != 0 {
 		t.Fatalf("%d fichiers temporaires restants", n)
 	}
 }
@@ -144,7 +144,7 @@ func TestRefusals(t *testing.T) {
 			t.Errorf("%s : %v", c.name, err)
 		}
 	}
-	if n := countFiles(t, s.root); n != 0 {
+	if n := countFiles(t, s.Root()); n != 0 {
 		t.Fatalf("%d fichiers laissés par des refus", n)
 	}
 }
@@ -173,22 +173,24 @@ func TestInterruptedLeavesNothing(t *testing.T) {
 	if _, err := s.Put(ctx, bytes.NewReader(samplePDF()), Limits{MaxBytes: 1 << 20, Accepted: all}); err == nil {
 		t.Fatal("contexte annulé ignoré")
 	}
-	if n := countFiles(t, s.root); n != 0 {
+	if n := countFiles(t, s.Root()); n != 0 {
 		t.Fatalf("%d fichiers laissés", n)
 	}
 }
 
 func TestOrphansCleanedAndDedup(t *testing.T) {
 	root := t.TempDir()
-	s, _ := Open(root)
-	os.WriteFile(filepath.Join(s.tmp(), "up-orphan"), []byte("moitié"), 0o600)
+	if _, err := Open(root); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "tmp", "up-orphan"), []byte("moitié"), 0o600)
 	s2, err := Open(root)
 	if err != nil || s2.CleanedOrphans() != 1 {
 		t.Fatalf("orphelins : %d %v", s2.CleanedOrphans(), err)
 	}
 	a, _ := s2.Put(context.Background(), bytes.NewReader(samplePDF()), Limits{MaxBytes: 1 << 20, Accepted: all})
 	b, _ := s2.Put(context.Background(), bytes.NewReader(samplePDF()), Limits{MaxBytes: 1 << 20, Accepted: all})
-	if a.SHA256 != b.SHA256 || countFiles(t, s2.objects()) != 1 {
+	if a.SHA256 != b.SHA256 || countFiles(t, filepath.Join(root, "objects")) != 1 {
 		t.Fatal("contenu identique stocké deux fois")
 	}
 	if _, err := s2.Open("../../etc/passwd"); !errors.Is(err, ErrNotFound) {

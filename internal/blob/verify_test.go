@@ -71,3 +71,37 @@ func TestVerifyComparesDepositReceipts(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyBothBackends: `documents verify` re-hashes every referenced
+// file from the local folder and from the S3 bucket alike, and reports a
+// file altered behind the store's back.
+func TestVerifyBothBackends(t *testing.T) {
+	ctx := context.Background()
+	for name, b := range blob.StoresForTest(t) {
+		t.Run(name, func(t *testing.T) {
+			d := dbtest.New(t)
+			if err := seed.Referentiels(ctx, d); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := demo.Load(ctx, d, b.Store); err != nil {
+				t.Fatal(err)
+			}
+			r, err := blob.Verify(ctx, d, b.Store)
+			if err != nil || len(r.Problems) != 0 || r.Checked == 0 {
+				t.Fatalf("magasin intact : %+v %v", r, err)
+			}
+			var sha string
+			if err := d.Get(&sha, `SELECT sha256 FROM documents ORDER BY id LIMIT 1`); err != nil {
+				t.Fatal(err)
+			}
+			b.Tamper(sha, []byte("%PDF-1.4 altéré"))
+			r, err = blob.Verify(ctx, d, b.Store)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.Problems) != 1 || !strings.Contains(r.Problems[0], "contenu altéré") {
+				t.Fatalf("altération : %v", r.Problems)
+			}
+		})
+	}
+}

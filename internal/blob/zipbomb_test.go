@@ -74,7 +74,7 @@ func TestZipBombsRefused(t *testing.T) {
 			t.Errorf("%s (%d Ko) : %v", name, len(data)>>10, err)
 		}
 	}
-	if n := countFiles(t, s.root); n != 0 {
+	if n := countFiles(t, s.Root()); n != 0 {
 		t.Fatalf("%d fichiers laissés par des refus", n)
 	}
 	// A real document: 200 images stored (not compressible) and its XML.

@@ -32,6 +32,14 @@ type Config struct {
 	Addr string
 	// DataDir holds the blob store and, by default, the embedded cluster.
 	DataDir string
+	// MetricsToken, when set, lets a scraper read /metrics from anywhere
+	// with "Authorization: Bearer <token>"; without it only a direct
+	// loopback connection may.
+	MetricsToken string
+	// BlobURL, when set, puts the blob store in an S3-compatible bucket
+	// (s3://bucket/prefix?endpoint=…&region=…) instead of DataDir/blobs,
+	// so several instances share it.
+	BlobURL string
 	// BaseURL is the public URL used in e-mails; it defaults to http://Addr.
 	BaseURL string
 	// SMTPURL, when set, sends mail through that server; otherwise mail is
@@ -95,6 +103,8 @@ func Load(fs *flag.FlagSet, args []string, env Env) (Config, error) {
 	str("ACQUIS_AUDIT_KEY", &c.AuditKey)
 	str("ACQUIS_ADDR", &c.Addr)
 	str("ACQUIS_DATA_DIR", &c.DataDir)
+	str("ACQUIS_BLOB_URL", &c.BlobURL)
+	str("ACQUIS_METRICS_TOKEN", &c.MetricsToken)
 	str("ACQUIS_BASE_URL", &c.BaseURL)
 	str("ACQUIS_SMTP_URL", &c.SMTPURL)
 	str("ACQUIS_LOG_FORMAT", &c.LogFormat)
@@ -164,6 +174,14 @@ func (c *Config) Validate() error {
 				return fmt.Errorf("%s invalide : attendu postgres://utilisateur@hôte:port/base", name)
 			}
 		}
+	}
+	if c.BlobURL != "" {
+		if u, err := url.Parse(c.BlobURL); err != nil || u.Scheme != "s3" || u.Host == "" {
+			return fmt.Errorf("ACQUIS_BLOB_URL invalide %q : attendu s3://bucket/préfixe?endpoint=https://hôte&region=…", c.BlobURL)
+		}
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		return errors.New("ACQUIS_METRICS_TOKEN est trop court : au moins 32 caractères (par exemple : openssl rand -hex 32)")
 	}
 	if c.AuditKey != "" && len(c.AuditKey) < 32 {
 		return errors.New("ACQUIS_AUDIT_KEY est trop courte : au moins 32 caractères (par exemple : openssl rand -hex 32)")

@@ -129,6 +129,7 @@ func (s *Server) receiveFile(c echo.Context, kinds []blob.Kind, max int64) (blob
 		if err != nil {
 			return blob.Blob{}, name, &refusal{status: http.StatusBadRequest, msg: uploadReadError(err, max)}
 		}
+		s.metrics.upload.Add(float64(stored.Size))
 		return stored, name, nil
 	}
 	return blob.Blob{}, "", &refusal{status: http.StatusUnprocessableEntity, msg: "Aucun fichier n'a été reçu : choisissez un fichier avant d'envoyer."}
@@ -162,7 +163,7 @@ func (s *Server) uploadRefused(c echo.Context, status int, msg string) error {
 // the read: opening a candidate's document is a sensitive access.
 func (s *Server) documentDownload(c echo.Context) error {
 	d := c.Get("document").(portfolio.Document)
-	f, err := s.blobs.Open(d.SHA256)
+	f, err := s.blobs.OpenContext(c.Request().Context(), d.SHA256)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,9 @@ func (s *Server) juryFilePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	stop := s.metrics.timePDF("dossier_jury")
 	doc, err := pdf.JuryFile(f, time.Now())
+	stop()
 	if err != nil {
 		return err
 	}
@@ -90,7 +92,9 @@ func (s *Server) receiptPDF(c echo.Context) error {
 			if err != nil {
 				return err
 			}
+			stop := s.metrics.timePDF("recepisse")
 			doc, err := pdf.Receipt(&deps[i], cert)
+			stop()
 			if err != nil {
 				return err
 			}
@@ -119,7 +123,9 @@ func (s *Server) attestationPDF(c echo.Context) error {
 	if err := s.refuseWithdrawn(c, code); err != nil {
 		return err
 	}
+	stop := s.metrics.timePDF("attestation")
 	doc, err := pdf.Attestation(cd.CandidateName, cert, b, s.verification(code))
+	stop()
 	if err != nil {
 		return err
 	}
@@ -147,7 +153,9 @@ func (s *Server) certificatePDF(c echo.Context) error {
 	if err := s.refuseWithdrawn(c, code); err != nil {
 		return err
 	}
+	stop := s.metrics.timePDF("certificat")
 	doc, err := pdf.Certificate(cd.CandidateName, cert, *h.Certificate, h.Blocks, s.verification(code))
+	stop()
 	if err != nil {
 		return err
 	}

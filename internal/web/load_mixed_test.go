@@ -24,7 +24,16 @@ import (
 // In the normal suite it runs 3 s; ACQUIS_LOAD=1 runs one minute
 // (ACQUIS_LOAD_DURATION, ACQUIS_LOAD_USERS to change), as BENCHMARKS.md
 // reports.
-func TestLoadMixedRoles(t *testing.T) {
+func TestLoadMixedRoles(t *testing.T) { loadMixed(t, 1) }
+
+// TestLoadMixedRolesTwoInstances is the same load sent round-robin to two
+// servers that share only the database and the blob store, as two
+// instances behind a load balancer: a session opened on one is used on
+// the other, and the same zero errors, zero lost writes and intact audit
+// chain are required.
+func TestLoadMixedRolesTwoInstances(t *testing.T) { loadMixed(t, 2) }
+
+func loadMixed(t *testing.T, nInstances int) {
 	dur, users := 3*time.Second, 200
 	if os.Getenv("ACQUIS_LOAD") != "" {
 		dur = time.Minute
@@ -36,6 +45,8 @@ func TestLoadMixedRoles(t *testing.T) {
 		users = n
 	}
 	a := newApp(t)
+	next := instances(t, a, nInstances)
+	base := func(int) string { return next() }
 	a.history(3)
 	sid, cid, jurors, crits := a.scoringSession()
 	grid := fmt.Sprintf("/jury/sessions/%d/candidats/%d", sid, cid)
@@ -57,8 +68,8 @@ func TestLoadMixedRoles(t *testing.T) {
 	}
 	get := func(c *client, path string) func(int) *http.Request {
 		ck := cookies(c)
-		return func(int) *http.Request {
-			req, _ := http.NewRequest(http.MethodGet, a.srv.URL+path, nil)
+		return func(i int) *http.Request {
+			req, _ := http.NewRequest(http.MethodGet, base(i)+path, nil)
 			for _, k := range ck {
 				req.AddCookie(k)
 			}
@@ -70,14 +81,14 @@ func TestLoadMixedRoles(t *testing.T) {
 	}
 	verdict := func(c *client) func(int) *http.Request {
 		ck := cookies(c)
-		api := a.srv.URL + fmt.Sprintf("/api/v1/jury/sessions/%d/candidacies/%d/verdicts", sid, cid)
+		api := fmt.Sprintf("/api/v1/jury/sessions/%d/candidacies/%d/verdicts", sid, cid)
 		return func(i int) *http.Request {
 			v := map[string]string{"criterion": crits[i%len(crits)], "verdict": "acquis"}
 			if i%5 == 0 {
 				v["verdict"], v["comment"] = "non_acquis", "Élément à approfondir <script>alert(1)</script> ' OR 1=1 --"
 			}
 			body, _ := json.Marshal(v)
-			req, _ := http.NewRequest(http.MethodPost, api, bytes.NewReader(body))
+			req, _ := http.NewRequest(http.MethodPost, base(i)+api, bytes.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("X-CSRF-Token", c.csrf)
 			for _, k := range ck {
@@ -118,7 +129,7 @@ func TestLoadMixedRoles(t *testing.T) {
 		}
 		return req
 	}, hc)
-	t.Logf("%d utilisateurs simultanés, rôles mêlés : %v", users, res)
+	t.Logf("%d utilisateurs simultanés, rôles mêlés, %d instance(s) : %v", users, nInstances, res)
 	if res.Errors != 0 {
 		t.Fatalf("%d erreurs", res.Errors)
 	}

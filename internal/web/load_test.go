@@ -91,7 +91,11 @@ func TestLoadVerdictAutosave(t *testing.T) {
 		cookies[i] = c.http.Jar.Cookies(mustURL(a.srv.URL))
 	}
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}, Timeout: 10 * time.Second}
-	api := a.srv.URL + fmt.Sprintf("/api/v1/jury/sessions/%d/candidacies/%d/verdicts", sid, cid)
+	api := fmt.Sprintf("/api/v1/jury/sessions/%d/candidacies/%d/verdicts", sid, cid)
+	// ACQUIS_LOAD_INSTANCES=2: round-robin over two servers sharing the
+	// database, as two instances behind a load balancer.
+	n, _ := strconv.Atoi(os.Getenv("ACQUIS_LOAD_INSTANCES"))
+	next := instances(t, a, max(n, 1))
 	workers, _ := strconv.Atoi(os.Getenv("ACQUIS_LOAD_WORKERS"))
 	if workers == 0 {
 		workers = 32
@@ -104,7 +108,7 @@ func TestLoadVerdictAutosave(t *testing.T) {
 	verdicts := hammer(workers, dur, func(w, i int) *http.Request {
 		e := w % len(evaluators)
 		body, _ := json.Marshal(map[string]string{"criterion": crits[(w*7+i)%len(crits)], "verdict": "acquis"})
-		req, _ := http.NewRequest(http.MethodPost, api, bytes.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPost, next()+api, bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("X-CSRF-Token", evaluators[e].csrf)
 		for _, ck := range cookies[e] {
@@ -118,7 +122,7 @@ func TestLoadVerdictAutosave(t *testing.T) {
 		t.Fatalf("%d erreurs, %d votes audités pour %d requêtes", verdicts.Errors, written, verdicts.Requests)
 	}
 	trivial := hammer(workers, dur, func(w, i int) *http.Request {
-		req, _ := http.NewRequest(http.MethodGet, a.srv.URL+"/api/v1/certifications", nil)
+		req, _ := http.NewRequest(http.MethodGet, next()+"/api/v1/certifications", nil)
 		for _, ck := range cookies[w%len(cookies)] {
 			req.AddCookie(ck)
 		}

@@ -322,3 +322,27 @@ func TestScopeByURL(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeRoutesMatrix: the routes outside the policy table. /healthz and
+// /readyz answer everyone (a load balancer has no session); /metrics is
+// refused to every principal when relayed by a reverse proxy, signed in
+// or not: it is for a scraper on the machine or holding the token.
+func TestProbeRoutesMatrix(t *testing.T) {
+	a := newApp(t)
+	for w := anon; w < nWho; w++ {
+		c := a.client()
+		if w != anon {
+			c.login(whoEmails[w])
+		}
+		for _, p := range []string{"/healthz", "/readyz"} {
+			if res := c.get(p); res.Status != http.StatusOK {
+				t.Errorf("%s %s : %d", whoNames[w], p, res.Status)
+			}
+		}
+		req, _ := http.NewRequest(http.MethodGet, a.srv.URL+"/metrics", nil)
+		req.Header.Set("X-Forwarded-For", "198.51.100.7")
+		if res := c.do(req); res.Status != http.StatusForbidden {
+			t.Errorf("%s /metrics via le proxy : %d", whoNames[w], res.Status)
+		}
+	}
+}

@@ -13,6 +13,8 @@ func (s *Server) routes() {
 	e := s.echo
 	e.GET("/static/*", s.assets.handler)
 	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metricsPage)
 
 	const (
 		get  = http.MethodGet

@@ -61,6 +61,7 @@ type Server struct {
 	verifyLimit *clientLimiter
 	blobs       *blob.Store
 	embedded    func() pgembed.Health
+	metrics     *metrics
 	mail        *mail.Sender
 	render      *renderer
 	assets      *assets
@@ -113,6 +114,7 @@ func New(d Deps) (*Server, error) {
 		verifyLimit: newClientLimiter(0.5, 30),
 		blobs:       d.Blobs,
 		embedded:    d.Embedded,
+		metrics:     newMetrics(d.DB),
 		mail:        mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log).WithBaseURL(d.Config.BaseURL),
 		render:      r,
 		assets:      a,
@@ -127,6 +129,7 @@ func New(d Deps) (*Server, error) {
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{
 		RequestIDHandler: func(c echo.Context, id string) { c.Set(ctxRequestID, id) },
 	}))
+	e.Use(s.metrics.middleware)
 	e.Use(s.logRequests)
 	e.Use(s.recoverPanics)
 	e.Use(s.securityHeaders)

@@ -222,7 +222,7 @@ func (s *Server) staffEvidenceDownload(c echo.Context) error {
 	if m.EvidenceSHA256 == nil {
 		return fail(http.StatusNotFound, "Aucun justificatif n'est enregistré pour cette personne.")
 	}
-	f, err := s.blobs.Open(*m.EvidenceSHA256)
+	f, err := s.blobs.OpenContext(c.Request().Context(), *m.EvidenceSHA256)
 	if err != nil {
 		return err
 	}
