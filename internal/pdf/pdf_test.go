@@ -198,10 +198,10 @@ func TestClean(t *testing.T) {
 		"é è ê à â ç ô û œ Œ « » ’ – … °": "é è ê à â ç ô û œ Œ « » ’ – … °",
 		"a\tb\r\nc\x00d":     "a b\ncd",
 		"emoji 😀 ok":         "emoji ? ok",
-		"insécable\u00a0ici": "insécable ici",
+		"insécable\u00a0ici": "insécable\u00a0ici",
 	} {
-		if got := clean(in); got != want {
-			t.Errorf("clean(%q) = %q, attendu %q", in, got, want)
+		if got := printableText(in); got != want {
+			t.Errorf("printableText(%q) = %q, attendu %q", in, got, want)
 		}
 	}
 }
