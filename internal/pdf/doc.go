@@ -51,6 +51,9 @@ type Meta struct {
 	At            time.Time // the date the document bears (creation date)
 	DataSHA256    string    // SHA-256 of the data it was built from
 	AuditHead     string    // the audit log's sealed head when signed ("seq:hash"), if any
+	// DateOnly says At is a calendar date (a jury's decision), not a
+	// moment: the footer prints it without a time.
+	DateOnly bool
 }
 
 // metaFor is the Meta of a document about one certification.
@@ -124,7 +127,11 @@ func (d *Doc) footer() {
 	y := pageHeight - 15
 	f.Line(marginLeft, y-1, pageWidth-marginRight, y-1)
 	f.SetXY(marginLeft, y)
-	f.CellFormat(contentWidth-25, 3.5, clean("Document "+d.meta.ID+" · édité le "+FormatDateTime(d.meta.At)), "", 0, "L", false, 0, "")
+	dated := " · édité le " + FormatDateTime(d.meta.At)
+	if d.meta.DateOnly {
+		dated = " · daté du " + FormatDate(d.meta.At)
+	}
+	f.CellFormat(contentWidth-25, 3.5, clean("Document "+d.meta.ID+dated), "", 0, "L", false, 0, "")
 	f.CellFormat(25, 3.5, fmt.Sprintf("page %d / {nb}", f.PageNo()), "", 1, "R", false, 0, "")
 	f.SetX(marginLeft)
 	f.CellFormat(contentWidth, 3.5, clean("SHA-256 des données : "+d.meta.DataSHA256), "", 1, "L", false, 0, "")

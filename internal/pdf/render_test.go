@@ -1,6 +1,10 @@
 package pdf
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +25,7 @@ func allDocuments(t *testing.T) map[string][]byte {
 			AcquiredOn: at.AddDate(-i, 0, 0), How: "jury", Source: "jury_session:9"})
 	}
 	v := Verification{URL: "https://acquis.exemple.fr/verifier/4a15c47297c3f84be80fb489", Code: "4a15-c472-97c3-f84b-e80f-b489"}
+	iss := testIssuer(t)
 	docs := map[string][]byte{}
 	var err error
 	must := func(name string, b []byte, e error) {
@@ -34,14 +39,70 @@ func allDocuments(t *testing.T) map[string][]byte {
 	must("dossier-jury", b, err)
 	b, err = Minutes(minutesFor(100), strings.Repeat("c", 64))
 	must("proces-verbal", b, err)
-	b, err = Attestation("Élodie Œuvray-Lefèvre", cert, blocks[1], v)
+	b, err = Attestation("Élodie Œuvray-Lefèvre", cert, blocks[1], v, iss)
 	must("attestation", b, err)
 	c := portfolio.Certificate{ID: 1, UserID: 7, CertificationCode: cert.Code, Number: "RNCP37779-2026-00012", AwardedOn: at}
-	b, err = Certificate("Élodie Œuvray-Lefèvre", cert, c, blocks, v)
+	b, err = Certificate("Élodie Œuvray-Lefèvre", cert, c, blocks, v, iss)
 	must("certificat", b, err)
-	b, err = Receipt(f.Deposit, cert)
+	b, err = Receipt(f.Deposit, cert, iss)
 	must("recepisse", b, err)
 	return docs
+}
+
+// testIssuer is a certifier identity with a logo.
+func testIssuer(t *testing.T) *Issuer {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 120, 60))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	for x := 10; x < 110; x++ {
+		for y := 20; y < 40; y++ {
+			img.Set(x, y, color.RGBA{20, 60, 140, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return &Issuer{Name: "Centre de formation à l'emploi accompagné (CFEA)", Address: "12 rue des Lilas\n35000 Rennes",
+		SignatoryName: "Claire Dubois", SignatoryFunction: "directrice", RNCPReference: "Certificateur enregistré auprès de France compétences",
+		Logo: b.Bytes(), LogoType: "image/png"}
+}
+
+// TestCertificateLooksLikeOne checks what a holder shows an employer:
+// the issuer's identity, the title, the holder, the RNCP registration and
+// level, the jury's date, the signatory; and no internal identifier.
+func TestCertificateLooksLikeOne(t *testing.T) {
+	docs := allDocuments(t)
+	for _, name := range []string{"certificat", "attestation"} {
+		txt, pages := text(t, docs[name])
+		for _, want := range []string{"Centre de formation à l'emploi accompagné (CFEA)", "12 rue des Lilas", "35000 Rennes",
+			"Conseiller en emploi accompagné", "Élodie Œuvray-Lefèvre", "enregistrée au RNCP sous le n° 37779, niveau 6",
+			"Claire Dubois, directrice", "Certificateur enregistré auprès de France compétences", "https://acquis.exemple.fr/verifier/"} {
+			if !strings.Contains(txt, want) {
+				t.Errorf("%s : absent : %q\n%s", name, want, txt)
+			}
+		}
+		if strings.Contains(txt, "jury_session") || strings.Contains(txt, "14:30") || strings.Contains(txt, "15:30") {
+			t.Errorf("%s : identifiant interne ou heure d'une date : %s", name, txt)
+		}
+		if pages > 2 {
+			t.Errorf("%s sur %d pages", name, pages)
+		}
+		// The logo is drawn: the PDF holds an image besides the QR code.
+		if n := strings.Count(string(docs[name]), "/Subtype /Image"); n < 2 {
+			t.Errorf("%s : %d images, logo absent", name, n)
+		}
+	}
+	txt, _ := text(t, docs["certificat"])
+	if !strings.Contains(txt, "par décision du jury du 20/11/2026") || !strings.Contains(txt, "Certificat n° RNCP37779-2026-00012") {
+		t.Errorf("certificat : date de décision ou numéro absents\n%s", txt)
+	}
+	// The receipt is headed by the issuer's name.
+	if txt, _ := text(t, docs["recepisse"]); !strings.Contains(txt, "Centre de formation à l'emploi accompagné (CFEA)") {
+		t.Errorf("récépissé sans le nom du certificateur")
+	}
 }
 
 // TestDocumentsRenderAndEmbedTypeface renders every document to PNG with
