@@ -211,17 +211,21 @@ func (d *Doc) split(txt string, w float64) []string {
 // (the space is dropped with the break), else the longest prefix that
 // fits, at least one rune.
 func (d *Doc) fitRunes(word string, max float64) int {
-	n, wsum, lastSpace := 0, 0.0, -1
+	n, wsum, lastSpace, prevSpace := 0, 0.0, -1, -1
 	for i, r := range word {
 		wsum += d.f.GetStringWidth(string(r))
 		if wsum > max && i > 0 {
+			// « à » goes with the time that follows it.
+			if prevSpace > 0 && strings.HasSuffix(word[:lastSpace], "\u00a0à") {
+				return prevSpace
+			}
 			if lastSpace > 0 {
 				return lastSpace
 			}
 			return i
 		}
 		if r == nbsp || r == narrowNBSP {
-			lastSpace = i
+			prevSpace, lastSpace = lastSpace, i
 		}
 		n = i + utf8.RuneLen(r)
 	}

@@ -61,7 +61,7 @@ func TestSplitDateTimeInNarrowColumn(t *testing.T) {
 	txt := clean("20/10/2026 à 16:30")
 	w := d.f.GetStringWidth("20/10/2026 à 16:") + 2*d.f.GetCellMargin()
 	lines := d.split(txt, w)
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "20/10/2026") || !strings.HasSuffix(lines[1], "16:30") {
-		t.Errorf("coupure de %q sur %.1f mm : %q, attendu la date puis l'heure entières", txt, w, lines)
+	if len(lines) != 2 || lines[0] != "20/10/2026" || lines[1] != "à\u00a016:30" {
+		t.Errorf("coupure de %q sur %.1f mm : %q, attendu [20/10/2026 à 16:30]", txt, w, lines)
 	}
 }
