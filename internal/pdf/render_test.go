@@ -126,6 +126,11 @@ func TestDocumentsRenderAndEmbedTypeface(t *testing.T) {
 		if err := os.WriteFile(path, doc, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		// Pages of an earlier, longer rendering must not linger.
+		old, _ := filepath.Glob(filepath.Join(out, name+"-*.png"))
+		for _, p := range old {
+			_ = os.Remove(p)
+		}
 		if msg, err := exec.Command("pdftoppm", "-png", "-r", "70", path, filepath.Join(out, name)).CombinedOutput(); err != nil {
 			t.Fatalf("pdftoppm %s : %v %s", name, err, msg)
 		}
