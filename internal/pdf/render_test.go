@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"acquis/internal/portfolio"
 )
@@ -181,5 +182,24 @@ func TestHyphenIsAHyphen(t *testing.T) {
 	}
 	if strings.ContainsRune(txt, '\u2013') {
 		t.Errorf("tiret demi-cadratin U+2013 dans le texte extrait :\n%.300s", txt)
+	}
+}
+
+// TestDecisionDateNotShownAsTime: a decision stored as a date (midnight
+// UTC) is printed as that date, never as « 02:00 » Paris time.
+func TestDecisionDateNotShownAsTime(t *testing.T) {
+	cert := certification(t, "RNCP37779")
+	on := time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC)
+	c := portfolio.Certificate{ID: 1, UserID: 7, CertificationCode: cert.Code, Number: "RNCP37779-2026-00001", AwardedOn: on}
+	doc, err := Certificate("Jean-Marc Saint-Denis", cert, c, nil, Verification{}, testIssuer(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	txt, _ := text(t, doc)
+	if !strings.Contains(txt, "daté du 15/10/2026") || !strings.Contains(txt, "par décision du jury du 15/10/2026") {
+		t.Errorf("date de décision absente :\n%s", txt)
+	}
+	if strings.Contains(txt, "02:00") || strings.Contains(txt, "01:00") {
+		t.Errorf("une date affichée comme une heure de Paris :\n%s", txt)
 	}
 }
