@@ -65,3 +65,22 @@ func TestSplitDateTimeInNarrowColumn(t *testing.T) {
 		t.Errorf("coupure de %q sur %.1f mm : %q, attendu [20/10/2026 à 16:30]", txt, w, lines)
 	}
 }
+
+// TestHyphenNarrowerThanDash checks the glyphs themselves: in the
+// documents' font a hyphen is clearly narrower than an en dash, so
+// « Procès-verbal » does not read « Procès–verbal » (in Go Regular both
+// are as wide as a minus), and bold is a font of its own, wider than the
+// regular (a stroked regular has the regular's widths).
+func TestHyphenNarrowerThanDash(t *testing.T) {
+	d := newDoc(Meta{Title: "t", ID: "T"})
+	d.font("", 10)
+	hyphen, dash := d.f.GetStringWidth("-"), d.f.GetStringWidth("–")
+	if hyphen > 0.7*dash {
+		t.Errorf("trait d'union de %.2f mm pour un tiret demi-cadratin de %.2f mm : trop large", hyphen, dash)
+	}
+	regular := d.f.GetStringWidth("Procès-verbal de délibération")
+	d.font("B", 10)
+	if bold := d.f.GetStringWidth("Procès-verbal de délibération"); bold <= regular {
+		t.Errorf("gras de la même chasse que le romain (%.2f mm) : gras simulé", bold)
+	}
+}
