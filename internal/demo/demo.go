@@ -109,6 +109,9 @@ func Load(ctx context.Context, d *sqlx.DB, blobs *blob.Store) (*Result, error) {
 	if err := user("admin@demo.acquis.fr", "Claire Dubois", res.CertifierID, account.Grant{Role: account.RoleAdmin}); err != nil {
 		return nil, err
 	}
+	if err := certifierIdentity(ctx, d, a); err != nil {
+		return nil, err
+	}
 	for _, p := range platforms {
 		lead, err := org(account.OrgEmployer, p.lead, p.dept, 0)
 		if err != nil {

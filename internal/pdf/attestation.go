@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -20,54 +19,75 @@ func CertificateFileName(c portfolio.Certificate) string {
 }
 
 // Attestation certifies that holder acquired one bloc of competences, for
-// life. It bears the date of acquisition, so the same record always
-// prints the same document, and its verification address (v).
-func Attestation(holder string, cert *referentiel.Certification, b portfolio.AcquiredBlock, v Verification) ([]byte, error) {
+// life. It is laid out as a document the holder shows an employer: the
+// issuer's letterhead (iss; nil falls back to the référentiel's
+// certifier), the certification's title, the holder, the bloc, the date
+// of the decision, the signatory and the verification address (v). It
+// bears the date of acquisition, so the same record always prints the
+// same document.
+func Attestation(holder string, cert *referentiel.Certification, b portfolio.AcquiredBlock, v Verification, iss *Issuer) ([]byte, error) {
 	sum, err := HashData(struct {
 		Holder string                  `json:"holder"`
 		Code   string                  `json:"certification"`
 		Block  portfolio.AcquiredBlock `json:"block"`
-	}{holder, cert.Code, b})
+		Issuer any                     `json:"issuer,omitempty"`
+	}{holder, cert.Code, b, issuerData(iss)})
 	if err != nil {
 		return nil, err
 	}
-	d := newDoc(metaFor(cert, "Attestation de validation d'un bloc de compétences", "ATT-"+strconv.FormatInt(b.ID, 10), b.AcquiredOn, sum))
-	d.Title("Attestation de validation d'un bloc de compétences")
-	validated := "a validé"
+	m := metaFor(cert, "Attestation de validation d'un bloc de compétences", "ATT-"+strconv.FormatInt(b.ID, 10), b.AcquiredOn, sum)
+	m.Certifier, m.DateOnly = iss.nameOr(cert.Certifier), true
+	d := newDoc(m)
+	d.letterhead(iss, orDash(cert.Certifier))
+	d.centred("Attestation de validation d'un bloc de compétences", "", 13, 6)
+	d.f.Ln(3)
+	d.centred(cert.Title, "B", 20, 9)
+	d.centred("Certification professionnelle "+rncpLine(cert.Code, cert.Level), "", bodySize+1, 5)
+	d.f.Ln(6)
+	d.centred("atteste que", "I", bodySize+1, 5) // under the letterhead: the certifier attests
+	d.f.Ln(1)
+	d.centred(holder, "B", 17, 8)
+	d.f.Ln(1)
+	decided := "a validé, par décision du jury du " + FormatDate(b.AcquiredOn) + ", le bloc de compétences"
 	if b.How == "equivalence" {
 		// Acquired on the certifier's decision, without a jury: the
 		// attestation says so.
-		validated = "a validé par équivalence"
+		decided = "a validé par équivalence, sur décision du certificateur du " + FormatDate(b.AcquiredOn) + ", le bloc de compétences"
 	}
-	d.Para(fmt.Sprintf("Le certificateur %s atteste que %s %s le bloc de compétences ci-dessous de la certification « %s » (%s, niveau %d). Un bloc validé est acquis définitivement.",
-		orDash(cert.Certifier), holder, validated, cert.Title, cert.Code, cert.Level))
-	block := blockOf(cert, b.BlockCode)
-	d.Fields(
-		[2]string{"Titulaire", holder},
-		[2]string{"Certification", cert.Code + " — " + cert.Title},
-		[2]string{"Bloc", b.BlockCode + " — " + b.BlockTitle},
-		[2]string{"Date d'acquisition", FormatDate(b.AcquiredOn)},
-		[2]string{"Modalité", howLabel(b.How)},
-		[2]string{"Référence", sourceLabel(b.Source)},
-	)
-	if block != nil && len(block.Competences) > 0 {
+	d.centred(decided, "", bodySize+1, 5)
+	d.f.Ln(1)
+	d.centred(b.BlockCode+" — "+b.BlockTitle, "B", 12, 6)
+	d.f.Ln(2)
+	if b.How == "equivalence" && b.Source != "" {
+		// The source of an equivalence is the text that grants it; a
+		// jury's is an internal reference, never printed.
+		d.centred("Fondement de l'équivalence : "+b.Source, "", bodySize, 5)
+	} else if b.Source != "" {
+		// A jury's decision is named as the minutes that record it, never
+		// by its internal reference.
+		d.centred(sourceLabel(b.Source), "", bodySize, 5)
+	}
+	d.centred("Un bloc de compétences validé est acquis définitivement.", "I", bodySize, 5)
+	d.f.Ln(4)
+	if block := blockOf(cert, b.BlockCode); block != nil && len(block.Competences) > 0 {
 		d.Heading("Compétences attestées")
 		t := d.Table([]Column{{Width: 40, Header: "Code"}, {Width: 0, Header: "Compétence"}})
 		for _, c := range block.Competences {
 			t.Row(c.Code, c.Label)
 		}
 	}
-	if err := d.Verify(v); err != nil {
+	if err := d.signAndVerify(iss, orDash(cert.Certifier), FormatDate(b.AcquiredOn), v); err != nil {
 		return nil, err
 	}
-	d.Signatures("Pour le certificateur " + orDash(cert.Certifier))
 	return d.Bytes()
 }
 
 // Certificate certifies that holder was awarded the whole certification:
-// its number, date, every bloc with its date of acquisition, and its
-// verification address (v).
-func Certificate(holder string, cert *referentiel.Certification, c portfolio.Certificate, blocks []portfolio.AcquiredBlock, v Verification) ([]byte, error) {
+// the issuer's letterhead (iss, as for Attestation), the certification's
+// title in large type, the holder, its RNCP registration and level, the
+// date of the jury's decision, its number, every bloc with its date of
+// acquisition, the signatory and the verification address (v).
+func Certificate(holder string, cert *referentiel.Certification, c portfolio.Certificate, blocks []portfolio.AcquiredBlock, v Verification, iss *Issuer) ([]byte, error) {
 	var mine []portfolio.AcquiredBlock
 	for _, b := range blocks {
 		if b.CertificationCode == c.CertificationCode {
@@ -78,29 +98,37 @@ func Certificate(holder string, cert *referentiel.Certification, c portfolio.Cer
 		Holder      string                    `json:"holder"`
 		Certificate portfolio.Certificate     `json:"certificate"`
 		Blocks      []portfolio.AcquiredBlock `json:"blocks"`
-	}{holder, c, mine})
+		Issuer      any                       `json:"issuer,omitempty"`
+	}{holder, c, mine, issuerData(iss)})
 	if err != nil {
 		return nil, err
 	}
-	d := newDoc(metaFor(cert, "Certificat "+c.Number, c.Number, c.AwardedOn, sum))
-	d.Title("Certificat")
-	d.Para(fmt.Sprintf("Le certificateur %s certifie que %s a obtenu la certification professionnelle « %s » (%s, niveau %d), tous ses blocs de compétences ayant été validés.",
-		orDash(cert.Certifier), holder, cert.Title, cert.Code, cert.Level))
-	d.Fields(
-		[2]string{"Titulaire", holder},
-		[2]string{"Certification", cert.Code + " — " + cert.Title},
-		[2]string{"Numéro de certificat", c.Number},
-		[2]string{"Date d'obtention", FormatDate(c.AwardedOn)},
-	)
+	m := metaFor(cert, "Certificat "+c.Number, c.Number, c.AwardedOn, sum)
+	m.Certifier, m.DateOnly = iss.nameOr(cert.Certifier), true
+	d := newDoc(m)
+	d.letterhead(iss, orDash(cert.Certifier))
+	d.centred("Certificat de certification professionnelle", "", 13, 6)
+	d.f.Ln(4)
+	d.centred(cert.Title, "B", 24, 10)
+	d.f.Ln(1)
+	d.centred("Certification professionnelle "+rncpLine(cert.Code, cert.Level), "", bodySize+1.5, 5.5)
+	d.f.Ln(8)
+	d.centred("est délivrée à", "I", bodySize+1, 5)
+	d.f.Ln(2)
+	d.centred(holder, "B", 20, 9)
+	d.f.Ln(3)
+	d.centred("par décision du jury du "+FormatDate(c.AwardedOn)+", tous les blocs de compétences de la certification ayant été validés.", "", bodySize+1, 5)
+	d.f.Ln(2)
+	d.centred("Certificat n° "+c.Number, "B", bodySize+1, 5)
+	d.f.Ln(6)
 	d.Heading("Blocs de compétences")
 	t := d.Table([]Column{{Width: 38, Header: "Bloc"}, {Width: 0, Header: "Intitulé"}, {Width: 26, Header: "Acquis le"}, {Width: 26, Header: "Modalité"}})
 	for _, b := range mine {
 		t.Row(b.BlockCode, b.BlockTitle, FormatDate(b.AcquiredOn), howLabel(b.How))
 	}
-	if err := d.Verify(v); err != nil {
+	if err := d.signAndVerify(iss, orDash(cert.Certifier), FormatDate(c.AwardedOn), v); err != nil {
 		return nil, err
 	}
-	d.Signatures("Pour le certificateur " + orDash(cert.Certifier))
 	return d.Bytes()
 }
 

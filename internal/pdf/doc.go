@@ -6,8 +6,9 @@
 // and the SHA-256 of the data it was built from, so a printed page can be
 // traced back to the record.
 //
-// Text is set in the Go fonts (embedded TrueType, UTF-8), which cover
-// every French character. Output is deterministic: the same data and date
+// Text is set in Liberation Sans (embedded TrueType, UTF-8, subset to the
+// glyphs used), which covers every French character, with French
+// typography (typography.go). Output is deterministic: the same data and date
 // give the same bytes, so a stored document's hash can be checked.
 package pdf
 
@@ -50,6 +51,9 @@ type Meta struct {
 	At            time.Time // the date the document bears (creation date)
 	DataSHA256    string    // SHA-256 of the data it was built from
 	AuditHead     string    // the audit log's sealed head when signed ("seq:hash"), if any
+	// DateOnly says At is a calendar date (a jury's decision), not a
+	// moment: the footer prints it without a time.
+	DateOnly bool
 }
 
 // metaFor is the Meta of a document about one certification.
@@ -61,6 +65,8 @@ func metaFor(cert *referentiel.Certification, title, id string, at time.Time, da
 type Doc struct {
 	f    *fpdf.Fpdf
 	meta Meta
+	// styles are the font styles embedded so far ("", "B", "I").
+	styles map[string]bool
 }
 
 // HashData returns the SHA-256 (hex) of v's JSON encoding: the "data it
@@ -77,10 +83,9 @@ func HashData(v any) (string, error) {
 // newDoc starts an A4 portrait document with fonts, header and footer.
 func newDoc(m Meta) *Doc {
 	f := fpdf.New("P", "mm", "A4", "")
-	d := &Doc{f: f, meta: m}
-	addFonts(f)
+	d := &Doc{f: f, meta: m, styles: make(map[string]bool, 3)}
 	f.SetMargins(marginLeft, marginTop, marginRight)
-	// One line width for rules, borders and the stroke of bold text.
+	// One line width for rules and borders.
 	f.SetLineWidth(0.12)
 	f.SetAutoPageBreak(true, marginBottom)
 	f.AliasNbPages("{nb}")
@@ -122,30 +127,30 @@ func (d *Doc) footer() {
 	y := pageHeight - 15
 	f.Line(marginLeft, y-1, pageWidth-marginRight, y-1)
 	f.SetXY(marginLeft, y)
-	f.CellFormat(contentWidth-25, 3.5, clean("Document "+d.meta.ID+" · édité le "+FormatDateTime(d.meta.At)), "", 0, "L", false, 0, "")
+	dated := " · édité le " + FormatDateTime(d.meta.At)
+	if d.meta.DateOnly {
+		dated = " · daté du " + FormatDate(d.meta.At)
+	}
+	f.CellFormat(contentWidth-25, 3.5, clean("Document "+d.meta.ID+dated), "", 0, "L", false, 0, "")
 	f.CellFormat(25, 3.5, fmt.Sprintf("page %d / {nb}", f.PageNo()), "", 1, "R", false, 0, "")
 	f.SetX(marginLeft)
-	f.CellFormat(contentWidth, 3.5, "SHA-256 des données : "+d.meta.DataSHA256, "", 1, "L", false, 0, "")
+	f.CellFormat(contentWidth, 3.5, clean("SHA-256 des données : "+d.meta.DataSHA256), "", 1, "L", false, 0, "")
 	if d.meta.AuditHead != "" {
 		f.SetX(marginLeft)
-		f.CellFormat(contentWidth, 3.5, "Journal d'audit scellé jusqu'à : "+d.meta.AuditHead, "", 1, "L", false, 0, "")
+		f.CellFormat(contentWidth, 3.5, clean("Journal d'audit scellé jusqu'à : "+d.meta.AuditHead), "", 1, "L", false, 0, "")
 	}
 	f.SetTextColor(0, 0, 0)
 }
 
-// font sets the style ("" or "B") and size in points. Bold is drawn by
-// stroking the regular glyphs' outline as well as filling them (PDF text
-// rendering mode 2) rather than by embedding Go Bold: each embedded UTF-8
-// font costs fpdf about 2.5 ms per document, a quarter of the jury file's
-// budget (BENCHMARKS.md).
+// font sets the style ("" regular, "B" bold, "I" italic) and size in
+// points. A style is embedded the first time it is used: each costs fpdf
+// a parse of the font file, and most documents never print in italic.
 func (d *Doc) font(style string, size float64) {
-	d.f.SetFont(fontFamily, "", size)
-	if style == "B" {
-		d.f.SetDrawColor(0, 0, 0)
-		d.f.SetTextRenderingMode(2)
-	} else {
-		d.f.SetTextRenderingMode(0)
+	if !d.styles[style] {
+		d.styles[style] = true
+		addFont(d.f, style)
 	}
+	d.f.SetFont(fontFamily(style), "", size)
 }
 
 // space reports the height left on the page above the bottom margin.
@@ -234,7 +239,7 @@ func (d *Doc) Bytes() ([]byte, error) {
 	if err := d.f.Output(&buf); err != nil {
 		return nil, fmt.Errorf("pdf: %s : %w", d.meta.ID, err)
 	}
-	return buf.Bytes(), nil
+	return subsetNames(buf.Bytes(), d.styles), nil
 }
 
 // FormatDate writes a date the French way (22/11/2026), in Paris time.

@@ -1,35 +1,85 @@
 package pdf
 
 import (
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
 	"strings"
 	"sync"
 
 	"github.com/go-pdf/fpdf"
-	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
 )
 
-// fontFamily is the name the documents use for the Go fonts.
-const fontFamily = "go"
+// The text typeface: Liberation Sans 2.1.5 (SIL Open Font License 1.1),
+// unmodified from Debian's fonts-liberation2 package, with its licence in
+// fonts/LICENSE (fonts/README.md says where it comes from). Unlike Go
+// Regular, a font for code, it has a true hyphen (U+002D is narrower than
+// the en dash), a drawn bold and a drawn italic.
+var (
+	//go:embed fonts/LiberationSans-Regular.ttf
+	ttfRegular []byte
+	//go:embed fonts/LiberationSans-Bold.ttf
+	ttfBold []byte
+	//go:embed fonts/LiberationSans-Italic.ttf
+	ttfItalic []byte
+)
 
-// addFonts embeds Go Regular, the one font the documents use (bold is
-// drawn from it, see Doc.font). It comes from golang.org/x/image (BSD
-// licence, shipped with the module), so nothing is read from the system.
-func addFonts(f *fpdf.Fpdf) {
-	f.AddUTF8FontFromBytes(fontFamily, "", goregular.TTF)
+// fontFiles maps fpdf's style names to the typeface's files.
+var fontFiles = map[string][]byte{"": ttfRegular, "B": ttfBold, "I": ttfItalic}
+
+// fontNames are the PostScript names of the styles.
+var fontNames = map[string]string{"": "LiberationSans", "B": "LiberationSans-Bold", "I": "LiberationSans-Italic"}
+
+// fontFamily is the family name fpdf knows a style by: one family per
+// style, named so that the name fpdf writes in the PDF, "utf8" + family,
+// has exactly the length of a subset's name, "ABCDEF+" + PostScript name
+// (see subsetNames).
+func fontFamily(style string) string { return strings.ToLower(fontNames[style]) + "ttf" }
+
+// addFont embeds one style of the typeface in f. fpdf parses the TrueType
+// file and fingerprints its width table on every call (≈ 1.5 ms), so a
+// document embeds a style only when it first prints in it (see
+// Doc.font); fpdf subsets each embedded style to the glyphs used.
+func addFont(f *fpdf.Fpdf, style string) {
+	f.AddUTF8FontFromBytes(fontFamily(style), "", fontFiles[style])
 }
 
-// printable marks, once, the runes the font can draw. fpdf indexes its
+// subsetNames renames the embedded fonts the way PDF names a subset
+// (ISO 32000-1, 9.6.4): a six-letter tag, "+", the PostScript name. fpdf
+// subsets the glyphs but names every font "utf8" + family, so readers and
+// pdffonts take the subset for a whole font. The tag is derived from the
+// document's bytes (the same document keeps the same tag) and the names
+// keep their length, so the cross-reference offsets stay right.
+func subsetNames(pdf []byte, styles map[string]bool) []byte {
+	sum := sha256.Sum256(pdf)
+	for style := range styles {
+		from := []byte("/utf8" + fontFamily(style))
+		tag := make([]byte, 0, 8)
+		tag = append(tag, '/')
+		for i := 0; i < 6; i++ {
+			tag = append(tag, 'A'+sum[i+len(fontNames[style])%8]%26)
+		}
+		to := append(append(tag, '+'), fontNames[style]...)
+		if len(to) != len(from) {
+			panic("pdf: nom de police de longueur différente")
+		}
+		pdf = bytes.ReplaceAll(pdf, from, to)
+	}
+	return pdf
+}
+
+// printable marks, once, the runes every style can draw. fpdf indexes its
 // width table by rune and has no glyph fallback, so anything else (an emoji
 // in a comment, a control character) is replaced before it reaches fpdf.
 var printable = sync.OnceValue(func() []bool {
 	ok := make([]bool, 0x10000)
 	var buf sfnt.Buffer
-	fonts := make([]*sfnt.Font, 0, 2)
-	for _, ttf := range [][]byte{goregular.TTF} {
+	fonts := make([]*sfnt.Font, 0, len(fontFiles))
+	for _, ttf := range [][]byte{ttfRegular, ttfBold, ttfItalic} {
 		f, err := sfnt.Parse(ttf)
 		if err != nil {
-			panic("pdf: police Go illisible : " + err.Error())
+			panic("pdf: police Liberation illisible : " + err.Error())
 		}
 		fonts = append(fonts, f)
 	}
@@ -46,9 +96,13 @@ var printable = sync.OnceValue(func() []bool {
 	return ok
 })
 
-// clean makes text printable: line breaks are kept, tabs become spaces,
-// other control characters disappear, and runes the font lacks become "?".
-func clean(s string) string {
+// clean makes text printable and sets it the French way (see shape).
+func clean(s string) string { return shape(printableText(s)) }
+
+// printableText keeps line breaks, turns tabs into spaces, drops other
+// control characters and replaces runes the font lacks by "?". No-break
+// spaces (U+00A0, U+202F) are kept: the documents wrap only at U+0020.
+func printableText(s string) string {
 	table := printable()
 	var b strings.Builder
 	b.Grow(len(s))
@@ -59,10 +113,6 @@ func clean(s string) string {
 		case r == '\t':
 			b.WriteByte(' ')
 		case r < 0x20 || r == 0x7f || r == '\r':
-		case r == '\u00a0' || r == '\u202f':
-			// fpdf wraps at any Unicode space, so a no-break space would
-			// not hold anyway: print a plain one.
-			b.WriteByte(' ')
 		case r < 0x10000 && table[r]:
 			b.WriteRune(r)
 		default:

@@ -154,13 +154,13 @@ func TestAttestationCertificateReceipt(t *testing.T) {
 			AcquiredOn: at.AddDate(-i, 0, 0), How: "jury", Source: "jury_session:9"})
 	}
 	v := Verification{URL: "https://acquis.exemple.fr/verifier/4a15c47297c3f84be80fb489", Code: "4a15-c472-97c3-f84b-e80f-b489"}
-	doc, err := Attestation("Élodie Œuvray", cert, blocks[1], v)
+	doc, err := Attestation("Élodie Œuvray", cert, blocks[1], v, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	txt, pages := text(t, doc)
 	for _, want := range []string{"Attestation de validation d'un bloc de compétences", "Élodie Œuvray", blocks[1].BlockCode, collapse(blocks[1].BlockTitle),
-		"Date d'acquisition 20/11/2025", "Décision du jury", "CFEA", collapse(cert.Blocks[1].Competences[0].Label),
+		"a validé, par décision du jury du 20/11/2025, le bloc de compétences", "CFEA", collapse(cert.Blocks[1].Competences[0].Label),
 		"Vérifier ce document", v.URL, "Code de vérification : " + v.Code} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("absent de l'attestation : %q", want)
@@ -176,12 +176,12 @@ func TestAttestationCertificateReceipt(t *testing.T) {
 		t.Errorf("référence interne sur l'attestation : %s", txt)
 	}
 	c := portfolio.Certificate{ID: 1, UserID: 7, CertificationCode: cert.Code, Number: "RNCP37779-2026-00012", AwardedOn: at}
-	doc, err = Certificate("Élodie Œuvray", cert, c, blocks, v)
+	doc, err = Certificate("Élodie Œuvray", cert, c, blocks, v, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	txt, _ = text(t, doc)
-	for _, want := range []string{"Certificat", "RNCP37779-2026-00012", "Date d'obtention 20/11/2026", "20/11/2024", "20/11/2025", collapse(cert.Blocks[2].Title), v.URL} {
+	for _, want := range []string{"Certificat", "RNCP37779-2026-00012", "par décision du jury du 20/11/2026", "Décision du jury", "20/11/2024", "20/11/2025", collapse(cert.Blocks[2].Title), v.URL} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("absent du certificat : %q", want)
 		}
@@ -190,7 +190,7 @@ func TestAttestationCertificateReceipt(t *testing.T) {
 		t.Errorf("le code QR du certificat donne %q, attendu %q", got, v.URL)
 	}
 	dep := caspFile(t).Deposit
-	doc, err = Receipt(dep, cert)
+	doc, err = Receipt(dep, cert, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,10 +207,10 @@ func TestClean(t *testing.T) {
 		"é è ê à â ç ô û œ Œ « » ’ – … °": "é è ê à â ç ô û œ Œ « » ’ – … °",
 		"a\tb\r\nc\x00d":     "a b\ncd",
 		"emoji 😀 ok":         "emoji ? ok",
-		"insécable\u00a0ici": "insécable ici",
+		"insécable\u00a0ici": "insécable\u00a0ici",
 	} {
-		if got := clean(in); got != want {
-			t.Errorf("clean(%q) = %q, attendu %q", in, got, want)
+		if got := printableText(in); got != want {
+			t.Errorf("printableText(%q) = %q, attendu %q", in, got, want)
 		}
 	}
 }

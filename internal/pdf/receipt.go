@@ -15,13 +15,23 @@ func ReceiptFileName(dep *portfolio.Deposit) string {
 
 // Receipt is the deposit receipt (récépissé de dépôt) of a submitted
 // dossier: every file with its version, size, SHA-256 and time, so the
-// candidate can prove what was handed in and when.
-func Receipt(dep *portfolio.Deposit, cert *referentiel.Certification) ([]byte, error) {
-	sum, err := HashData(dep)
+// candidate can prove what was handed in and when. iss is the certifier
+// whose name heads the receipt (nil: the référentiel's certifier).
+func Receipt(dep *portfolio.Deposit, cert *referentiel.Certification, iss *Issuer) ([]byte, error) {
+	data := any(dep)
+	if iss != nil {
+		data = struct {
+			Deposit *portfolio.Deposit `json:"deposit"`
+			Issuer  any                `json:"issuer"`
+		}{dep, issuerData(iss)}
+	}
+	sum, err := HashData(data)
 	if err != nil {
 		return nil, err
 	}
-	d := newDoc(metaFor(cert, "Récépissé de dépôt", fmt.Sprintf("DEP-%d-%d", dep.CandidacyID, dep.Number), dep.SubmittedAt, sum))
+	m := metaFor(cert, "Récépissé de dépôt", fmt.Sprintf("DEP-%d-%d", dep.CandidacyID, dep.Number), dep.SubmittedAt, sum)
+	m.Certifier = iss.nameOr(cert.Certifier)
+	d := newDoc(m)
 	d.Title("Récépissé de dépôt du dossier")
 	d.Fields(
 		[2]string{"Candidat", dep.CandidateName},

@@ -29,7 +29,7 @@ func BenchmarkSigning(b *testing.B) {
 	}{
 		{"jury-file", func() ([]byte, error) { return JuryFile(file, at) }},
 		{"minutes-100", func() ([]byte, error) { return Minutes(minutes, sum) }},
-		{"certificate", func() ([]byte, error) { return Certificate("Élodie Œuvray", cert, c, blocks, v) }},
+		{"certificate", func() ([]byte, error) { return Certificate("Élodie Œuvray", cert, c, blocks, v, nil) }},
 	}
 	for _, d := range docs {
 		for _, signed := range []bool{false, true} {
@@ -67,7 +67,7 @@ func BenchmarkSignOnly(b *testing.B) {
 	}
 	cert := certification(b, "RNCP37779")
 	one, err := Attestation("Élodie Œuvray", cert, portfolio.AcquiredBlock{ID: 1, BlockCode: cert.Blocks[0].Code, AcquiredOn: at, How: "jury"},
-		Verification{URL: "https://acquis.exemple.fr/verifier/4a15c47297c3f84be80fb489", Code: "4a15"})
+		Verification{URL: "https://acquis.exemple.fr/verifier/4a15c47297c3f84be80fb489", Code: "4a15"}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func pdfsig(t *testing.T, doc []byte) string {
 // the signature invalid once one byte of the signed content is changed.
 func TestSignedPDFVerifies(t *testing.T) {
 	cert := certification(t, "RNCP37779")
-	att, err := Attestation("Élodie Œuvray", cert, portfolio.AcquiredBlock{ID: 1, BlockCode: cert.Blocks[0].Code, BlockTitle: cert.Blocks[0].Title, AcquiredOn: at, How: "jury"}, Verification{URL: "http://acquis.test/verifier/0123456789abcdef01234567", Code: "0123-4567-89ab-cdef-0123-4567"})
+	att, err := Attestation("Élodie Œuvray", cert, portfolio.AcquiredBlock{ID: 1, BlockCode: cert.Blocks[0].Code, BlockTitle: cert.Blocks[0].Title, AcquiredOn: at, How: "jury"}, Verification{URL: "http://acquis.test/verifier/0123456789abcdef01234567", Code: "0123-4567-89ab-cdef-0123-4567"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestSignedPDFIsWellFormed(t *testing.T) {
 	// The QR code is a link: the page already has annotations, to which
 	// the signature field is added.
 	att, err := Attestation("Élodie", cert, portfolio.AcquiredBlock{ID: 1, BlockCode: cert.Blocks[0].Code, AcquiredOn: at, How: "jury"},
-		Verification{URL: "http://acquis.test/verifier/0123456789abcdef01234567", Code: "0123"})
+		Verification{URL: "http://acquis.test/verifier/0123456789abcdef01234567", Code: "0123"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func (t *Table) Header() {
 	cells := make([][]string, len(t.cols))
 	n := 1
 	for i, c := range t.cols {
-		cells[i] = d.f.SplitText(clean(c.Header), c.Width)
+		cells[i] = d.split(clean(c.Header), c.Width)
 		if len(cells[i]) > n {
 			n = len(cells[i])
 		}
@@ -86,7 +86,7 @@ func (t *Table) Row(cells ...string) {
 		if t.plain && i == 0 {
 			d.font("B", bodySize)
 		}
-		lines[i] = d.f.SplitText(txt, c.Width)
+		lines[i] = d.split(txt, c.Width)
 		if t.plain && i == 0 {
 			d.font("", bodySize)
 		}
@@ -132,7 +132,6 @@ func (t *Table) draw(cells [][]string, from, to int, fill bool) {
 			}
 			f.SetDrawColor(150, 150, 150)
 			f.Rect(x, y0, c.Width, h, style)
-			f.SetDrawColor(0, 0, 0) // bold text is stroked in black
 		}
 		if t.plain && i == 0 {
 			t.d.font("B", bodySize)

@@ -37,6 +37,17 @@ func (s *Server) juryFilePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	iss, err := s.issuer(ctx)
+	if err != nil {
+		return err
+	}
+	if iss != nil {
+		// The header names the certifier as it set its identity; the
+		// référentiel (shared, cached) is not touched.
+		cert := *f.Certification
+		cert.Certifier = iss.Name
+		f.Certification = &cert
+	}
 	stop := s.metrics.timePDF("dossier_jury")
 	doc, err := pdf.JuryFile(f, time.Now())
 	stop()
@@ -92,8 +103,12 @@ func (s *Server) receiptPDF(c echo.Context) error {
 			if err != nil {
 				return err
 			}
+			iss, err := s.issuer(ctx)
+			if err != nil {
+				return err
+			}
 			stop := s.metrics.timePDF("recepisse")
-			doc, err := pdf.Receipt(&deps[i], cert)
+			doc, err := pdf.Receipt(&deps[i], cert, iss)
 			stop()
 			if err != nil {
 				return err
@@ -123,13 +138,17 @@ func (s *Server) attestationPDF(c echo.Context) error {
 	if err := s.refuseWithdrawn(c, code); err != nil {
 		return err
 	}
+	iss, err := s.issuer(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	stop := s.metrics.timePDF("attestation")
-	doc, err := pdf.Attestation(cd.CandidateName, cert, b, s.verification(code))
+	doc, err := pdf.Attestation(cd.CandidateName, cert, b, s.verification(code), iss)
 	stop()
 	if err != nil {
 		return err
 	}
-	if doc, err = pdf.Sign(doc, pdfSigner(s.keys, cert.Certifier), time.Now(), "Attestation de bloc de compétences délivrée par le certificateur"); err != nil {
+	if doc, err = pdf.Sign(doc, pdfSigner(s.keys, signerName(iss, cert)), time.Now(), "Attestation de bloc de compétences délivrée par le certificateur"); err != nil {
 		return err
 	}
 	return sendPDF(c, pdf.AttestationFileName(b), doc)
@@ -153,16 +172,29 @@ func (s *Server) certificatePDF(c echo.Context) error {
 	if err := s.refuseWithdrawn(c, code); err != nil {
 		return err
 	}
+	iss, err := s.issuer(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	stop := s.metrics.timePDF("certificat")
-	doc, err := pdf.Certificate(cd.CandidateName, cert, *h.Certificate, h.Blocks, s.verification(code))
+	doc, err := pdf.Certificate(cd.CandidateName, cert, *h.Certificate, h.Blocks, s.verification(code), iss)
 	stop()
 	if err != nil {
 		return err
 	}
-	if doc, err = pdf.Sign(doc, pdfSigner(s.keys, cert.Certifier), time.Now(), "Certificat délivré par le certificateur"); err != nil {
+	if doc, err = pdf.Sign(doc, pdfSigner(s.keys, signerName(iss, cert)), time.Now(), "Certificat délivré par le certificateur"); err != nil {
 		return err
 	}
 	return sendPDF(c, pdf.CertificateFileName(*h.Certificate), doc)
+}
+
+// signerName is the name PDF readers show as the signer: the certifier
+// as it set its identity, else the référentiel's.
+func signerName(iss *pdf.Issuer, cert *referentiel.Certification) string {
+	if iss != nil {
+		return iss.Name
+	}
+	return cert.Certifier
 }
 
 // holdings reads what the candidacy's candidate holds of its

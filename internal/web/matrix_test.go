@@ -112,6 +112,9 @@ func matrix(x ids) []matrixCase {
 		{"POST", "/admin/organisations", "/admin/organisations", url.Values{"kind": {"employer"}}, admins},
 		{"GET", "/admin/audit", "/admin/audit", nil, admins},
 		{"GET", "/admin/audit.csv", "/admin/audit.csv", nil, admins},
+
+		{"GET", "/admin/certificateur", "/admin/certificateur", nil, admins},
+		{"POST", "/admin/certificateur", "/admin/certificateur", url.Values{"name": {""}}, admins},
 		{"GET", "/admin/outbox", "/admin/outbox", nil, admins},
 		{"GET", "/plateformes/:id", "/plateformes/" + pA, nil, only(admin, mgrA, obsNat, obsBzh)},
 		{"POST", "/plateformes/:id/invitations", "/plateformes/" + pA + "/invitations", url.Values{"email": {"pas-une-adresse"}}, only(admin, mgrA)},

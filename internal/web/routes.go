@@ -67,6 +67,9 @@ func (s *Server) routes() {
 	s.handle(post, "/admin/organisations", account.ActAdminOrgs, nil, s.adminOrgCreate)
 	s.handle(get, "/admin/audit", account.ActAdminAudit, nil, s.adminAudit)
 	s.handle(get, "/admin/audit.csv", account.ActAdminAudit, nil, s.adminAuditCSV)
+
+	s.handle(get, "/admin/certificateur", account.ActAdminOrgs, nil, s.adminCertifier)
+	s.handle(post, "/admin/certificateur", account.ActAdminOrgs, nil, s.adminCertifierSave)
 	s.handle(get, "/admin/outbox", account.ActAdminOutbox, nil, s.adminOutbox)
 
 	s.handle(get, "/plateformes/:id", account.ActPlatformRead, s.platformScope, s.platformShow)

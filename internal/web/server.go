@@ -17,6 +17,7 @@ import (
 	"acquis/internal/account"
 	"acquis/internal/accrochage"
 	"acquis/internal/blob"
+	"acquis/internal/certifier"
 	"acquis/internal/config"
 	"acquis/internal/db"
 	"acquis/internal/indicators"
@@ -56,6 +57,7 @@ type Server struct {
 	indicators *indicators.Store
 	accrochage *accrochage.Store
 	verify     *verify.Store
+	certifier  *certifier.Store // the identity printed on documents
 	keys       *verify.Keyring
 	// verifyLimit bounds the anonymous verification requests per client.
 	verifyLimit *clientLimiter
@@ -108,6 +110,7 @@ func New(d Deps) (*Server, error) {
 		indicators: indicators.NewStore(d.DB),
 		accrochage: accrochage.NewStore(d.DB),
 		verify:     verify.NewStore(d.DB),
+		certifier:  certifier.NewStore(d.DB),
 		keys:       keys,
 		// 30 pages in a row, then one every two seconds: enough for an
 		// employer, too slow to walk the code space.

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/certifier"
+	"acquis/internal/pdf"
+)
+
+// adminCertifierView is the form of the certifier's identity, printed on
+// every document.
+type adminCertifierView struct {
+	Layout
+	Form    certifier.Identity
+	Set     bool   // an identity was saved before
+	LogoSay string // the stored logo, in words (« PNG, 12,3 ko »)
+	Errors  FormErrors
+}
+
+// adminCertifier shows the certifier's identity.
+func (s *Server) adminCertifier(c echo.Context) error {
+	id, err := s.certifier.Get(c.Request().Context())
+	if err != nil && !errors.Is(err, certifier.ErrNotSet) {
+		return err
+	}
+	return s.renderAdminCertifier(c, http.StatusOK, id, err == nil, nil)
+}
+
+func (s *Server) renderAdminCertifier(c echo.Context, status int, form certifier.Identity, set bool, errs FormErrors) error {
+	v := adminCertifierView{Layout: s.layout(c, "Identité du certificateur"), Form: form, Set: set, Errors: errs}
+	if stored, err := s.certifier.Get(c.Request().Context()); err == nil && stored.LogoType != nil {
+		kind := "PNG"
+		if *stored.LogoType == "image/jpeg" {
+			kind = "JPEG"
+		}
+		v.LogoSay = kind + ", " + pdf.FormatSize(int64(len(stored.Logo)))
+	}
+	return s.render.render(c, status, "admin_certifier", v)
+}
+
+// adminCertifierSave stores the identity (audited by the store). The logo
+// is optional: without a new file the stored one is kept, unless
+// « retirer le logo » is ticked.
+func (s *Server) adminCertifierSave(c echo.Context) error {
+	id := certifier.Identity{Name: c.FormValue("name"), Address: c.FormValue("address"), SignatoryName: c.FormValue("signatory_name"),
+		SignatoryFunction: c.FormValue("signatory_function"), RNCPReference: c.FormValue("rncp_reference")}
+	if fh, err := c.FormFile("logo"); err == nil && fh.Size > 0 {
+		if fh.Size > certifier.MaxLogoBytes {
+			return s.renderAdminCertifier(c, http.StatusUnprocessableEntity, id, false, FormErrors{"logo": "Le logo pèse " + pdf.FormatSize(fh.Size) + " : 512 ko au plus."})
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		id.Logo, err = io.ReadAll(io.LimitReader(f, certifier.MaxLogoBytes+1))
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	if err := s.certifier.Save(c.Request().Context(), actor(c), id, c.FormValue("remove_logo") == "1"); err != nil {
+		if errs, other := validationErrors(err); errs != nil {
+			return s.renderAdminCertifier(c, http.StatusUnprocessableEntity, id, false, errs)
+		} else {
+			return other
+		}
+	}
+	return redirectWith(c, "/admin/certificateur", "Identité du certificateur enregistrée : elle figure sur les prochains documents.")
+}
+
+// issuer is the certifier's identity as the documents print it, or nil
+// when none was set (the documents then name the référentiel's certifier).
+func (s *Server) issuer(ctx context.Context) (*pdf.Issuer, error) {
+	id, err := s.certifier.Get(ctx)
+	if errors.Is(err, certifier.ErrNotSet) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	iss := &pdf.Issuer{Name: id.Name, Address: id.Address, SignatoryName: id.SignatoryName, SignatoryFunction: id.SignatoryFunction,
+		RNCPReference: id.RNCPReference, Logo: id.Logo}
+	if id.LogoType != nil {
+		iss.LogoType = *id.LogoType
+	}
+	return iss, nil
+}
