@@ -40,7 +40,9 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
-		if principal(c) == nil {
+		// /metrics reads its own bearer token (ACQUIS_METRICS_TOKEN), which
+		// is no API key.
+		if principal(c) == nil && c.Request().URL.Path != metricsPath {
 			if tok, ok := strings.CutPrefix(c.Request().Header.Get(echo.HeaderAuthorization), "Bearer "); ok {
 				p, err := s.accounts.APIKeyPrincipal(c.Request().Context(), strings.TrimSpace(tok))
 				if errors.Is(err, account.ErrAPIKeyUnknown) {

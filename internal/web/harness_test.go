@@ -267,11 +267,8 @@ func (a *app) plannedSession(candidacy, chair, member int64) int64 {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	// The session is held on its day: its date moves to an hour ago, as
-	// time passing would (a bloc is never acquired at a date to come).
-	if _, err := a.s.db.Exec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, session); err != nil {
-		a.t.Fatal(err)
-	}
+	// A week ahead: a test that deliberates brings the session's day
+	// itself (nothing is decided before it).
 	if err := a.s.jury.AddMember(ctx, audit.System, session, chair, true); err != nil {
 		a.t.Fatal(err)
 	}

@@ -174,3 +174,7 @@ func (s *Server) readyz(c echo.Context) error {
 	}
 	return c.JSON(status, body)
 }
+
+// metricsPath is where Prometheus scrapes; it answers to loopback or to
+// ACQUIS_METRICS_TOKEN, never to a session or an API key.
+const metricsPath = "/metrics"

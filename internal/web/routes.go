@@ -14,7 +14,7 @@ func (s *Server) routes() {
 	e.GET("/static/*", s.assets.handler)
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metricsPage)
+	e.GET(metricsPath, s.metricsPage)
 
 	const (
 		get  = http.MethodGet
