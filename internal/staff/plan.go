@@ -96,7 +96,9 @@ func BuildPlanWith(members []Member, targets []Target, defaults [LastYear - Firs
 	leftIn := map[int]int{}
 	for i := range members {
 		m := &members[i]
-		if m.Status == Holder && m.Active(today) {
+		// A holder counts from the day they obtained the title: a year
+		// frozen at 31 December leaves out who obtained it later.
+		if m.Status == Holder && m.Active(today) && (m.StatusOn == nil || !day(*m.StatusOn).After(day(today))) {
 			p.Holders++
 		}
 		if m.ComplianceOn(today).Alert() {

@@ -39,6 +39,9 @@ type planJSON struct {
 	NotStarted int            `json:"not_started"`
 	Holders    int            `json:"holders"` // the annual indicator: title holders in post today
 	Years      []planYearJSON `json:"years"`
+	// Annual is the annual indicator frozen at 31 December of each year
+	// (a correction says so), then the current year, provisional.
+	Annual []staff.AnnualFigures `json:"annual"`
 }
 
 // apiPlan serves the national (or ?region=) plan as JSON: the baseline
@@ -67,6 +70,12 @@ func (s *Server) apiPlan(c echo.Context) error {
 			row.Gap = &gap
 		}
 		out.Years = append(out.Years, row)
+	}
+	if out.Annual, err = s.annualSeries(c, region, t); err != nil {
+		return err
+	}
+	if out.Annual == nil {
+		out.Annual = []staff.AnnualFigures{}
 	}
 	return c.JSON(http.StatusOK, out)
 }

@@ -32,6 +32,9 @@ type platformDashboard struct {
 	// SupervisorObjectives are the seed's objectives of the supervisors'
 	// specific training.
 	SupervisorObjectives []string
+	// Annual is the annual indicator: the years frozen at 31 December,
+	// then the current year, provisional.
+	Annual []staff.AnnualFigures
 }
 
 // rosterLine is one person with where they stand today.
@@ -62,6 +65,9 @@ func (s *Server) dashboard(c echo.Context, platformID int64) (platformDashboard,
 		d.Years = append(d.Years, y)
 	}
 	d.Chart = planChart(d.Plan, "plan-"+itoa(platformID))
+	if d.Annual, err = s.staff.Series(ctx, staff.ScopePlatform, platformID, "", d.Plan, today); err != nil {
+		return platformDashboard{}, nil, err
+	}
 	for i := range roster {
 		d.Roster = append(d.Roster, rosterLine{Member: roster[i], Compliance: roster[i].ComplianceOn(today), Active: roster[i].Active(today)})
 	}
