@@ -36,5 +36,13 @@ CREATE TRIGGER plan_snapshots_frozen BEFORE UPDATE OR DELETE ON plan_snapshots F
 CREATE TRIGGER plan_freezes_no_truncate BEFORE TRUNCATE ON plan_freezes FOR EACH STATEMENT EXECUTE FUNCTION forbid_change();
 CREATE TRIGGER plan_snapshots_no_truncate BEFORE TRUNCATE ON plan_snapshots FOR EACH STATEMENT EXECUTE FUNCTION forbid_change();
 
+-- Staffing indicators (seed 001, « Indicateurs relatifs aux ressources
+-- mobilisées » ; issue 14 #5): the persons each counsellor accompanies
+-- today, of whom how many are in « veille ». NULL: not said.
+ALTER TABLE staff ADD COLUMN persons_accompanied int CHECK (persons_accompanied BETWEEN 0 AND 1000),
+  ADD COLUMN persons_veille int CHECK (persons_veille >= 0),
+  ADD CONSTRAINT staff_veille_within CHECK (persons_veille IS NULL OR (persons_accompanied IS NOT NULL AND persons_veille <= persons_accompanied));
+
 -- +goose Down
+ALTER TABLE staff DROP COLUMN persons_veille, DROP COLUMN persons_accompanied;
 DROP TABLE plan_snapshots, plan_freezes;

@@ -66,6 +66,15 @@ func loadNational(ctx context.Context, d *sqlx.DB, existing map[string]int64) er
 			if m.FTE == 0 {
 				m.FTE = []float64{1, 1, 1, 0.8, 0.5}[rng.IntN(5)]
 			}
+			// Persons accompanied (issue 14 #5): 14 to 23 per ETP outside
+			// « veille », 0 to 2 in veille; from the line and the
+			// platform, not from rng, so the rest of the demo is unchanged.
+			if m.Function == staff.Counsellor && m.LeftOn == nil {
+				k := len(rows) + int(pid)
+				veille := k % 3
+				n := int(m.FTE*float64(14+(k*7)%10)+0.5) + veille
+				m.Accompanied, m.Veille = &n, &veille
+			}
 			rows = append(rows, staff.ImportRow{Line: len(rows) + 2, Member: m})
 		}
 		person := func() string {

@@ -52,7 +52,7 @@ var columnOf = map[string]string{"full_name": "nom", "email": "email", "function
 	"hired_on": "date_prise_de_poste", "left_on": "date_depart", "left_reason": "motif_depart", "employer": "employeur", "status": "statut",
 	"status_on": "date_statut", "certificate_number": "numero_certificat", "equivalent_name": "certification_equivalente", "training_body": "organisme_formation",
 	"training_end": "fin_prevue", "planned_year": "annee_prevue", "supervisor_training": "formation_encadrement",
-	"supervisor_training_on": "date_formation_encadrement"}
+	"supervisor_training_on": "date_formation_encadrement", "persons_accompanied": "personnes_accompagnees", "persons_veille": "dont_en_veille"}
 
 // atLine places a validation error on a line of the file, under its
 // column's name.
@@ -473,6 +473,12 @@ func keepAbsent(m, prev *Member, col map[string]int) {
 	if !has("date_formation_encadrement") {
 		m.SupervisorTrainingOn = prev.SupervisorTrainingOn
 	}
+	if !has("personnes_accompagnees") {
+		m.Accompanied = prev.Accompanied
+	}
+	if !has("dont_en_veille") {
+		m.Veille = prev.Veille
+	}
 }
 
 // memberFromCells reads one line's cells and returns every cell that does
@@ -524,6 +530,12 @@ func memberFromCells(cell func(string) string) (Member, []*ValidationError) {
 		}
 	}
 	if m.SupervisorTraining, err = parseSupervisor(cell("formation_encadrement")); err != nil {
+		fail(err)
+	}
+	if m.Accompanied, err = parseCount("personnes_accompagnees", cell("personnes_accompagnees")); err != nil {
+		fail(err)
+	}
+	if m.Veille, err = parseCount("dont_en_veille", cell("dont_en_veille")); err != nil {
 		fail(err)
 	}
 	return m, errs

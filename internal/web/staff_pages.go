@@ -144,6 +144,19 @@ func memberFromForm(c echo.Context, m *staff.Member) FormErrors {
 		m.HiredOn = time.Time{}
 	}
 	m.LeftOn, m.StatusOn, m.TrainingEnd, m.SupervisorTrainingOn = date("left_on"), date("status_on"), date("training_end"), date("supervisor_training_on")
+	count := func(name string) *int {
+		v := strings.TrimSpace(c.FormValue(name))
+		if v == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs[name] = "Écrivez un nombre entier de personnes, par exemple 18."
+			return nil
+		}
+		return &n
+	}
+	m.Accompanied, m.Veille = count("persons_accompanied"), count("persons_veille")
 	m.PlannedYear = nil
 	if v := strings.TrimSpace(c.FormValue("planned_year")); v != "" {
 		y, err := strconv.Atoi(v)
