@@ -114,7 +114,14 @@ func memberFromForm(c echo.Context, m *staff.Member) FormErrors {
 	m.Employer = c.FormValue("employer")
 	m.Status = staff.Status(c.FormValue("status"))
 	m.CertificateNumber = c.FormValue("certificate_number")
-	m.EquivalentName = c.FormValue("equivalent_name")
+	m.EquivalentID, m.EquivalentName = nil, ""
+	if v := strings.TrimSpace(c.FormValue("equivalent_id")); v != "" {
+		if id, ok := parseID(v); ok {
+			m.EquivalentID = &id
+		} else {
+			errs["equivalent_id"] = "Choisissez la certification dans la liste."
+		}
+	}
 	m.TrainingBody = c.FormValue("training_body")
 	m.SupervisorTraining = c.FormValue("supervisor_training")
 	if v := strings.ReplaceAll(strings.TrimSpace(c.FormValue("fte")), ",", "."); v != "" {
@@ -190,6 +197,9 @@ type staffEditView struct {
 	Functions []staff.Function
 	Statuses  []staff.Status
 	Errors    FormErrors
+	// Equivalents is the certifier's list of equivalent certifications,
+	// the only titles the form offers.
+	Equivalents []staff.EquivalentCertification
 }
 
 func (s *Server) renderStaffEdit(c echo.Context, status int, m *staff.Member, errs FormErrors) error {
@@ -198,8 +208,12 @@ func (s *Server) renderStaffEdit(c echo.Context, status int, m *staff.Member, er
 	if m.ID != 0 {
 		title = m.FullName
 	}
+	equivalents, err := s.staff.Equivalents(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	return s.render.render(c, status, "staff_edit", staffEditView{Layout: s.layout(c, title), Platform: o, M: m,
-		Functions: staff.Functions, Statuses: staff.Statuses, Errors: errs})
+		Functions: staff.Functions, Statuses: staff.Statuses, Errors: errs, Equivalents: equivalents})
 }
 
 func (s *Server) staffNew(c echo.Context) error {
