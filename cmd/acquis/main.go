@@ -24,6 +24,7 @@ Usage :
   acquis referentiel load FICHIER.yaml   installe un référentiel complété, sans reconstruire le binaire
   acquis audit verify   vérifie la chaîne du journal d'audit
   acquis keys rotate   nouvelles clés de signature (les anciennes restent publiées) ; acquis keys list
+  acquis plan freeze --year AAAA [--correction "motif"]   arrête le suivi annuel au 31 décembre (plateformes, régions, nation)
   acquis documents verify   re-hache chaque fichier déposé et le compare à son empreinte (après une restauration)
 
 Configuration : variables ACQUIS_DATABASE_URL, ACQUIS_ADDR, ACQUIS_DATA_DIR
@@ -45,6 +46,7 @@ func commands() map[string]command {
 		"referentiel": runReferentiel,
 		"documents":   runDocuments,
 		"keys":        runKeys,
+		"plan":        runPlan,
 	}
 }
 

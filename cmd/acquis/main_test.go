@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -183,6 +184,17 @@ func TestUserCreateAndDemo(t *testing.T) {
 	out, err = run("demo")
 	if err != nil || !strings.Contains(out, "déjà chargées") {
 		t.Fatalf("demo rejouée : %v\n%s", err, out)
+	}
+	// The annual indicator (issue 14 #3): a year not finished, or before
+	// the plan, is refused with the reason (the freeze itself is tested
+	// in internal/staff, on a fixed day).
+	if _, err := run("plan", "freeze"); err == nil {
+		t.Fatal("plan freeze sans année accepté")
+	}
+	cmd := exec.Command(bin, "plan", "freeze", "--year", strconv.Itoa(time.Now().Year()))
+	cmd.Env = append(os.Environ(), "ACQUIS_DATA_DIR="+data, "ACQUIS_DATABASE_URL=", "ACQUIS_LOG_FORMAT=json")
+	if msg, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(msg), "n'est pas terminée") {
+		t.Fatalf("plan freeze de l'année en cours : %v\n%s", err, msg)
 	}
 	// Regulatory exchanges: the accrochage flow and the RNCP import.
 	if _, err := run("export", "accrochage", "--from", "2026-01-01", "--to", "2026-12-31"); err == nil {

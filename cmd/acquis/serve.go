@@ -15,6 +15,7 @@ import (
 	"acquis/internal/audit"
 	"acquis/internal/blob"
 	"acquis/internal/config"
+	"acquis/internal/staff"
 	"acquis/internal/web"
 )
 
@@ -68,7 +69,7 @@ func runServe(ctx context.Context, args []string) error {
 			"  go run ./cmd/acquis user create --email vous@exemple.fr --name \"Prénom Nom\" --role admin\n"+
 			"ou chargez la démonstration : go run ./cmd/acquis demo")
 	}
-	go housekeeping(ctx, accounts, cfg, log)
+	go housekeeping(ctx, accounts, staff.NewStore(e.db), cfg, log)
 	go audit.RunSealer(ctx, e.db, time.Second, func(err error) { log.Error("scellement du journal d'audit", "err", err) })
 	go app.RunMail(ctx)
 	srv := app.HTTPServer()
@@ -93,13 +94,16 @@ func runServe(ctx context.Context, args []string) error {
 	return app.Shutdown(shutdownCtx, srv)
 }
 
-// housekeeping removes expired sessions every few minutes; the app keeps no
-// state in memory, so any instance may do it.
-func housekeeping(ctx context.Context, accounts *account.Store, cfg config.Config, log *slog.Logger) {
+// housekeeping removes expired sessions every few minutes, and freezes
+// the annual indicator of the year just ended on its first run after 31
+// December (staff.FreezeDue); the app keeps no state in memory, so any
+// instance may do it.
+func housekeeping(ctx context.Context, accounts *account.Store, plan *staff.Store, cfg config.Config, log *slog.Logger) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
 	lim := account.SessionLimits{Idle: cfg.SessionIdle, Lifetime: cfg.SessionLifetime}
 	for {
+		freezeDue(ctx, accounts, plan, log)
 		select {
 		case <-ctx.Done():
 			return
@@ -110,5 +114,19 @@ func housekeeping(ctx context.Context, accounts *account.Store, cfg config.Confi
 				log.Info("sessions expirées supprimées", "n", n)
 			}
 		}
+	}
+}
+
+// freezeDue freezes the year just ended if it is not yet.
+func freezeDue(ctx context.Context, accounts *account.Store, plan *staff.Store, log *slog.Logger) {
+	platforms, err := accounts.Organisations(ctx, account.OrgPlatform)
+	if err == nil {
+		var year int
+		if year, err = plan.FreezeDue(ctx, platforms); year != 0 {
+			log.Info("suivi annuel arrêté au 31 décembre", "année", year)
+		}
+	}
+	if err != nil && ctx.Err() == nil {
+		log.Error("arrêté annuel du plan", "err", err)
 	}
 }

@@ -42,6 +42,24 @@ func loadNational(ctx context.Context, d *sqlx.DB, existing map[string]int64) er
 	ss := staff.NewStore(d)
 	a := audit.Actor{Role: "demo"}
 	rng := rand.New(rand.NewPCG(2026, 2030))
+	// The certifier's list of equivalent certifications (issue 14 #8):
+	// the demo's equivalent holders name its one entry.
+	const cesfTitle = "Diplôme d'État de conseiller en économie sociale familiale"
+	listed, err := ss.Equivalents(ctx)
+	if err != nil {
+		return err
+	}
+	var cesf int64
+	for _, e := range listed {
+		if e.Title == cesfTitle {
+			cesf = e.ID
+		}
+	}
+	if cesf == 0 {
+		if cesf, err = ss.AddEquivalent(ctx, a, cesfTitle, "Décision du certificateur CFEA n° DEMO-2025-01", date(2025, 9, 15)); err != nil {
+			return err
+		}
+	}
 	emails := map[int64][]struct{ name, email string }{}
 	for _, p := range platforms {
 		for _, c := range p.candidates {
@@ -65,6 +83,15 @@ func loadNational(ctx context.Context, d *sqlx.DB, existing map[string]int64) er
 			m.PlatformID = pid
 			if m.FTE == 0 {
 				m.FTE = []float64{1, 1, 1, 0.8, 0.5}[rng.IntN(5)]
+			}
+			// Persons accompanied (issue 14 #5): 14 to 23 per ETP outside
+			// « veille », 0 to 2 in veille; from the line and the
+			// platform, not from rng, so the rest of the demo is unchanged.
+			if m.Function == staff.Counsellor && m.LeftOn == nil {
+				k := len(rows) + int(pid)
+				veille := k % 3
+				n := int(m.FTE*float64(14+(k*7)%10)+0.5) + veille
+				m.Accompanied, m.Veille = &n, &veille
 			}
 			rows = append(rows, staff.ImportRow{Line: len(rows) + 2, Member: m})
 		}
@@ -100,7 +127,7 @@ func loadNational(ctx context.Context, d *sqlx.DB, existing map[string]int64) er
 			add(staff.Member{FullName: person(), Function: staff.Counsellor, HiredOn: *date(2016, 9, 1), Status: staff.Holder, StatusOn: date(2024, 6, 30), CertificateNumber: "TP-2024-" + dep.Code})
 		}
 		if rng.IntN(5) == 0 {
-			add(staff.Member{FullName: person(), Function: staff.Counsellor, HiredOn: *date(2018, 3, 1), Status: staff.Equivalent, StatusOn: date(2017, 6, 30), EquivalentName: "Diplôme d'État de conseiller en économie sociale familiale"})
+			add(staff.Member{FullName: person(), Function: staff.Counsellor, HiredOn: *date(2018, 3, 1), Status: staff.Equivalent, StatusOn: date(2017, 6, 30), EquivalentID: &cesf})
 		}
 		// One supervisor per platform, whose specific training is tracked.
 		sup := staff.Member{FullName: person(), Function: []staff.Function{staff.HeadOfUnit, staff.Manager, staff.Coordinator}[rng.IntN(3)], HiredOn: *date(2015, 1, 5), Status: staff.NotEngaged}

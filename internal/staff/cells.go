@@ -129,3 +129,19 @@ func parseDate(field, v string) (*time.Time, error) {
 	}
 	return nil, invalid(field, "« %s » n'est pas une date : écrivez-la JJ/MM/AAAA (par exemple 15/03/2026).", v)
 }
+
+// parseCount reads a number of persons as typed (« 18 », « 18 personnes »)
+// or saved by a spreadsheet (« 18.0 »); empty is not said.
+func parseCount(field, v string) (*int, error) {
+	s := strings.TrimSpace(v)
+	if s == "" {
+		return nil, nil
+	}
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(s, "personnes"), "personne"))
+	s = strings.TrimSuffix(strings.TrimSuffix(s, ".0"), ",0")
+	n, err := strconv.Atoi(strings.ReplaceAll(s, "\u00a0", ""))
+	if err != nil || n < 0 {
+		return nil, invalid(field, "« %s » n'est pas un nombre de personnes : écrivez un nombre entier (par exemple 18).", v)
+	}
+	return &n, nil
+}

@@ -39,7 +39,7 @@ func rosterRow(m Member) []any {
 		}
 		return day(*t)
 	}
-	var email, year, id any
+	var email, year, id, accompanied, veille any
 	if m.Email != nil {
 		email = *m.Email
 	}
@@ -49,9 +49,15 @@ func rosterRow(m Member) []any {
 	if m.ID != 0 {
 		id = m.ID
 	}
+	if m.Accompanied != nil {
+		accompanied = *m.Accompanied
+	}
+	if m.Veille != nil {
+		veille = *m.Veille
+	}
 	return []any{m.FullName, email, m.Function.Label(), m.FTE, day(m.HiredOn), date(m.LeftOn), m.LeftReason, m.Employer, m.Status.Word(),
 		date(m.StatusOn), m.CertificateNumber, m.EquivalentName, m.TrainingBody, date(m.TrainingEnd), year,
-		SupervisorLabel(m.SupervisorTraining), date(m.SupervisorTrainingOn), id}
+		SupervisorLabel(m.SupervisorTraining), date(m.SupervisorTrainingOn), accompanied, veille, id}
 }
 
 // cellText writes one typed cell for a CSV file: dates as 31/12/2026,

@@ -9,7 +9,7 @@ import "strings"
 // export change nothing.
 var Columns = []string{"nom", "email", "fonction", "etp", "date_prise_de_poste", "date_depart", "motif_depart", "employeur", "statut", "date_statut",
 	"numero_certificat", "certification_equivalente", "organisme_formation", "fin_prevue", "annee_prevue",
-	"formation_encadrement", "date_formation_encadrement", "id"}
+	"formation_encadrement", "date_formation_encadrement", "personnes_accompagnees", "dont_en_veille", "id"}
 
 // firstNameColumn is read with nom when a file splits the name in two.
 const firstNameColumn = "prenom"
@@ -35,6 +35,11 @@ var columnAliases = map[string][]string{
 	"annee_prevue":               {"annee_de_certification_prevue", "annee"},
 	"formation_encadrement":      {"formation_d_encadrement", "formation_encadrant"},
 	"date_formation_encadrement": {"date_de_formation_d_encadrement", "date_de_la_formation_d_encadrement"},
+	"personnes_accompagnees": {"nombre_de_personnes_accompagnees", "nb_de_personnes_accompagnees", "nb_personnes_accompagnees", "nbre_de_personnes_accompagnees",
+		"personnes_suivies", "nombre_de_personnes_suivies", "nb_personnes_suivies", "accompagnes", "accompagnements", "file_active", "beneficiaires_accompagnes",
+		"nombre_de_beneficiaires", "nombre_d_accompagnes"},
+	"dont_en_veille": {"en_veille", "veille", "personnes_en_veille", "dont_veille", "nombre_en_veille", "nb_en_veille", "nombre_de_personnes_en_veille",
+		"nb_de_personnes_en_veille", "dont_personnes_en_veille", "beneficiaires_en_veille", "accompagnements_en_veille"},
 }
 
 // stopWords are dropped when headers are compared, so « Date de prise de

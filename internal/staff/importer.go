@@ -52,7 +52,8 @@ var columnOf = map[string]string{"full_name": "nom", "email": "email", "function
 	"hired_on": "date_prise_de_poste", "left_on": "date_depart", "left_reason": "motif_depart", "employer": "employeur", "status": "statut",
 	"status_on": "date_statut", "certificate_number": "numero_certificat", "equivalent_name": "certification_equivalente", "training_body": "organisme_formation",
 	"training_end": "fin_prevue", "planned_year": "annee_prevue", "supervisor_training": "formation_encadrement",
-	"supervisor_training_on": "date_formation_encadrement"}
+	"supervisor_training_on": "date_formation_encadrement", "persons_accompanied": "personnes_accompagnees", "persons_veille": "dont_en_veille",
+	"equivalent_id": "certification_equivalente"}
 
 // atLine places a validation error on a line of the file, under its
 // column's name.
@@ -121,7 +122,11 @@ func (s *Store) ParseRoster(ctx context.Context, platformID int64, name string, 
 	if err != nil {
 		return nil, err
 	}
-	return parseRecords(records, platformID, existing, s.now()), nil
+	equivalents, err := s.Equivalents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return parseRecordsWith(records, platformID, existing, equivalents, s.now()), nil
 }
 
 // readRecords turns the file into rows of cells, within the bounds above.
@@ -308,7 +313,16 @@ func (r roster) match(id string, m *Member) (*Member, *ValidationError) {
 	return nil, nil
 }
 
+// parseRecords reads a file's records against a roster, with no
+// equivalent certification listed.
 func parseRecords(records [][]string, platformID int64, existing []Member, today time.Time) *Preview {
+	return parseRecordsWith(records, platformID, existing, nil, today)
+}
+
+// parseRecordsWith reads a file's records against a roster and the
+// certifier's list of equivalent certifications (named by exact title).
+func parseRecordsWith(records [][]string, platformID int64, existing []Member, equivalents []EquivalentCertification, today time.Time) *Preview {
+	titles := equivalentTitles(equivalents)
 	p := &Preview{}
 	if len(records) == 0 {
 		p.Errors = append(p.Errors, &ValidationError{Line: 1, Field: "en-tête", Message: "Le fichier est vide."})
@@ -368,6 +382,14 @@ func parseRecords(records [][]string, platformID int64, existing []Member, today
 		if prev != nil {
 			m.ID = prev.ID
 			keepAbsent(&m, prev, col)
+		}
+		if _, ok := col["certification_equivalente"]; ok && m.Status == Equivalent && m.EquivalentName != "" {
+			// The title as the certifier listed it, exactly: no free text.
+			if id, ok := titles[strings.Join(strings.Fields(m.EquivalentName), " ")]; ok {
+				m.EquivalentID = &id
+			} else {
+				errs = append(errs, unlistedEquivalent(m.EquivalentName, equivalents))
+			}
 		}
 		// Every error of the line, each column once: a cell that did not
 		// parse is not reported again as missing.
@@ -456,7 +478,7 @@ func keepAbsent(m, prev *Member, col map[string]int) {
 		m.CertificateNumber = prev.CertificateNumber
 	}
 	if !has("certification_equivalente") {
-		m.EquivalentName = prev.EquivalentName
+		m.EquivalentName, m.EquivalentID = prev.EquivalentName, prev.EquivalentID
 	}
 	if !has("organisme_formation") {
 		m.TrainingBody = prev.TrainingBody
@@ -472,6 +494,12 @@ func keepAbsent(m, prev *Member, col map[string]int) {
 	}
 	if !has("date_formation_encadrement") {
 		m.SupervisorTrainingOn = prev.SupervisorTrainingOn
+	}
+	if !has("personnes_accompagnees") {
+		m.Accompanied = prev.Accompanied
+	}
+	if !has("dont_en_veille") {
+		m.Veille = prev.Veille
 	}
 }
 
@@ -524,6 +552,12 @@ func memberFromCells(cell func(string) string) (Member, []*ValidationError) {
 		}
 	}
 	if m.SupervisorTraining, err = parseSupervisor(cell("formation_encadrement")); err != nil {
+		fail(err)
+	}
+	if m.Accompanied, err = parseCount("personnes_accompagnees", cell("personnes_accompagnees")); err != nil {
+		fail(err)
+	}
+	if m.Veille, err = parseCount("dont_en_veille", cell("dont_en_veille")); err != nil {
 		fail(err)
 	}
 	return m, errs

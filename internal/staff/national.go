@@ -31,6 +31,18 @@ type National struct {
 	Total     Plan
 }
 
+// AboveCeiling lists the platforms whose persons per counsellor ETP
+// outside « veille » pass seed 001's ceiling of 20.
+func (n National) AboveCeiling() []PlatformPlan {
+	var out []PlatformPlan
+	for _, p := range n.Platforms {
+		if p.Plan.Staffing.AboveCeiling() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Aggregate builds the national view from every platform, every staff
 // member (from AllStaff), the changed targets and the national
 // apportionment of default targets (Defaults over every platform's staff,

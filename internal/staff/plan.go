@@ -41,6 +41,9 @@ type Plan struct {
 	// Trainings is the training indicator: trainings of the year and of
 	// the next, by nature.
 	Trainings Trainings `json:"trainings"`
+	// Staffing is the resources indicators: ETP and persons accompanied
+	// per counsellor ETP against the ceiling of 20.
+	Staffing Staffing `json:"staffing"`
 }
 
 // Target is a manager's change to a year's default target.
@@ -96,7 +99,9 @@ func BuildPlanWith(members []Member, targets []Target, defaults [LastYear - Firs
 	leftIn := map[int]int{}
 	for i := range members {
 		m := &members[i]
-		if m.Status == Holder && m.Active(today) {
+		// A holder counts from the day they obtained the title: a year
+		// frozen at 31 December leaves out who obtained it later.
+		if m.Status == Holder && m.Active(today) && (m.StatusOn == nil || !day(*m.StatusOn).After(day(today))) {
 			p.Holders++
 		}
 		if m.ComplianceOn(today).Alert() {
@@ -126,6 +131,7 @@ func BuildPlanWith(members []Member, targets []Target, defaults [LastYear - Firs
 	}
 	p.Supervisors = countSupervisors(members, today)
 	p.Trainings = countTrainings(members, today)
+	p.Staffing = countStaffing(members, today)
 	computed := defaults
 	over := map[int]Target{}
 	for _, t := range targets {
@@ -157,7 +163,8 @@ func BuildPlanWith(members []Member, targets []Target, defaults [LastYear - Firs
 func (p Plan) Add(q Plan, today time.Time) Plan {
 	out := Plan{Baseline: p.Baseline + q.Baseline, Left: p.Left + q.Left, Certified: p.Certified + q.Certified, Engaged: p.Engaged + q.Engaged,
 		NotStarted: p.NotStarted + q.NotStarted, Holders: p.Holders + q.Holders, Gap: p.Gap + q.Gap, Alerts: p.Alerts + q.Alerts,
-		Supervisors: p.Supervisors.add(q.Supervisors), Trainings: p.Trainings.add(q.Trainings)}
+		Supervisors: p.Supervisors.add(q.Supervisors), Trainings: p.Trainings.add(q.Trainings),
+		Staffing: p.Staffing.add(q.Staffing)}
 	for i := range max(len(p.Years), len(q.Years)) {
 		var a, b PlanYear
 		if i < len(p.Years) {

@@ -114,11 +114,11 @@ func TestExportSpeaksFrench(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dim, _ := x.GetSheetDimension("Effectif"); dim != "A1:R11" {
+	if dim, _ := x.GetSheetDimension("Effectif"); dim != "A1:T11" {
 		t.Errorf("dimension de la feuille Effectif : %q", dim)
 	}
 	// Numbers carry no string type; the name is a string.
-	for _, cell := range []string{"D2", "E2", "R2"} {
+	for _, cell := range []string{"D2", "E2", "T2"} {
 		if got, _ := x.GetCellType("Effectif", cell); got == excelize.CellTypeSharedString || got == excelize.CellTypeInlineString {
 			t.Errorf("cellule %s enregistrée comme texte", cell)
 		}

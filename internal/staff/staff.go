@@ -138,8 +138,15 @@ type Member struct {
 	EvidenceSHA256       *string    `db:"evidence_sha256" json:"evidence_sha256,omitempty"`
 	EvidenceName         string     `db:"evidence_name" json:"evidence_name,omitempty"`
 	EvidenceMIME         string     `db:"evidence_mime" json:"-"`
-	FromCandidacy        bool       `db:"from_candidacy" json:"from_candidacy"`
-	CandidacyID          *int64     `db:"candidacy_id" json:"candidacy_id,omitempty"`
+	// EquivalentID names the recognised title in the certifier's list
+	// (EquivalentName is its title, copied by the database).
+	EquivalentID *int64 `db:"equivalent_id" json:"equivalent_id,omitempty"`
+	// Accompanied is how many persons the counsellor accompanies today,
+	// Veille how many of them are in « veille » (seed 001); nil: not said.
+	Accompanied   *int   `db:"persons_accompanied" json:"persons_accompanied,omitempty"`
+	Veille        *int   `db:"persons_veille" json:"persons_veille,omitempty"`
+	FromCandidacy bool   `db:"from_candidacy" json:"from_candidacy"`
+	CandidacyID   *int64 `db:"candidacy_id" json:"candidacy_id,omitempty"`
 }
 
 // ErrNotFound is returned for an unknown staff member.

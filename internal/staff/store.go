@@ -43,7 +43,7 @@ const memberQuery = `SELECT s.id, s.platform_id, s.full_name, s.email, lu.id AS 
 	CASE WHEN cert.number IS NOT NULL THEN 'holder' WHEN cand.id IS NOT NULL THEN cand.status ELSE s.status END AS status,
 	CASE WHEN cert.number IS NOT NULL THEN cert.awarded_on WHEN cand.id IS NOT NULL THEN cand.since ELSE s.status_on END AS status_on,
 	CASE WHEN cert.number IS NOT NULL THEN cert.number ELSE s.certificate_number END AS certificate_number,
-	s.equivalent_name, s.training_body, s.training_end, s.planned_year, s.supervisor_training, s.supervisor_training_on,
+	s.equivalent_name, s.training_body, s.training_end, s.planned_year, s.supervisor_training, s.supervisor_training_on, s.persons_accompanied, s.persons_veille, s.equivalent_id,
 	s.evidence_sha256, s.evidence_name, s.evidence_mime,
 	(cert.number IS NOT NULL OR cand.id IS NOT NULL) AS from_candidacy, coalesce(cert.candidacy_id, cand.id) AS candidacy_id
 FROM staff s
@@ -188,8 +188,10 @@ func ValidateAll(m *Member, today time.Time) []*ValidationError {
 	} else {
 		m.StatusOn = nil
 	}
-	if m.Status == Equivalent && m.EquivalentName == "" {
-		add("equivalent_name", "Précisez la certification reconnue équivalente.")
+	if m.Status != Equivalent {
+		m.EquivalentID, m.EquivalentName = nil, "" // no equivalent title without the status
+	} else if m.EquivalentID == nil {
+		add("equivalent_id", "Choisissez la certification dans la liste des certifications reconnues équivalentes par le certificateur.")
 	}
 	if m.TrainingEnd != nil && m.StatusOn != nil && m.TrainingEnd.Before(*m.StatusOn) {
 		add("training_end", "La fin prévue précède l'entrée en formation.")
@@ -210,6 +212,16 @@ func ValidateAll(m *Member, today time.Time) []*ValidationError {
 		if len([]rune(f.v)) > 200 {
 			add(f.field, "Ce champ ne peut dépasser 200 caractères.")
 		}
+	}
+	switch {
+	case m.Accompanied != nil && (*m.Accompanied < 0 || *m.Accompanied > MaxAccompanied):
+		add("persons_accompanied", "Le nombre de personnes accompagnées doit être compris entre 0 et %d.", MaxAccompanied)
+	case m.Accompanied != nil && *m.Accompanied > 0 && m.Function != Counsellor:
+		add("persons_accompanied", "Les personnes accompagnées se comptent pour un conseiller (référent emploi accompagné), pas pour la fonction « %s ».", m.Function.Label())
+	case m.Veille != nil && m.Accompanied == nil:
+		add("persons_veille", "Indiquez d'abord le nombre de personnes accompagnées, dont celles en veille.")
+	case m.Veille != nil && (*m.Veille < 0 || *m.Veille > *m.Accompanied):
+		add("persons_veille", "Les personnes en veille (%d) sont comptées parmi les personnes accompagnées (%d) : pas davantage.", *m.Veille, *m.Accompanied)
 	}
 	if len([]rune(m.CertificateNumber)) > 60 {
 		add("certificate_number", "Le numéro de certificat ne peut dépasser 60 caractères.")
@@ -277,27 +289,31 @@ func (s *Store) LinkAccount(ctx context.Context, actor audit.Actor, userID int64
 
 func (s *Store) saveTx(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, m *Member) error {
 	args := []any{m.PlatformID, m.FullName, m.Email, m.Function, m.FTE, m.HiredOn, m.LeftOn, m.Employer, m.Status, m.StatusOn,
-		m.CertificateNumber, m.EquivalentName, m.TrainingBody, m.TrainingEnd, m.PlannedYear, m.SupervisorTraining, m.SupervisorTrainingOn, m.LeftReason}
+		m.CertificateNumber, m.EquivalentName, m.TrainingBody, m.TrainingEnd, m.PlannedYear, m.SupervisorTraining, m.SupervisorTrainingOn, m.LeftReason, m.Accompanied, m.Veille, m.EquivalentID}
 	var err error
 	action := "staff.updated"
 	if m.ID == 0 {
 		action = "staff.created"
 		err = tx.GetContext(ctx, &m.ID, `INSERT INTO staff (platform_id, full_name, email, function, fte, hired_on, left_on, employer, status, status_on,
-			certificate_number, equivalent_name, training_body, training_end, planned_year, supervisor_training, supervisor_training_on, left_reason, user_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+			certificate_number, equivalent_name, training_body, training_end, planned_year, supervisor_training, supervisor_training_on, left_reason, persons_accompanied, persons_veille, equivalent_id, user_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
 			        (`+inScopeAccount+`)) RETURNING id`, args...)
 	} else {
 		var res sql.Result
 		res, err = tx.ExecContext(ctx, `UPDATE staff SET full_name = $2, email = $3, function = $4, fte = $5, hired_on = $6, left_on = $7,
 			employer = $8, status = $9, status_on = $10, certificate_number = $11, equivalent_name = $12, training_body = $13,
 			training_end = $14, planned_year = $15, supervisor_training = $16, supervisor_training_on = $17, left_reason = $18,
-			user_id = (`+inScopeAccount+`), updated_at = now()
-			WHERE id = $19 AND platform_id = $1`, append(args, m.ID)...)
+			persons_accompanied = $19, persons_veille = $20, equivalent_id = $21, user_id = (`+inScopeAccount+`), updated_at = now()
+			WHERE id = $22 AND platform_id = $1`, append(args, m.ID)...)
 		if err == nil {
 			if n, _ := res.RowsAffected(); n == 0 {
 				return ErrNotFound
 			}
 		}
+	}
+	if db.IsCode(err, "23503") && m.EquivalentID != nil {
+		// The only reference a manager picks: a title not in the list.
+		return invalid("equivalent_id", "Cette certification ne figure pas dans la liste des certifications reconnues équivalentes : choisissez-la dans la liste.")
 	}
 	if db.IsUniqueViolation(err, "staff_platform_email_key") {
 		// Only this platform's roster is named: whether the address is

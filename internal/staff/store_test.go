@@ -115,6 +115,10 @@ func TestImportAllOrNothing(t *testing.T) {
 
 func TestImportXLSXAndExportRoundTrip(t *testing.T) {
 	f := newFx(t)
+	// The equivalent title must be in the certifier's list (issue 14 #8).
+	if _, err := f.s.AddEquivalent(f.ctx, sys, "DEES", "Décision du certificateur n° 2026-03", ptr(d("2026-03-02"))); err != nil {
+		t.Fatal(err)
+	}
 	x := excelize.NewFile()
 	rows := [][]any{
 		{"nom", "email", "fonction", "etp", "date_prise_de_poste", "statut", "date_statut", "certification_equivalente"},

@@ -116,6 +116,8 @@ func matrix(x ids) []matrixCase {
 		{"GET", "/admin/certificateur", "/admin/certificateur", nil, admins},
 		{"POST", "/admin/certificateur", "/admin/certificateur", url.Values{"name": {""}}, admins},
 		{"GET", "/admin/outbox", "/admin/outbox", nil, admins},
+		{"GET", "/admin/certifications-equivalentes", "/admin/certifications-equivalentes", nil, admins},
+		{"POST", "/admin/certifications-equivalentes", "/admin/certifications-equivalentes", url.Values{"title": {""}}, admins},
 		{"GET", "/plateformes/:id", "/plateformes/" + pA, nil, only(admin, mgrA, obsNat, obsBzh)},
 		{"POST", "/plateformes/:id/invitations", "/plateformes/" + pA + "/invitations", url.Values{"email": {"pas-une-adresse"}}, only(admin, mgrA)},
 		{"GET", "/pilotage", "/pilotage", nil, only(admin, obsNat, obsBzh)},

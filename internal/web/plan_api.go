@@ -39,6 +39,22 @@ type planJSON struct {
 	NotStarted int            `json:"not_started"`
 	Holders    int            `json:"holders"` // the annual indicator: title holders in post today
 	Years      []planYearJSON `json:"years"`
+	// Annual is the annual indicator frozen at 31 December of each year
+	// (a correction says so), then the current year, provisional.
+	Annual []staff.AnnualFigures `json:"annual"`
+	// Staffing is the resources indicators (ETP, persons per counsellor
+	// ETP outside « veille » against the ceiling of 20).
+	Staffing staffingJSON `json:"staffing"`
+}
+
+// staffingJSON is staff.Staffing with its ratio and flag computed.
+type staffingJSON struct {
+	staff.Staffing
+	PersonsPerFTE *float64 `json:"persons_per_fte"` // null when no counsellor said
+	Ceiling       int      `json:"ceiling"`
+	AboveCeiling  bool     `json:"above_ceiling"`
+	// PlatformsAbove counts the platforms above the ceiling.
+	PlatformsAbove int `json:"platforms_above_ceiling"`
 }
 
 // apiPlan serves the national (or ?region=) plan as JSON: the baseline
@@ -67,6 +83,16 @@ func (s *Server) apiPlan(c echo.Context) error {
 			row.Gap = &gap
 		}
 		out.Years = append(out.Years, row)
+	}
+	out.Staffing = staffingJSON{Staffing: t.Staffing, Ceiling: staff.Ceiling, AboveCeiling: t.Staffing.AboveCeiling(), PlatformsAbove: len(n.AboveCeiling())}
+	if r, ok := t.Staffing.PerFTE(); ok {
+		out.Staffing.PersonsPerFTE = &r
+	}
+	if out.Annual, err = s.annualSeries(c, region, t); err != nil {
+		return err
+	}
+	if out.Annual == nil {
+		out.Annual = []staff.AnnualFigures{}
 	}
 	return c.JSON(http.StatusOK, out)
 }

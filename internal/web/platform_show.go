@@ -148,6 +148,8 @@ type pilotageView struct {
 	// SupervisorObjectives are the seed's objectives of the supervisors'
 	// specific training.
 	SupervisorObjectives []string
+	// Annual is the annual indicator of the scope shown.
+	Annual []staff.AnnualFigures
 }
 
 // pilotage is the national (or one région's) view of the plan: totals,
@@ -181,6 +183,9 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 	}
 	v := pilotageView{Layout: s.layout(c, title), Region: region, RegionName: regionName, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national"),
 		SupervisorObjectives: staff.SupervisorObjectives}
+	if v.Annual, err = s.annualSeries(c, region, n.Total); err != nil {
+		return pilotageView{}, err
+	}
 	f := indicators.DefaultFilter(time.Now())
 	f.Region = region
 	t, err := s.indicators.Compute(ctx, "taux-certification", f)
@@ -223,4 +228,14 @@ func (s *Server) nationalPlan(c echo.Context, region, sortBy string) (staff.Nati
 		}
 	}
 	return staff.Aggregate(list, members, targets, defaults, time.Now(), sortBy), nil
+}
+
+// annualSeries is the annual indicator of the nation, or of one région
+// when region is not empty: the frozen years, then the live current year.
+func (s *Server) annualSeries(c echo.Context, region string, live staff.Plan) ([]staff.AnnualFigures, error) {
+	scope := staff.ScopeNation
+	if region != "" {
+		scope = staff.ScopeRegion
+	}
+	return s.staff.Series(c.Request().Context(), scope, 0, region, live, time.Now())
 }

@@ -65,6 +65,9 @@ func (s *Server) routes() {
 	s.handle(post, "/admin/users/:id/pseudonymiser", account.ActAdminUsers, nil, s.adminUserPseudonymise)
 	s.handle(get, "/admin/organisations", account.ActAdminOrgs, nil, s.adminOrgs)
 	s.handle(post, "/admin/organisations", account.ActAdminOrgs, nil, s.adminOrgCreate)
+	// The certifier's list of equivalent certifications (issue 14 #8).
+	s.handle(get, "/admin/certifications-equivalentes", account.ActAdminOrgs, nil, s.adminEquivalents)
+	s.handle(post, "/admin/certifications-equivalentes", account.ActAdminOrgs, nil, s.adminEquivalentCreate)
 	s.handle(get, "/admin/audit", account.ActAdminAudit, nil, s.adminAudit)
 	s.handle(get, "/admin/audit.csv", account.ActAdminAudit, nil, s.adminAuditCSV)
 

@@ -32,6 +32,9 @@ type platformDashboard struct {
 	// SupervisorObjectives are the seed's objectives of the supervisors'
 	// specific training.
 	SupervisorObjectives []string
+	// Annual is the annual indicator: the years frozen at 31 December,
+	// then the current year, provisional.
+	Annual []staff.AnnualFigures
 }
 
 // rosterLine is one person with where they stand today.
@@ -62,6 +65,9 @@ func (s *Server) dashboard(c echo.Context, platformID int64) (platformDashboard,
 		d.Years = append(d.Years, y)
 	}
 	d.Chart = planChart(d.Plan, "plan-"+itoa(platformID))
+	if d.Annual, err = s.staff.Series(ctx, staff.ScopePlatform, platformID, "", d.Plan, today); err != nil {
+		return platformDashboard{}, nil, err
+	}
 	for i := range roster {
 		d.Roster = append(d.Roster, rosterLine{Member: roster[i], Compliance: roster[i].ComplianceOn(today), Active: roster[i].Active(today)})
 	}
@@ -108,7 +114,14 @@ func memberFromForm(c echo.Context, m *staff.Member) FormErrors {
 	m.Employer = c.FormValue("employer")
 	m.Status = staff.Status(c.FormValue("status"))
 	m.CertificateNumber = c.FormValue("certificate_number")
-	m.EquivalentName = c.FormValue("equivalent_name")
+	m.EquivalentID, m.EquivalentName = nil, ""
+	if v := strings.TrimSpace(c.FormValue("equivalent_id")); v != "" {
+		if id, ok := parseID(v); ok {
+			m.EquivalentID = &id
+		} else {
+			errs["equivalent_id"] = "Choisissez la certification dans la liste."
+		}
+	}
 	m.TrainingBody = c.FormValue("training_body")
 	m.SupervisorTraining = c.FormValue("supervisor_training")
 	if v := strings.ReplaceAll(strings.TrimSpace(c.FormValue("fte")), ",", "."); v != "" {
@@ -138,6 +151,19 @@ func memberFromForm(c echo.Context, m *staff.Member) FormErrors {
 		m.HiredOn = time.Time{}
 	}
 	m.LeftOn, m.StatusOn, m.TrainingEnd, m.SupervisorTrainingOn = date("left_on"), date("status_on"), date("training_end"), date("supervisor_training_on")
+	count := func(name string) *int {
+		v := strings.TrimSpace(c.FormValue(name))
+		if v == "" {
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			errs[name] = "Écrivez un nombre entier de personnes, par exemple 18."
+			return nil
+		}
+		return &n
+	}
+	m.Accompanied, m.Veille = count("persons_accompanied"), count("persons_veille")
 	m.PlannedYear = nil
 	if v := strings.TrimSpace(c.FormValue("planned_year")); v != "" {
 		y, err := strconv.Atoi(v)
@@ -171,6 +197,9 @@ type staffEditView struct {
 	Functions []staff.Function
 	Statuses  []staff.Status
 	Errors    FormErrors
+	// Equivalents is the certifier's list of equivalent certifications,
+	// the only titles the form offers.
+	Equivalents []staff.EquivalentCertification
 }
 
 func (s *Server) renderStaffEdit(c echo.Context, status int, m *staff.Member, errs FormErrors) error {
@@ -179,8 +208,12 @@ func (s *Server) renderStaffEdit(c echo.Context, status int, m *staff.Member, er
 	if m.ID != 0 {
 		title = m.FullName
 	}
+	equivalents, err := s.staff.Equivalents(c.Request().Context())
+	if err != nil {
+		return err
+	}
 	return s.render.render(c, status, "staff_edit", staffEditView{Layout: s.layout(c, title), Platform: o, M: m,
-		Functions: staff.Functions, Statuses: staff.Statuses, Errors: errs})
+		Functions: staff.Functions, Statuses: staff.Statuses, Errors: errs, Equivalents: equivalents})
 }
 
 func (s *Server) staffNew(c echo.Context) error {
