@@ -8,18 +8,15 @@ import (
 	"testing"
 )
 
-// readSeed returns a source document from the shared seeds folder, looked
-// for from the main checkout and from a worktree one level deeper; the test
-// is skipped (not passed) when the documents are absent.
+// readSeed returns a source document, copied unchanged under
+// testdata/seeds (see its README) so that a plain clone holds it.
 func readSeed(t *testing.T, name string) string {
 	t.Helper()
-	for _, dir := range []string{"../../../shared/seeds/", "../../../../shared/seeds/"} {
-		if b, err := os.ReadFile(dir + name); err == nil {
-			return string(b)
-		}
+	b, err := os.ReadFile("testdata/seeds/" + name)
+	if err != nil {
+		t.Fatalf("document source : %v", err)
 	}
-	t.Skipf("document source %s absent", name)
-	return ""
+	return string(b)
 }
 
 var competenceHeading = regexp.MustCompile(`Compétence (\d+) :`)
