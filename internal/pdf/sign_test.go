@@ -41,7 +41,7 @@ func testSigner(t testing.TB) *Signer {
 func pdfsig(t *testing.T, doc []byte) string {
 	t.Helper()
 	if _, err := exec.LookPath("pdfsig"); err != nil {
-		t.Skip("pdfsig (poppler-utils) absent")
+		t.Fatal("pdfsig absent : lancez scripts/deps.sh test (poppler-utils)")
 	}
 	p := filepath.Join(t.TempDir(), "doc.pdf")
 	if err := os.WriteFile(p, doc, 0o600); err != nil {
@@ -93,7 +93,7 @@ func TestSignedPDFVerifies(t *testing.T) {
 // TestSignedPDFIsWellFormed: qpdf finds no damage in a signed document.
 func TestSignedPDFIsWellFormed(t *testing.T) {
 	if _, err := exec.LookPath("qpdf"); err != nil {
-		t.Skip("qpdf absent")
+		t.Fatal("qpdf absent : lancez scripts/deps.sh test")
 	}
 	cert := certification(t, "RNCP37779")
 	// The QR code is a link: the page already has annotations, to which

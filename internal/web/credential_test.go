@@ -22,7 +22,7 @@ func nodeVerify(t *testing.T, a *app, token string) (string, int) {
 	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node absent : le vérificateur indépendant ne peut pas tourner")
+		t.Fatal("node absent : lancez scripts/deps.sh test (le vérificateur indépendant en a besoin)")
 	}
 	f := filepath.Join(t.TempDir(), "credential.jwt")
 	if err := os.WriteFile(f, []byte(token), 0o600); err != nil {
