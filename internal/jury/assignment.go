@@ -38,12 +38,9 @@ func (s *Store) Assign(ctx context.Context, actor audit.Actor, sessionID, candid
 		return invalid("evaluators", "Chaque candidature est évaluée par au moins deux membres du jury.")
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		st, err := lockSession(ctx, tx, sessionID, "UPDATE")
+		st, err := lockUnsigned(ctx, tx, sessionID, "UPDATE")
 		if err != nil {
 			return err
-		}
-		if st == Signed {
-			return ErrSigned
 		}
 		if st != Planned {
 			return invalid("evaluators", "Les candidatures s'affectent avant l'ouverture de la session.")
@@ -210,12 +207,9 @@ func (s *Store) EvaluatesCandidacy(ctx context.Context, userID, candidacyID int6
 // in that candidate's deliberation.
 func (s *Store) Declare(ctx context.Context, actor audit.Actor, sessionID, candidacyID int64) error {
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		st, err := lockSession(ctx, tx, sessionID, "SHARE")
+		_, err := lockUnsigned(ctx, tx, sessionID, "SHARE")
 		if err != nil {
 			return err
-		}
-		if st == Signed {
-			return ErrSigned
 		}
 		a, err := accessOf(ctx, tx, sessionID, candidacyID, actor.UserID)
 		if err != nil {
@@ -253,12 +247,9 @@ func (s *Store) DeclareConflict(ctx context.Context, actor audit.Actor, sessionI
 		return invalid("note", "La précision ne peut dépasser 2 000 caractères.")
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		st, err := lockSession(ctx, tx, sessionID, "SHARE")
+		_, err := lockUnsigned(ctx, tx, sessionID, "SHARE")
 		if err != nil {
 			return err
-		}
-		if st == Signed {
-			return ErrSigned
 		}
 		a, err := accessOf(ctx, tx, sessionID, candidacyID, actor.UserID)
 		if err != nil {

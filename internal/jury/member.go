@@ -116,12 +116,9 @@ func (s *Store) Members(ctx context.Context, sessionID int64) ([]Member, error) 
 // action (SetChair), which says who loses it.
 func (s *Store) AddMember(ctx context.Context, actor audit.Actor, sessionID, userID int64, chair bool) error {
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		st, err := lockSession(ctx, tx, sessionID, "UPDATE")
+		st, err := lockUnsigned(ctx, tx, sessionID, "UPDATE")
 		if err != nil {
 			return err
-		}
-		if st == Signed {
-			return ErrSigned
 		}
 		if st != Planned && st != Open {
 			return invalid("member", "La composition ne change plus une fois la délibération commencée.")
@@ -179,12 +176,9 @@ type ChairChange struct {
 func (s *Store) SetChair(ctx context.Context, actor audit.Actor, sessionID, userID int64) (ChairChange, error) {
 	var out ChairChange
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		st, err := lockSession(ctx, tx, sessionID, "UPDATE")
+		st, err := lockUnsigned(ctx, tx, sessionID, "UPDATE")
 		if err != nil {
 			return err
-		}
-		if st == Signed {
-			return ErrSigned
 		}
 		if st != Planned && st != Open {
 			return invalid("chair", "La présidence ne change plus une fois la délibération commencée.")
@@ -222,12 +216,9 @@ func (s *Store) SetChair(ctx context.Context, actor audit.Actor, sessionID, user
 // with the assignments removed.
 func (s *Store) RemoveMember(ctx context.Context, actor audit.Actor, sessionID, userID int64) error {
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		st, err := lockSession(ctx, tx, sessionID, "UPDATE")
+		st, err := lockUnsigned(ctx, tx, sessionID, "UPDATE")
 		if err != nil {
 			return err
-		}
-		if st == Signed {
-			return ErrSigned
 		}
 		if st != Planned {
 			return invalid("member", "Un membre ne peut plus être retiré une fois l'évaluation ouverte.")

@@ -225,12 +225,9 @@ func (s *Store) Sign(ctx context.Context, actor audit.Actor, sessionID int64) (*
 	var out *Minutes
 	pf := portfolio.NewStore(s.db)
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		st, err := lockSession(ctx, tx, sessionID, "UPDATE")
+		st, err := lockUnsigned(ctx, tx, sessionID, "UPDATE")
 		if err != nil {
 			return err
-		}
-		if st == Signed {
-			return ErrSigned
 		}
 		if st != Deliberating {
 			return invalid("status", "La session doit être en délibération pour être signée.")

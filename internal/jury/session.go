@@ -216,15 +216,22 @@ func lockSession(ctx context.Context, tx *sqlx.Tx, id int64, mode string) (Statu
 	return st, nil
 }
 
+// lockUnsigned is lockSession for a change: a signed session refuses
+// every change with ErrSigned (its minutes are amended, never edited).
+func lockUnsigned(ctx context.Context, tx *sqlx.Tx, id int64, mode string) (Status, error) {
+	st, err := lockSession(ctx, tx, id, mode)
+	if err == nil && st == Signed {
+		return st, ErrSigned
+	}
+	return st, err
+}
+
 // setStatus moves a session forward; the checks of each step are the
 // caller's.
 func setStatus(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, id int64, from, to Status) error {
-	st, err := lockSession(ctx, tx, id, "UPDATE")
+	st, err := lockUnsigned(ctx, tx, id, "UPDATE")
 	if err != nil {
 		return err
-	}
-	if st == Signed {
-		return ErrSigned
 	}
 	if st != from {
 		return invalid("status", "La session est « %s » : impossible de passer à « %s ».", st.Label(), to.Label())

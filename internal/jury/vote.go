@@ -17,12 +17,9 @@ import (
 // that its date has come: no vote, decision or signature before the
 // session's start time.
 func deliberating(ctx context.Context, tx *sqlx.Tx, sessionID int64) error {
-	st, err := lockSession(ctx, tx, sessionID, "SHARE")
+	st, err := lockUnsigned(ctx, tx, sessionID, "SHARE")
 	if err != nil {
 		return err
-	}
-	if st == Signed {
-		return ErrSigned
 	}
 	if st != Deliberating {
 		return invalid("status", "La session n'est pas en délibération.")
@@ -96,12 +93,9 @@ type Opening struct {
 func (s *Store) StartDeliberation(ctx context.Context, actor audit.Actor, sessionID int64, o Opening) error {
 	o.Reason = strings.TrimSpace(o.Reason)
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		st, err := lockSession(ctx, tx, sessionID, "UPDATE")
+		st, err := lockUnsigned(ctx, tx, sessionID, "UPDATE")
 		if err != nil {
 			return err
-		}
-		if st == Signed {
-			return ErrSigned
 		}
 		if st != Open {
 			return invalid("status", "La session est « %s » : impossible d'ouvrir la délibération.", st.Label())
