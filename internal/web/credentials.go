@@ -60,14 +60,7 @@ func (s *Server) credential(c echo.Context, code, name string) error {
 // certificateCredential downloads the certificate as an Open Badges 3.0
 // credential.
 func (s *Server) certificateCredential(c echo.Context) error {
-	h, _, err := s.holdings(c)
-	if err != nil {
-		return err
-	}
-	if h.Certificate == nil {
-		return fail(http.StatusNotFound, "La certification n'est pas encore obtenue : il n'y a pas de certificat.")
-	}
-	code, err := s.verify.CodeForCertificate(c.Request().Context(), h.Certificate.ID)
+	h, _, code, err := s.heldCertificate(c)
 	if err != nil {
 		return err
 	}
@@ -77,15 +70,7 @@ func (s *Server) certificateCredential(c echo.Context) error {
 // attestationCredential downloads a bloc's attestation as an Open
 // Badges 3.0 credential.
 func (s *Server) attestationCredential(c echo.Context) error {
-	h, _, err := s.holdings(c)
-	if err != nil {
-		return err
-	}
-	b, ok := h.Block(c.Param("block"))
-	if !ok {
-		return fail(http.StatusNotFound, "Ce bloc n'est pas acquis : il n'y a pas d'attestation.")
-	}
-	code, err := s.verify.CodeForBlock(c.Request().Context(), b.ID)
+	b, _, code, err := s.heldBlock(c)
 	if err != nil {
 		return err
 	}

@@ -123,15 +123,7 @@ func (s *Server) receiptPDF(c echo.Context) error {
 // candidate holds.
 func (s *Server) attestationPDF(c echo.Context) error {
 	cd := candidacyOf(c)
-	h, cert, err := s.holdings(c)
-	if err != nil {
-		return err
-	}
-	b, ok := h.Block(c.Param("block"))
-	if !ok {
-		return fail(http.StatusNotFound, "Ce bloc n'est pas acquis : il n'y a pas d'attestation.")
-	}
-	code, err := s.verify.CodeForBlock(c.Request().Context(), b.ID)
+	b, cert, code, err := s.heldBlock(c)
 	if err != nil {
 		return err
 	}
@@ -158,14 +150,7 @@ func (s *Server) attestationPDF(c echo.Context) error {
 // once awarded.
 func (s *Server) certificatePDF(c echo.Context) error {
 	cd := candidacyOf(c)
-	h, cert, err := s.holdings(c)
-	if err != nil {
-		return err
-	}
-	if h.Certificate == nil {
-		return fail(http.StatusNotFound, "La certification n'est pas encore obtenue : il n'y a pas de certificat.")
-	}
-	code, err := s.verify.CodeForCertificate(c.Request().Context(), h.Certificate.ID)
+	h, cert, code, err := s.heldCertificate(c)
 	if err != nil {
 		return err
 	}
@@ -208,4 +193,34 @@ func (s *Server) holdings(c echo.Context) (portfolio.Holdings, *referentiel.Cert
 	}
 	cert, err := s.refs.Version(ctx, cd.VersionID)
 	return h, cert, err
+}
+
+// heldBlock finds the bloc the route names among those the candidacy's
+// candidate holds, with its verification code: what its attestation, as
+// a PDF or as a credential, is made of.
+func (s *Server) heldBlock(c echo.Context) (portfolio.AcquiredBlock, *referentiel.Certification, string, error) {
+	h, cert, err := s.holdings(c)
+	if err != nil {
+		return portfolio.AcquiredBlock{}, nil, "", err
+	}
+	b, ok := h.Block(c.Param("block"))
+	if !ok {
+		return b, nil, "", fail(http.StatusNotFound, "Ce bloc n'est pas acquis : il n'y a pas d'attestation.")
+	}
+	code, err := s.verify.CodeForBlock(c.Request().Context(), b.ID)
+	return b, cert, code, err
+}
+
+// heldCertificate is the candidacy's certificate, once awarded, with the
+// blocs it rests on and its verification code.
+func (s *Server) heldCertificate(c echo.Context) (portfolio.Holdings, *referentiel.Certification, string, error) {
+	h, cert, err := s.holdings(c)
+	if err != nil {
+		return h, nil, "", err
+	}
+	if h.Certificate == nil {
+		return h, nil, "", fail(http.StatusNotFound, "La certification n'est pas encore obtenue : il n'y a pas de certificat.")
+	}
+	code, err := s.verify.CodeForCertificate(c.Request().Context(), h.Certificate.ID)
+	return h, cert, code, err
 }
