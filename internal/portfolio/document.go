@@ -49,15 +49,8 @@ type NewDocument struct {
 func (s *Store) AddDocument(ctx context.Context, actor audit.Actor, n NewDocument) (Document, error) {
 	var d Document
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		var st struct {
-			State  State `db:"state"`
-			Locked bool  `db:"locked"`
-		}
-		if err := tx.GetContext(ctx, &st, `SELECT state, locked FROM candidacies WHERE id = $1 FOR UPDATE`, n.CandidacyID); err != nil {
-			return db.NotFound(err, ErrNotFound, "portfolio")
-		}
-		if st.Locked || !st.State.Editable() {
-			return ErrLocked
+		if err := lockEditable(ctx, tx, n.CandidacyID); err != nil {
+			return err
 		}
 		var version int
 		if err := tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) + 1 FROM documents WHERE candidacy_id = $1 AND deliverable_code = $2`,
@@ -133,15 +126,8 @@ func (s *Store) DeleteDocument(ctx context.Context, actor audit.Actor, id int64)
 		if err := tx.GetContext(ctx, &row, `SELECT candidacy_id, deleted_at FROM documents WHERE id = $1`, id); err != nil {
 			return db.NotFound(err, ErrNotFound, "portfolio")
 		}
-		var st struct {
-			State  State `db:"state"`
-			Locked bool  `db:"locked"`
-		}
-		if err := tx.GetContext(ctx, &st, `SELECT state, locked FROM candidacies WHERE id = $1 FOR UPDATE`, row.CandidacyID); err != nil {
+		if err := lockEditable(ctx, tx, row.CandidacyID); err != nil {
 			return err
-		}
-		if st.Locked || !st.State.Editable() {
-			return ErrLocked
 		}
 		if row.DeletedAt != nil {
 			return invalid("document", "Ce document est déjà supprimé.")
@@ -151,4 +137,21 @@ func (s *Store) DeleteDocument(ctx context.Context, actor audit.Actor, id int64)
 		}
 		return audit.Record(ctx, tx, actor.Entry("document.delete", "document", strconv.FormatInt(id, 10), map[string]int64{"candidacy_id": row.CandidacyID}))
 	})
+}
+
+// lockEditable locks a candidacy for a change by its candidate and
+// refuses it with ErrLocked once deposited or closed; an unknown
+// candidacy is ErrNotFound.
+func lockEditable(ctx context.Context, tx *sqlx.Tx, candidacyID int64) error {
+	var st struct {
+		State  State `db:"state"`
+		Locked bool  `db:"locked"`
+	}
+	if err := tx.GetContext(ctx, &st, `SELECT state, locked FROM candidacies WHERE id = $1 FOR UPDATE`, candidacyID); err != nil {
+		return db.NotFound(err, ErrNotFound, "portfolio")
+	}
+	if st.Locked || !st.State.Editable() {
+		return ErrLocked
+	}
+	return nil
 }

@@ -71,15 +71,8 @@ func (s *Store) Equivalences(ctx context.Context, candidacyID int64) ([]Equivale
 func (s *Store) AddEquivalenceProof(ctx context.Context, actor audit.Actor, candidacyID int64, blockCode string, n NewDocument) (Document, error) {
 	var d Document
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		var st struct {
-			State  State `db:"state"`
-			Locked bool  `db:"locked"`
-		}
-		if err := tx.GetContext(ctx, &st, `SELECT state, locked FROM candidacies WHERE id = $1 FOR UPDATE`, candidacyID); err != nil {
-			return db.NotFound(err, ErrNotFound, "portfolio")
-		}
-		if st.Locked || !st.State.Editable() {
-			return ErrLocked
+		if err := lockEditable(ctx, tx, candidacyID); err != nil {
+			return err
 		}
 		var status EquivalenceStatus
 		if err := tx.GetContext(ctx, &status, `SELECT status FROM candidacy_equivalences WHERE candidacy_id = $1 AND block_code = $2`, candidacyID, blockCode); err != nil {

@@ -88,15 +88,8 @@ func (s *Store) AddPrerequisiteEvidence(ctx context.Context, actor audit.Actor, 
 	n.CandidacyID, n.BlockCode, n.DeliverableCode = candidacyID, "", PrerequisiteEvidenceCode(code)
 	var id int64
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		var st struct {
-			State  State `db:"state"`
-			Locked bool  `db:"locked"`
-		}
-		if err := tx.GetContext(ctx, &st, `SELECT state, locked FROM candidacies WHERE id = $1 FOR UPDATE`, candidacyID); err != nil {
+		if err := lockEditable(ctx, tx, candidacyID); err != nil {
 			return err
-		}
-		if st.Locked || !st.State.Editable() {
-			return ErrLocked
 		}
 		var version int
 		if err := tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) + 1 FROM documents WHERE candidacy_id = $1 AND deliverable_code = $2`,

@@ -101,15 +101,8 @@ func (s *Store) SaveSelfAssessment(ctx context.Context, actor audit.Actor, candi
 		}
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		var st struct {
-			State  State `db:"state"`
-			Locked bool  `db:"locked"`
-		}
-		if err := tx.GetContext(ctx, &st, `SELECT state, locked FROM candidacies WHERE id = $1 FOR UPDATE`, candidacyID); err != nil {
+		if err := lockEditable(ctx, tx, candidacyID); err != nil {
 			return err
-		}
-		if st.Locked || !st.State.Editable() {
-			return ErrLocked
 		}
 		for _, r := range ratings {
 			if r.Level == 0 {
