@@ -67,7 +67,9 @@ func TestKilledDuringUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	var docsBefore int
-	_ = d.Get(&docsBefore, `SELECT count(*) FROM documents`)
+	if err := d.Get(&docsBefore, `SELECT count(*) FROM documents`); err != nil {
+		t.Fatal(err)
+	}
 	d.Close()
 	objects := filepath.Join(data, "blobs", "objects")
 	objectsBefore := countFiles(objects)
@@ -128,7 +130,9 @@ func TestKilledDuringUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	var docsAfter int
-	_ = d.Get(&docsAfter, `SELECT count(*) FROM documents`)
+	if err := d.Get(&docsAfter, `SELECT count(*) FROM documents`); err != nil {
+		t.Fatal(err)
+	}
 	d.Close()
 	if docsAfter != docsBefore {
 		t.Fatalf("%d documents, %d avant l'envoi coupé", docsAfter, docsBefore)
@@ -190,7 +194,9 @@ func TestKilledDuringSigning(t *testing.T) {
 		CID int64 `db:"candidacy_id"`
 		EV  int64 `db:"evaluator_id"`
 	}
-	_ = d.Select(&evals, `SELECT candidacy_id, evaluator_id FROM jury_evaluators WHERE session_id = $1 AND submitted_at IS NULL ORDER BY 1, 2`, sid)
+	if err := d.Select(&evals, `SELECT candidacy_id, evaluator_id FROM jury_evaluators WHERE session_id = $1 AND submitted_at IS NULL ORDER BY 1, 2`, sid); err != nil {
+		t.Fatal(err)
+	}
 	as := func(id int64) audit.Actor { return audit.Actor{UserID: id, Role: "jury_member"} }
 	must := func(err error) {
 		t.Helper()
@@ -214,13 +220,19 @@ func TestKilledDuringSigning(t *testing.T) {
 	// take part declares and votes validé.
 	d.MustExec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, sid)
 	var members []int64
-	_ = d.Select(&members, `SELECT user_id FROM jury_members WHERE session_id = $1`, sid)
+	if err := d.Select(&members, `SELECT user_id FROM jury_members WHERE session_id = $1`, sid); err != nil {
+		t.Fatal(err)
+	}
 	must(js.StartDeliberation(ctx, audit.System, sid, jury.Opening{Present: members}))
 	var cids []int64
-	_ = d.Select(&cids, `SELECT candidacy_id FROM jury_assignments WHERE session_id = $1`, sid)
+	if err := d.Select(&cids, `SELECT candidacy_id FROM jury_assignments WHERE session_id = $1`, sid); err != nil {
+		t.Fatal(err)
+	}
 	for _, cid := range cids {
 		var blocks []string
-		_ = d.Select(&blocks, `SELECT block_code FROM candidacy_blocks WHERE candidacy_id = $1`, cid)
+		if err := d.Select(&blocks, `SELECT block_code FROM candidacy_blocks WHERE candidacy_id = $1`, cid); err != nil {
+			t.Fatal(err)
+		}
 		for _, m := range members {
 			_ = js.Declare(ctx, as(m), sid, cid) // refused to a member in conflict, who then does not vote
 		}
@@ -233,7 +245,9 @@ func TestKilledDuringSigning(t *testing.T) {
 		must(js.SetOutcome(ctx, as(chair), sid, cid, "", ""))
 	}
 	var chairEmail string
-	_ = d.Get(&chairEmail, `SELECT email FROM users WHERE id = $1`, chair)
+	if err := d.Get(&chairEmail, `SELECT email FROM users WHERE id = $1`, chair); err != nil {
+		t.Fatal(err)
+	}
 	// The demo's open session is two weeks ahead: its day comes, as time
 	// passing would (nothing is acquired at a date to come).
 	_, err = d.Exec(`UPDATE jury_sessions SET starts_at = now() - interval '1 hour' WHERE id = $1`, sid)

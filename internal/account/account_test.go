@@ -137,7 +137,9 @@ func TestSessionsIdleAbsoluteLogout(t *testing.T) {
 		t.Fatalf("session : %v", err)
 	}
 	var stored int
-	_ = s.db.Get(&stored, `SELECT count(*) FROM sessions WHERE token_hash = $1`, tok)
+	if err := s.db.Get(&stored, `SELECT count(*) FROM sessions WHERE token_hash = $1`, tok); err != nil {
+		t.Fatal(err)
+	}
 	if stored != 0 {
 		t.Fatal("le jeton de session est stocké en clair")
 	}
@@ -225,12 +227,16 @@ func TestResetTokenOnceAndExpiry(t *testing.T) {
 	}
 	// Unknown address: nothing is mailed, no error either.
 	var before int
-	_ = s.db.Get(&before, `SELECT count(*) FROM outbox`)
+	if err := s.db.Get(&before, `SELECT count(*) FROM outbox`); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.RequestReset(ctx, sys, "personne@exemple.fr", "http://acquis.test"); err != nil {
 		t.Fatal(err)
 	}
 	var after int
-	_ = s.db.Get(&after, `SELECT count(*) FROM outbox`)
+	if err := s.db.Get(&after, `SELECT count(*) FROM outbox`); err != nil {
+		t.Fatal(err)
+	}
 	if after != before {
 		t.Fatal("un courriel est parti vers une adresse inconnue")
 	}
@@ -352,7 +358,9 @@ func TestPseudonymise(t *testing.T) {
 		t.Fatalf("pseudonymisation incomplète : %+v", u)
 	}
 	var sessions int
-	_ = s.db.Get(&sessions, `SELECT count(*) FROM sessions WHERE user_id = $1`, id)
+	if err := s.db.Get(&sessions, `SELECT count(*) FROM sessions WHERE user_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
 	if sessions != 0 {
 		t.Fatal("sessions conservées")
 	}

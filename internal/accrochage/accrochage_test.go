@@ -71,7 +71,9 @@ func history(t *testing.T, d *sqlx.DB) map[string]int64 {
 		ID   int64
 		Name string `db:"full_name"`
 	}
-	_ = d.Select(&rows, `SELECT id, full_name FROM users`)
+	if err := d.Select(&rows, `SELECT id, full_name FROM users`); err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range rows {
 		users[r.Name] = r.ID
 	}
@@ -163,7 +165,9 @@ func TestExportValidAgainstXSD(t *testing.T) {
 		t.Fatalf("identifiants techniques instables : %s / %s", techIDs(doc), techIDs(again.Bytes()))
 	}
 	var audited int
-	_ = d.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'accrochage.exported'`)
+	if err := d.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'accrochage.exported'`); err != nil {
+		t.Fatal(err)
+	}
 	if audited != 2 {
 		t.Fatalf("%d exports audités", audited)
 	}

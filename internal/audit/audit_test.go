@@ -76,7 +76,9 @@ func TestChainAndTamperDetection(t *testing.T) {
 		}
 	}
 	var ids []int64
-	_ = d.Select(&ids, `SELECT id FROM audit_log ORDER BY id`)
+	if err := d.Select(&ids, `SELECT id FROM audit_log ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
 	tamper(fmt.Sprintf(`UPDATE audit_log SET change = '{"nom":"autre"}' WHERE id = %d`, ids[0]))
 	res, err := Verify(ctx, d)
 	if err != nil || res.OK || res.FirstBadID != ids[0] {
@@ -94,7 +96,9 @@ func TestDeletionDetected(t *testing.T) {
 		t.Fatalf("scellement : %d %v", n, err)
 	}
 	var ids []int64
-	_ = d.Select(&ids, `SELECT id FROM audit_log ORDER BY id`)
+	if err := d.Select(&ids, `SELECT id FROM audit_log ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
 	tx := dbtest.Superuser(t, d).MustBegin()
 	tx.MustExec(`SET LOCAL session_replication_role = replica`)
 	tx.MustExec(`DELETE FROM audit_log WHERE id = $1`, ids[1])

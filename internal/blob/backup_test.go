@@ -60,7 +60,9 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	var docs int
-	_ = src.Get(&docs, `SELECT count(*) FROM documents`)
+	if err := src.Get(&docs, `SELECT count(*) FROM documents`); err != nil {
+		t.Fatal(err)
+	}
 	if docs == 0 {
 		t.Fatal("la démonstration n'a déposé aucun document")
 	}
@@ -94,7 +96,9 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	_ = dst.Get(&n, `SELECT count(*) FROM documents`)
+	if err := dst.Get(&n, `SELECT count(*) FROM documents`); err != nil {
+		t.Fatal(err)
+	}
 	if n != docs {
 		t.Fatalf("%d documents restaurés sur %d", n, docs)
 	}
@@ -111,7 +115,9 @@ func TestBackupRestore(t *testing.T) {
 
 	// A damaged copy is caught.
 	var sha string
-	_ = dst.Get(&sha, `SELECT sha256 FROM documents ORDER BY id LIMIT 1`)
+	if err := dst.Get(&sha, `SELECT sha256 FROM documents ORDER BY id LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(restored.Path(sha), []byte("%PDF-1.4 altéré"), 0o600); err != nil {
 		t.Fatal(err)
 	}

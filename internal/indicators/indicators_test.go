@@ -234,7 +234,9 @@ func TestIndicatorsOnHandBuiltData(t *testing.T) {
 	same(t, "2026", row(t, annual, "2026"), "2026", 2, 1, 1, 0.0, 0.0, 0, nil, nil)
 	same(t, "2022", row(t, annual, "2022"), "2022", 0, 0, 0, nil, nil, 0, nil, nil)
 	var audited int
-	_ = h.d.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'followup.recorded'`)
+	if err := h.d.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'followup.recorded'`); err != nil {
+		t.Fatal(err)
+	}
 	if audited != 3 {
 		t.Fatalf("%d suivis audités", audited)
 	}

@@ -92,7 +92,9 @@ func (f *fx) submitted(candidate int64, cert string, blocks ...string) int64 {
 		pw[b] = portfolio.VAE
 	}
 	var org int64
-	_ = f.d.Get(&org, `SELECT coalesce(organisation_id, 0) FROM users WHERE id = $1`, candidate)
+	if err := f.d.Get(&org, `SELECT coalesce(organisation_id, 0) FROM users WHERE id = $1`, candidate); err != nil {
+		f.t.Fatal(err)
+	}
 	id, err := f.pf.Create(f.ctx, a, portfolio.NewCandidacy{CandidateID: candidate, CertificationCode: cert, Pathways: pw, OrganisationID: org, ExperienceMonths: 40})
 	must(f.t, err)
 	must(f.t, f.pf.Transition(f.ctx, a, id, portfolio.AdmissibilitySubmitted, account.RoleCandidate, ""))
@@ -226,7 +228,9 @@ func TestConflicts(t *testing.T) {
 		t.Fatalf("lien déclaré : %v", err)
 	}
 	var n int
-	_ = f.d.Get(&n, `SELECT count(*) FROM jury_assignments`)
+	if err := f.d.Get(&n, `SELECT count(*) FROM jury_assignments`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatal("affectation refusée mais enregistrée")
 	}
@@ -247,8 +251,12 @@ func TestBlindScoringAndProposal(t *testing.T) {
 	// The autosave is one statement: a refusal writes neither the verdict
 	// nor its audit row; a success writes one of each.
 	counts := func() (v, a int) {
-		_ = f.d.Get(&v, `SELECT count(*) FROM jury_verdicts`)
-		_ = f.d.Get(&a, `SELECT count(*) FROM audit_log WHERE action = 'jury.verdict'`)
+		if err := f.d.Get(&v, `SELECT count(*) FROM jury_verdicts`); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.d.Get(&a, `SELECT count(*) FROM audit_log WHERE action = 'jury.verdict'`); err != nil {
+			t.Fatal(err)
+		}
 		return
 	}
 	if v, a := counts(); v != 0 || a != 0 {
@@ -467,7 +475,9 @@ func TestConcurrentEvaluators(t *testing.T) {
 		must(t, err)
 	}
 	var n int
-	_ = f.d.Get(&n, `SELECT count(*) FROM jury_verdicts`)
+	if err := f.d.Get(&n, `SELECT count(*) FROM jury_verdicts`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 2*40 {
 		t.Fatalf("%d verdicts, attendu 80", n)
 	}

@@ -90,7 +90,9 @@ func TestTransitionsNotifyTheCandidate(t *testing.T) {
 	}
 	// Nothing for anyone else.
 	var others int
-	_ = f.d.Get(&others, `SELECT count(*) FROM outbox WHERE user_id IS DISTINCT FROM $1`, f.candidate)
+	if err := f.d.Get(&others, `SELECT count(*) FROM outbox WHERE user_id IS DISTINCT FROM $1`, f.candidate); err != nil {
+		t.Fatal(err)
+	}
 	if others != 0 {
 		t.Fatalf("%d courriels à d'autres", others)
 	}

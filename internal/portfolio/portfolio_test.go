@@ -134,7 +134,9 @@ func TestCandidacyJourney(t *testing.T) {
 		t.Fatalf("historique : %d transitions", len(hist))
 	}
 	var audited int
-	_ = f.d.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'candidacy.transition' AND entity_id = $1`, itoa(id))
+	if err := f.d.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'candidacy.transition' AND entity_id = $1`, itoa(id)); err != nil {
+		t.Fatal(err)
+	}
 	if audited != 5 {
 		t.Fatalf("%d transitions auditées", audited)
 	}
@@ -222,7 +224,9 @@ func TestDocumentVersionsAndDeletion(t *testing.T) {
 		t.Fatal("la version supprimée doit rester dans l'historique")
 	}
 	var n int
-	_ = f.d.Get(&n, `SELECT count(*) FROM audit_log WHERE action = 'document.delete'`)
+	if err := f.d.Get(&n, `SELECT count(*) FROM audit_log WHERE action = 'document.delete'`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Fatal("suppression non auditée")
 	}
@@ -326,7 +330,9 @@ func TestCASPPrerequisite(t *testing.T) {
 		}
 	}
 	var count int
-	_ = f.d.Get(&count, `SELECT count(*) FROM candidacies`)
+	if err := f.d.Get(&count, `SELECT count(*) FROM candidacies`); err != nil {
+		t.Fatal(err)
+	}
 	if count != 2 {
 		t.Fatalf("%d candidatures, attendu 2", count)
 	}

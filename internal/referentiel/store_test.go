@@ -34,7 +34,9 @@ func TestLoadIdempotentAndVersioned(t *testing.T) {
 		t.Fatalf("second chargement : %+v %v", again, err)
 	}
 	var versions int
-	_ = d.Get(&versions, `SELECT count(*) FROM certification_versions`)
+	if err := d.Get(&versions, `SELECT count(*) FROM certification_versions`); err != nil {
+		t.Fatal(err)
+	}
 	if versions != 2 {
 		t.Fatalf("%d versions", versions)
 	}
@@ -144,7 +146,9 @@ func TestConcurrentLoaders(t *testing.T) {
 		}
 	}
 	var versions int
-	_ = d.Get(&versions, `SELECT count(*) FROM certification_versions`)
+	if err := d.Get(&versions, `SELECT count(*) FROM certification_versions`); err != nil {
+		t.Fatal(err)
+	}
 	if versions != 2 {
 		t.Fatalf("%d versions après chargements concurrents", versions)
 	}
@@ -184,7 +188,9 @@ func TestMigrationsRerunAndConcurrent(t *testing.T) {
 		t.Fatalf("migrations appliquées : %v (une instance applique tout, l'autre rien)", counts)
 	}
 	var tables int
-	_ = d.Get(&tables, `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'audit_log'`)
+	if err := d.Get(&tables, `SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'audit_log'`); err != nil {
+		t.Fatal(err)
+	}
 	if tables != 1 {
 		t.Fatal("schéma incomplet")
 	}

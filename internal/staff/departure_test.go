@@ -57,7 +57,9 @@ func TestDepartureAndDeletion(t *testing.T) {
 		t.Errorf("audit de la suppression : %q %v", change, err)
 	}
 	var departed int
-	_ = f.d.Get(&departed, `SELECT count(*) FROM audit_log WHERE action = 'staff.departed'`)
+	if err := f.d.Get(&departed, `SELECT count(*) FROM audit_log WHERE action = 'staff.departed'`); err != nil {
+		t.Fatal(err)
+	}
 	if departed != 1 {
 		t.Errorf("%d départs audités", departed)
 	}

@@ -38,7 +38,9 @@ func TestEquivalentCertifications(t *testing.T) {
 		t.Fatalf("liste : %+v", list)
 	}
 	var audited int
-	_ = f.d.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'equivalence.listed'`)
+	if err := f.d.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'equivalence.listed'`); err != nil {
+		t.Fatal(err)
+	}
 	if audited != 2 {
 		t.Errorf("%d équivalences auditées", audited)
 	}

@@ -167,7 +167,9 @@ func TestImportTimeoutWritesNothing(t *testing.T) {
 		t.Fatalf("import hors délai : %d, %v", n, err)
 	}
 	var audits int
-	_ = f.d.Get(&audits, `SELECT count(*) FROM audit_log WHERE action = 'staff.imported'`)
+	if err := f.d.Get(&audits, `SELECT count(*) FROM audit_log WHERE action = 'staff.imported'`); err != nil {
+		t.Fatal(err)
+	}
 	if f.count() != 0 || audits != 0 {
 		t.Fatalf("%d lignes, %d audits après un import annulé", f.count(), audits)
 	}

@@ -38,7 +38,9 @@ func TestReimportOwnExportChangesNothing(t *testing.T) {
 	}
 	audits := func() int {
 		var n int
-		_ = f.d.Get(&n, `SELECT count(*) FROM audit_log WHERE action IN ('staff.created', 'staff.updated')`)
+		if err := f.d.Get(&n, `SELECT count(*) FROM audit_log WHERE action IN ('staff.created', 'staff.updated')`); err != nil {
+			t.Fatal(err)
+		}
 		return n
 	}
 	before := audits()

@@ -96,8 +96,12 @@ func TestAnnualIndicatorFrozen(t *testing.T) {
 		t.Fatalf("après correction : %+v", s)
 	}
 	var kept, audited int
-	_ = f.d.Get(&kept, `SELECT count(*) FROM plan_snapshots WHERE scope = 'nation'`)
-	_ = f.d.Get(&audited, `SELECT count(*) FROM audit_log WHERE action IN ('plan.frozen', 'plan.freeze_corrected') AND entity_id = '2026'`)
+	if err := f.d.Get(&kept, `SELECT count(*) FROM plan_snapshots WHERE scope = 'nation'`); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.d.Get(&audited, `SELECT count(*) FROM audit_log WHERE action IN ('plan.frozen', 'plan.freeze_corrected') AND entity_id = '2026'`); err != nil {
+		t.Fatal(err)
+	}
 	if kept != 2 || audited != 2 {
 		t.Errorf("%d arrêtés nationaux conservés, %d audités", kept, audited)
 	}

@@ -48,7 +48,9 @@ func d0(s string) time.Time { return d(s) }
 
 func (f *fx) count() int {
 	var n int
-	_ = f.d.Get(&n, `SELECT count(*) FROM staff`)
+	if err := f.d.Get(&n, `SELECT count(*) FROM staff`); err != nil {
+		f.t.Fatal(err)
+	}
 	return n
 }
 

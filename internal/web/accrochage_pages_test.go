@@ -24,7 +24,9 @@ func TestCivilStatusAndAccrochage(t *testing.T) {
 	a.db.MustExec(`DELETE FROM civil_status WHERE user_id = $1`, uid)
 	a.db.MustExec(`UPDATE users SET password_hash = (SELECT password_hash FROM users WHERE email = $1) WHERE id = $2`, whoEmails[cand], uid)
 	email := ""
-	_ = a.db.Get(&email, `SELECT email FROM users WHERE id = $1`, uid)
+	if err := a.db.Get(&email, `SELECT email FROM users WHERE id = $1`, uid); err != nil {
+		t.Fatal(err)
+	}
 	c := a.client()
 	c.login(email)
 	if res := c.get("/compte/etat-civil"); res.Status != http.StatusOK || !strings.Contains(res.Body, "Caisse des Dépôts") {

@@ -239,8 +239,10 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	var missing []string
-	_ = a.db.Select(&missing, `SELECT d.code FROM deliverables d JOIN blocks b ON b.id = d.block_id JOIN candidacies c ON c.version_id = b.version_id
-		WHERE c.id = $1 AND d.upload AND NOT EXISTS (SELECT 1 FROM documents x WHERE x.candidacy_id = c.id AND x.deliverable_code = d.code) ORDER BY b.position, d.position`, cid)
+	if err := a.db.Select(&missing, `SELECT d.code FROM deliverables d JOIN blocks b ON b.id = d.block_id JOIN candidacies c ON c.version_id = b.version_id
+		WHERE c.id = $1 AND d.upload AND NOT EXISTS (SELECT 1 FROM documents x WHERE x.candidacy_id = c.id AND x.deliverable_code = d.code) ORDER BY b.position, d.position`, cid); err != nil {
+		t.Fatal(err)
+	}
 
 	// 1. The candidate completes and submits the dossier.
 	c := open("candidat", a.srv.URL)
@@ -270,8 +272,10 @@ func TestBrowserJourney(t *testing.T) {
 
 	// 3. Both members declare no conflict and score every criterion.
 	var crits []string
-	_ = a.db.Select(&crits, `SELECT cr.code FROM criteria cr JOIN blocks b ON b.id = cr.block_id JOIN candidacies c ON c.version_id = b.version_id
-		JOIN candidacy_blocks cb ON cb.candidacy_id = c.id AND cb.block_code = b.code WHERE c.id = $1 ORDER BY b.position, cr.position`, cid)
+	if err := a.db.Select(&crits, `SELECT cr.code FROM criteria cr JOIN blocks b ON b.id = cr.block_id JOIN candidacies c ON c.version_id = b.version_id
+		JOIN candidacy_blocks cb ON cb.candidacy_id = c.id AND cb.block_code = b.code WHERE c.id = $1 ORDER BY b.position, cr.position`, cid); err != nil {
+		t.Fatal(err)
+	}
 	grid := fmt.Sprintf("/jury/sessions/%d/candidats/%d", sid, cid)
 	jurors := map[int64]*browser{}
 	for _, m := range []struct {
@@ -316,7 +320,9 @@ func TestBrowserJourney(t *testing.T) {
 	ch := jurors[chairID]
 	delib := fmt.Sprintf("/jury/sessions/%d/deliberation", sid)
 	var blocks []string
-	_ = a.db.Select(&blocks, `SELECT block_code FROM candidacy_blocks WHERE candidacy_id = $1 ORDER BY position`, cid)
+	if err := a.db.Select(&blocks, `SELECT block_code FROM candidacy_blocks WHERE candidacy_id = $1 ORDER BY position`, cid); err != nil {
+		t.Fatal(err)
+	}
 	for i, bl := range blocks {
 		for _, id := range []int64{memberID, chairID} {
 			j := jurors[id]
@@ -377,13 +383,17 @@ func TestBrowserJourney(t *testing.T) {
 
 	// 6. The platform manager sees the counsellor certified.
 	number := ""
-	_ = a.db.Get(&number, `SELECT number FROM certificates WHERE candidacy_id = $1`, cid)
+	if err := a.db.Get(&number, `SELECT number FROM certificates WHERE candidacy_id = $1`, cid); err != nil {
+		t.Fatal(err)
+	}
 	if number == "" {
 		t.Fatal("pas de certificat après la signature")
 	}
 	// 7. An employer opens the certificate's verification page, anonymous.
 	var vcode string
-	_ = a.db.Get(&vcode, `SELECT v.code FROM verification_codes v JOIN certificates c ON c.id = v.certificate_id WHERE c.candidacy_id = $1`, cid)
+	if err := a.db.Get(&vcode, `SELECT v.code FROM verification_codes v JOIN certificates c ON c.id = v.certificate_id WHERE c.candidacy_id = $1`, cid); err != nil {
+		t.Fatal(err)
+	}
 	emp := open("employeur", a.srv.URL)
 	emp.open("/verifier/" + vcode)
 	emp.accessible("page de vérification")

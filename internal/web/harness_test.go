@@ -308,8 +308,10 @@ func (a *app) scoringSession() (session, candidacy int64, evaluators []*client, 
 		c.post(page+"/declaration", nil)
 		c.get(page)
 	}
-	_ = a.db.Select(&criteria, `SELECT cr.code FROM criteria cr JOIN blocks b ON b.id = cr.block_id JOIN certifications c ON c.current_version_id = b.version_id
-		WHERE c.code = 'RNCP37779' ORDER BY b.position, cr.position`)
+	if err := a.db.Select(&criteria, `SELECT cr.code FROM criteria cr JOIN blocks b ON b.id = cr.block_id JOIN certifications c ON c.current_version_id = b.version_id
+		WHERE c.code = 'RNCP37779' ORDER BY b.position, cr.position`); err != nil {
+		a.t.Fatal(err)
+	}
 	return session, candidacy, evaluators, criteria
 }
 

@@ -38,8 +38,10 @@ func TestJuryBlindOnEverySurface(t *testing.T) {
 	api := fmt.Sprintf("/api/v1/jury/sessions/%d/candidacies/%d", sid, cid)
 	delib := fmt.Sprintf("/jury/sessions/%d/deliberation", sid)
 	var crits []string
-	_ = a.db.Select(&crits, `SELECT cr.code FROM criteria cr JOIN blocks b ON b.id = cr.block_id JOIN candidacy_blocks cb ON cb.block_code = b.code
-		JOIN candidacies c ON c.id = cb.candidacy_id AND c.version_id = b.version_id WHERE c.id = $1 ORDER BY b.position, cr.position`, cid)
+	if err := a.db.Select(&crits, `SELECT cr.code FROM criteria cr JOIN blocks b ON b.id = cr.block_id JOIN candidacy_blocks cb ON cb.block_code = b.code
+		JOIN candidacies c ON c.id = cb.candidacy_id AND c.version_id = b.version_id WHERE c.id = $1 ORDER BY b.position, cr.position`, cid); err != nil {
+		t.Fatal(err)
+	}
 
 	// The chair hands in a full grid; the member leaves a draft.
 	chair.get(page)

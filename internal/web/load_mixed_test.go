@@ -135,7 +135,9 @@ func loadMixed(t *testing.T, nInstances int) {
 	}
 	written := a.id(`SELECT count(*) FROM audit_log WHERE action = 'jury.verdict'`) - before
 	var saved int64
-	_ = a.db.Get(&saved, `SELECT count(*) FROM jury_verdicts WHERE session_id = $1 AND candidacy_id = $2`, sid, cid)
+	if err := a.db.Get(&saved, `SELECT count(*) FROM jury_verdicts WHERE session_id = $1 AND candidacy_id = $2`, sid, cid); err != nil {
+		t.Fatal(err)
+	}
 	if written != posts.Load() || saved == 0 {
 		t.Fatalf("écritures perdues : %d votes envoyés, %d audités (%d critères en base)", posts.Load(), written, saved)
 	}

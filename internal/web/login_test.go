@@ -181,7 +181,9 @@ func TestAdminInviteFlow(t *testing.T) {
 		t.Fatal("l'invitation n'est pas dans la boîte d'envoi")
 	}
 	var body string
-	_ = a.db.Get(&body, `SELECT body FROM outbox WHERE to_addr = 'new@exemple.fr'`)
+	if err := a.db.Get(&body, `SELECT body FROM outbox WHERE to_addr = 'new@exemple.fr'`); err != nil {
+		t.Fatal(err)
+	}
 	i := strings.Index(body, "/invitation/")
 	token := strings.Fields(body[i+len("/invitation/"):])[0]
 	invitee := a.client()

@@ -24,8 +24,12 @@ func BenchmarkNationalView(b *testing.B) {
 		b.Fatal(err)
 	}
 	var staffN, platformsN int
-	_ = a.db.Get(&staffN, `SELECT count(*) FROM staff`)
-	_ = a.db.Get(&platformsN, `SELECT count(*) FROM organisations WHERE kind = 'platform'`)
+	if err := a.db.Get(&staffN, `SELECT count(*) FROM staff`); err != nil {
+		b.Fatal(err)
+	}
+	if err := a.db.Get(&platformsN, `SELECT count(*) FROM organisations WHERE kind = 'platform'`); err != nil {
+		b.Fatal(err)
+	}
 	b.Logf("%d plateformes, %d personnes", platformsN, staffN)
 	c := a.client()
 	c.login(whoEmails[obsNat])
