@@ -181,3 +181,19 @@ func CheckLogo(b []byte) (string, error) {
 func frSize(n int) string {
 	return strings.Replace(fmt.Sprintf("%.1f ko", float64(n)/1024), ".", ",", 1)
 }
+
+// Name is the certifier's name as it set its identity, read through q
+// (a transaction, when a document being signed must name it), or "" when
+// no identity is set yet. This package owns the table; others read it
+// through here.
+func Name(ctx context.Context, q sqlx.QueryerContext) (string, error) {
+	var name string
+	err := sqlx.GetContext(ctx, q, &name, `SELECT name FROM certifier_identity WHERE id = 1`)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("certifier: nom : %w", err)
+	}
+	return name, nil
+}

@@ -15,6 +15,7 @@ import (
 
 	"acquis/internal/account"
 	"acquis/internal/audit"
+	"acquis/internal/certifier"
 	"acquis/internal/db/dbtest"
 	"acquis/internal/db/dbtest/seed"
 	"acquis/internal/portfolio"
@@ -594,4 +595,19 @@ func mustVersions(t *testing.T, f *fx) []Minutes {
 	all, err := f.s.MinutesVersions(f.ctx, f.session)
 	must(t, err)
 	return all
+}
+
+// TestMinutesNameTheCertifierIdentity: once the certifier has set its
+// identity, the signed minutes name it (issue 20), not the référentiel's
+// source.
+func TestMinutesNameTheCertifierIdentity(t *testing.T) {
+	f := newFx(t, "RNCP37779", "RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03")
+	must(t, certifier.NewStore(f.d).Save(f.ctx, sys, certifier.Identity{Name: "CFEA — Centre de formation à l'emploi accompagné",
+		SignatoryName: "Claire Dubois", SignatoryFunction: "Directrice"}, false))
+	chair := f.allValidated()
+	m, err := f.s.Sign(f.ctx, chair, f.session)
+	must(t, err)
+	if m.Content.Certifier != "CFEA — Centre de formation à l'emploi accompagné" {
+		t.Fatalf("certificateur du procès-verbal : %q", m.Content.Certifier)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"acquis/internal/audit"
+	"acquis/internal/certifier"
 	"acquis/internal/db"
 	"acquis/internal/portfolio"
 )
@@ -136,7 +137,16 @@ func (s *Store) build(ctx context.Context, q sqlx.QueryerContext, sessionID int6
 	if err != nil {
 		return nil, err
 	}
-	m := &MinutesContent{SessionID: sessionID, Certifier: cert.Certifier, CertificationCode: sess.CertificationCode, CertificationTitle: sess.CertificationTitle,
+	// The minutes name the certifier as it set its identity (issue 20),
+	// else as the référentiel's source names it.
+	certifierName, err := certifier.Name(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if certifierName == "" {
+		certifierName = cert.Certifier
+	}
+	m := &MinutesContent{SessionID: sessionID, Certifier: certifierName, CertificationCode: sess.CertificationCode, CertificationTitle: sess.CertificationTitle,
 		StartsAt: sess.StartsAt.UTC(), Place: sess.Place, Remote: sess.Remote}
 	if err := sqlx.SelectContext(ctx, q, &m.Members, `SELECT m.user_id, u.full_name AS name, m.college, m.is_chair AS chair,
 		coalesce(NOT att.present, false) AS absent
