@@ -132,3 +132,25 @@ func TestJuryFileSizesForPeople(t *testing.T) {
 		t.Error("l'empreinte SHA-256 des fichiers a disparu du dossier jury")
 	}
 }
+
+// TestMinutesKeepHeadingWithFirstLine: the minutes share the Doc helper,
+// so no page of theirs ends with a heading either, whatever the number of
+// candidates moving the sections down the pages.
+func TestMinutesKeepHeadingWithFirstLine(t *testing.T) {
+	headings := []string{"Composition du jury", "Décisions par candidat et par bloc", "Délibération par bloc", "Totaux",
+		"Préconisations du jury", "Signature"}
+	for n := 20; n <= 40; n++ {
+		m := minutesFor(n)
+		doc, err := Minutes(m, strings.Repeat("c", 64))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, pages := text(t, doc)
+		id := fmt.Sprintf("PV-%d-v%d", m.SessionID, m.Version)
+		for p := 1; p <= pages; p++ {
+			if prev, last := lastBodyLines(pageText(t, doc, p), id); orphanHeading(prev, last, headings) {
+				t.Errorf("%d candidats : la page %d / %d du procès-verbal finit par un titre : %q", n, p, pages, last)
+			}
+		}
+	}
+}
