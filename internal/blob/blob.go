@@ -19,6 +19,8 @@ import (
 	"syscall"
 	"unicode"
 	"unicode/utf8"
+
+	"acquis/internal/frsize"
 )
 
 // ErrNotFound means no object has that hash.
@@ -205,7 +207,7 @@ func (s *Store) Put(ctx context.Context, r io.Reader, lim Limits) (b Blob, err e
 		return b, &RejectError{Reason: "Le fichier est vide."}
 	}
 	if n > lim.MaxBytes {
-		return b, &RejectError{Reason: fmt.Sprintf("Le fichier dépasse la taille maximale de %s.", humanSize(lim.MaxBytes))}
+		return b, &RejectError{Reason: fmt.Sprintf("Le fichier dépasse la taille maximale de %s.", frsize.Format(lim.MaxBytes))}
 	}
 	ra, err := st.seal()
 	if err != nil {
@@ -252,16 +254,6 @@ func (h *headBuffer) Write(p []byte) (int, error) {
 		h.b = append(h.b, p[:room]...)
 	}
 	return len(p), nil
-}
-
-func humanSize(n int64) string {
-	if n >= 1<<20 {
-		return fmt.Sprintf("%d Mo", n>>20)
-	}
-	if n >= 1<<10 {
-		return fmt.Sprintf("%d Ko", n>>10)
-	}
-	return fmt.Sprintf("%d octets", n)
 }
 
 var unsafeName = regexp.MustCompile(`[\x00-\x1f\x7f<>:"/\\|?*]`)

@@ -126,7 +126,7 @@ func TestRefusals(t *testing.T) {
 		{"GIF nommé .pdf", sampleGIF(), "n'est pas un PDF, un document ODT ou un document Word (DOCX) : son contenu est de type « image/gif »"},
 		{"texte", []byte("bonjour, je suis un PDF, promis"), "text/plain"},
 		{"image refusée pour ce livrable", samplePNG(), "image/png"},
-		{"trop gros", append(samplePDF(), make([]byte, 2048)...), "taille maximale de 1 Ko"},
+		{"trop gros", append(samplePDF(), make([]byte, 2048)...), "taille maximale de 1\u00a0Ko"},
 		{"vide", nil, "Le fichier est vide."},
 		{"zip quelconque", func() []byte {
 			var b bytes.Buffer

@@ -21,6 +21,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"acquis/internal/audit"
+	"acquis/internal/frsize"
 )
 
 // Limits of the logo: small enough to sit in every PDF without weighing
@@ -158,7 +159,7 @@ func CheckLogo(b []byte) (string, error) {
 		return "", &ValidationError{"logo", "Le fichier du logo est vide."}
 	}
 	if len(b) > MaxLogoBytes {
-		return "", &ValidationError{"logo", fmt.Sprintf("Le logo pèse %s : 512 ko au plus.", frSize(len(b)))}
+		return "", &ValidationError{"logo", fmt.Sprintf("Le logo pèse %s : 512 Ko au plus.", frsize.Format(int64(len(b))))}
 	}
 	mt := mimetype.Detect(b).String()
 	if mt != "image/png" && mt != "image/jpeg" {
@@ -175,11 +176,6 @@ func CheckLogo(b []byte) (string, error) {
 		return "", &ValidationError{"logo", "Le logo est une image illisible ou abîmée."}
 	}
 	return mt, nil
-}
-
-// frSize writes a size in kilo-octets the French way (600,5 ko).
-func frSize(n int) string {
-	return strings.Replace(fmt.Sprintf("%.1f ko", float64(n)/1024), ".", ",", 1)
 }
 
 // Name is the certifier's name as it set its identity, read through q

@@ -67,6 +67,24 @@ type Doc struct {
 	meta Meta
 	// styles are the font styles embedded so far ("", "B", "I").
 	styles map[string]bool
+	// style and size are the font in use, so printing a held heading
+	// can give the caller back the font it had set.
+	style string
+	size  float64
+	// held are headings not printed yet: the first thing that follows a
+	// heading prints it, after a page break if the heading and that
+	// thing's first line would not fit together (keep-with-next).
+	held []heldHeading
+	// due is a table whose header row waits, with the held headings, for
+	// the table's first row.
+	due *Table
+}
+
+// heldHeading is a heading waiting for what follows it.
+type heldHeading struct {
+	s           string
+	size, lineH float64
+	gap, rule   bool
 }
 
 // HashData returns the SHA-256 (hex) of v's JSON encoding: the "data it
@@ -106,6 +124,9 @@ func newDoc(m Meta) *Doc {
 }
 
 func (d *Doc) header() {
+	// fpdf gives the page's text its font back after the header and
+	// footer; so does the record of it.
+	defer func(style string, size float64) { d.style, d.size = style, size }(d.style, d.size)
 	f := d.f
 	d.font("", smallSize)
 	f.SetTextColor(90, 90, 90)
@@ -120,6 +141,7 @@ func (d *Doc) header() {
 }
 
 func (d *Doc) footer() {
+	defer func(style string, size float64) { d.style, d.size = style, size }(d.style, d.size)
 	f := d.f
 	d.font("", smallSize-0.5)
 	f.SetTextColor(90, 90, 90)
@@ -151,44 +173,113 @@ func (d *Doc) font(style string, size float64) {
 		addFont(d.f, style)
 	}
 	d.f.SetFont(fontFamily(style), "", size)
+	d.style, d.size = style, size
 }
 
 // space reports the height left on the page above the bottom margin.
 func (d *Doc) space() float64 { return pageHeight - marginBottom - d.f.GetY() }
 
 // need starts a new page when less than h millimetres remain, so a
-// heading never ends a page alone.
+// block of h mm is not cut. Held headings are printed first, kept with
+// those h mm.
 func (d *Doc) need(h float64) {
+	if d.holding() {
+		d.keep(h)
+		return
+	}
 	if d.space() < h {
 		d.f.AddPage()
 	}
 }
 
-// Title prints the document's title.
-func (d *Doc) Title(s string) { d.heading(s, 0, 15, 7, false); d.f.Ln(2) }
+// holding reports whether headings or a table header wait to be printed.
+func (d *Doc) holding() bool { return len(d.held) > 0 || d.due != nil }
 
-// Heading prints a section heading with a rule under it, kept with a few
-// lines after it.
-func (d *Doc) Heading(s string) { d.heading(s, 20, 11.5, 6, true) }
-
-// Subheading prints a smaller heading.
-func (d *Doc) Subheading(s string) { d.heading(s, 16, 10, 5, false) }
-
-// heading prints bold text of size points on lines of lineH mm, after a
-// page break when less than keep mm remain.
-func (d *Doc) heading(s string, keep, size, lineH float64, rule bool) {
-	if keep > 0 {
-		d.need(keep)
-		d.f.Ln(lineH / 3)
+// keep prints the held headings and the due table header, first starting
+// a new page when they and the next h mm (the first line or row of what
+// follows) would not fit in what is left of this one. Every way of
+// printing content calls it first, so no heading ends a page alone.
+func (d *Doc) keep(h float64) {
+	if !d.holding() {
+		return
 	}
-	d.font("B", size)
-	d.f.MultiCell(contentWidth, lineH, clean(s), "", "L", false)
-	if rule {
+	style, size := d.style, d.size
+	total := h
+	for _, hd := range d.held {
+		total += d.headingHeight(hd)
+	}
+	if d.due != nil {
+		total += d.due.headerHeight()
+	}
+	// At the top of a page a new page would not help.
+	if d.space() < total && d.f.GetY() > marginTop+0.01 {
+		d.f.AddPage()
+	}
+	held, due := d.held, d.due
+	d.held, d.due = nil, nil
+	for _, hd := range held {
+		d.printHeading(hd)
+	}
+	if due != nil {
+		due.drawHeader()
+	}
+	d.font(style, size)
+}
+
+// Title prints the document's title.
+func (d *Doc) Title(s string) {
+	d.keep(0)
+	d.printHeading(heldHeading{s: s, size: 15, lineH: 7})
+	d.font("", bodySize)
+	d.f.Ln(2)
+}
+
+// Heading prints a section heading with a rule under it, on the same
+// page as the first line of what follows it.
+func (d *Doc) Heading(s string) {
+	d.hold(heldHeading{s: s, size: 11.5, lineH: 6, gap: true, rule: true})
+}
+
+// Subheading prints a smaller heading, kept with what follows it too.
+func (d *Doc) Subheading(s string) { d.hold(heldHeading{s: s, size: 10, lineH: 5, gap: true}) }
+
+// hold keeps a heading until what follows it is printed. A table header
+// still waiting belongs above this heading: it is printed first.
+func (d *Doc) hold(h heldHeading) {
+	if d.due != nil {
+		d.keep(rowLine)
+	}
+	d.held = append(d.held, h)
+}
+
+// headingHeight is the height h takes on the page, its wrapped lines
+// measured in its own font.
+func (d *Doc) headingHeight(h heldHeading) float64 {
+	d.font("B", h.size)
+	n := len(d.split(clean(h.s), contentWidth))
+	height := float64(max(n, 1)) * h.lineH
+	if h.gap {
+		height += h.lineH / 3
+	}
+	if h.rule {
+		height += 1.5
+	}
+	return height
+}
+
+// printHeading prints bold text on lines of lineH mm, with a rule under
+// it when asked; it leaves the font bold, for the caller to reset.
+func (d *Doc) printHeading(h heldHeading) {
+	if h.gap {
+		d.f.Ln(h.lineH / 3)
+	}
+	d.font("B", h.size)
+	d.f.MultiCell(contentWidth, h.lineH, clean(h.s), "", "L", false)
+	if h.rule {
 		d.f.SetDrawColor(60, 60, 60)
 		d.f.Line(marginLeft, d.f.GetY(), pageWidth-marginRight, d.f.GetY())
 		d.f.Ln(1.5)
 	}
-	d.font("", bodySize)
 }
 
 // Para prints wrapped text; blank text prints nothing.
@@ -197,6 +288,7 @@ func (d *Doc) Para(s string) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
+	d.keep(lineHeight)
 	d.f.MultiCell(contentWidth, lineHeight, s, "", "L", false)
 	d.f.Ln(1)
 }
@@ -235,6 +327,7 @@ func (d *Doc) Signatures(who ...string) {
 
 // Bytes finishes the document.
 func (d *Doc) Bytes() ([]byte, error) {
+	d.keep(0)
 	var buf bytes.Buffer
 	if err := d.f.Output(&buf); err != nil {
 		return nil, fmt.Errorf("pdf: %s : %w", d.meta.ID, err)
@@ -256,17 +349,6 @@ func FormatDateTime(t time.Time) string {
 		return "—"
 	}
 	return t.In(paris).Format("02/01/2006 à 15:04")
-}
-
-// FormatSize writes a byte count in French units.
-func FormatSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return strings.Replace(fmt.Sprintf("%.1f Mo", float64(n)/(1<<20)), ".", ",", 1)
-	case n >= 1<<10:
-		return strings.Replace(fmt.Sprintf("%.1f ko", float64(n)/(1<<10)), ".", ",", 1)
-	}
-	return fmt.Sprintf("%d octets", n)
 }
 
 // paris is the time zone dates are printed in.

@@ -102,6 +102,7 @@ func (d *Doc) letterhead(iss *Issuer, fallback string) {
 
 // centred prints s centred on the page in the given style and size.
 func (d *Doc) centred(s, style string, size, lineH float64) {
+	d.keep(lineH)
 	d.font(style, size)
 	d.f.SetX(marginLeft)
 	d.f.MultiCell(contentWidth, lineH, clean(s), "", "C", false)

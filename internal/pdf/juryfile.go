@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"acquis/internal/frsize"
 	"acquis/internal/jury"
 	"acquis/internal/portfolio"
 )
@@ -208,7 +209,7 @@ func (d *Doc) fileTable(rows []fileRow) {
 	}
 	t := d.Table([]Column{{Width: 34, Header: "Bloc et livrable"}, {Width: 0, Header: "Fichier et SHA-256"}, {Width: 11, Header: "Vers.", Align: "C"}, {Width: 18, Header: "Taille", Align: "R"}, {Width: 27, Header: "Déposé le"}})
 	for _, r := range rows {
-		t.Row(r.what, r.name+"\n"+r.sha, strconv.Itoa(r.version), FormatSize(r.size), FormatDateTime(r.at))
+		t.Row(r.what, r.name+"\n"+r.sha, strconv.Itoa(r.version), frsize.Format(r.size), FormatDateTime(r.at))
 	}
 }
 

@@ -32,8 +32,18 @@ func (d *Doc) Table(cols []Column) *Table {
 		}
 	}
 	t := &Table{d: d, cols: cols, size: bodySize - 1}
+	if d.due != nil {
+		// A table before this one got no row: its header goes first.
+		d.keep(rowLine)
+	}
 	for _, c := range cols {
 		if c.Header != "" {
+			if len(d.held) > 0 {
+				// Under a heading, the header row waits for the first
+				// row, and the three go to the page together.
+				d.due = t
+				break
+			}
 			t.Header()
 			break
 		}
@@ -53,6 +63,13 @@ func (t *Table) Header() {
 	if t.plain {
 		return
 	}
+	_, n := t.headerCells()
+	t.d.need(float64(n)*rowLine + 2*rowLine)
+	t.drawHeader()
+}
+
+// headerCells is the header row's wrapped text, and its number of lines.
+func (t *Table) headerCells() ([][]string, int) {
 	d := t.d
 	d.font("B", t.size)
 	cells := make([][]string, len(t.cols))
@@ -63,10 +80,27 @@ func (t *Table) Header() {
 			n = len(cells[i])
 		}
 	}
-	d.need(float64(n)*rowLine + 2*rowLine)
-	d.f.SetFillColor(228, 232, 238)
+	return cells, n
+}
+
+// headerHeight is the height of the header row on the page.
+func (t *Table) headerHeight() float64 {
+	if t.plain {
+		return 0
+	}
+	_, n := t.headerCells()
+	return float64(n)*rowLine + 1
+}
+
+// drawHeader draws the header row where the page is now.
+func (t *Table) drawHeader() {
+	if t.plain {
+		return
+	}
+	cells, n := t.headerCells()
+	t.d.f.SetFillColor(228, 232, 238)
 	t.draw(cells, 0, n, true)
-	d.font("", t.size)
+	t.d.font("", t.size)
 }
 
 // Row prints one row; empty cells are allowed.
@@ -93,6 +127,15 @@ func (t *Table) Row(cells ...string) {
 		if len(lines[i]) > n {
 			n = len(lines[i])
 		}
+	}
+	if d.holding() {
+		// The held heading and header go with this whole row, or with
+		// its first line when the row is taller than a page anyway.
+		first := n
+		if n > t.pageLines() {
+			first = 1
+		}
+		d.keep(float64(first)*rowLine + 2)
 	}
 	for from := 0; from < n; {
 		fit := int((d.space() - 1) / rowLine)

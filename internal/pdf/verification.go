@@ -35,6 +35,7 @@ func (d *Doc) Verify(v Verification) error {
 	}
 	d.need(qrSize + 14)
 	d.Heading("Vérifier ce document")
+	d.need(qrSize) // prints the heading, on the QR code's page
 	y := d.f.GetY()
 	name := "qr-" + v.Code
 	d.f.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))

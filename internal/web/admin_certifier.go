@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/certifier"
+	"acquis/internal/frsize"
 	"acquis/internal/pdf"
 )
 
@@ -18,7 +19,7 @@ type adminCertifierView struct {
 	Layout
 	Form    certifier.Identity
 	Set     bool   // an identity was saved before
-	LogoSay string // the stored logo, in words (« PNG, 12,3 ko »)
+	LogoSay string // the stored logo, in words (« PNG, 12,3 Ko »)
 	Errors  FormErrors
 }
 
@@ -38,7 +39,7 @@ func (s *Server) renderAdminCertifier(c echo.Context, status int, form certifier
 		if *stored.LogoType == "image/jpeg" {
 			kind = "JPEG"
 		}
-		v.LogoSay = kind + ", " + pdf.FormatSize(int64(len(stored.Logo)))
+		v.LogoSay = kind + ", " + frsize.Format(int64(len(stored.Logo)))
 	}
 	return s.render.render(c, status, "admin_certifier", v)
 }
@@ -51,7 +52,7 @@ func (s *Server) adminCertifierSave(c echo.Context) error {
 		SignatoryFunction: c.FormValue("signatory_function"), RNCPReference: c.FormValue("rncp_reference")}
 	if fh, err := c.FormFile("logo"); err == nil && fh.Size > 0 {
 		if fh.Size > certifier.MaxLogoBytes {
-			return s.renderAdminCertifier(c, http.StatusUnprocessableEntity, id, false, FormErrors{"logo": "Le logo pèse " + pdf.FormatSize(fh.Size) + " : 512 ko au plus."})
+			return s.renderAdminCertifier(c, http.StatusUnprocessableEntity, id, false, FormErrors{"logo": "Le logo pèse " + frsize.Format(fh.Size) + " : 512 Ko au plus."})
 		}
 		f, err := fh.Open()
 		if err != nil {

@@ -3,17 +3,9 @@ package web
 import (
 	"strings"
 	"testing"
-)
 
-// TestHumanSize: sizes read as people say them.
-func TestHumanSize(t *testing.T) {
-	for n, want := range map[int64]string{0: "0 octet", 812: "812 octets", 1024: "1\u00a0Ko", 18944: "18,5\u00a0Ko",
-		2411724: "2,3\u00a0Mo", 157286400: "150\u00a0Mo"} {
-		if got := humanSize(n); got != want {
-			t.Errorf("humanSize(%d) = %q, attendu %q", n, got, want)
-		}
-	}
-}
+	"acquis/internal/frsize"
+)
 
 // TestCandidacyPageHidesHashes: the candidate's page gives sizes as people
 // read them and no hash or internal reference (those are on the receipt).
@@ -30,7 +22,7 @@ func TestCandidacyPageHidesHashes(t *testing.T) {
 	c := a.client()
 	c.login(whoEmails[cand])
 	body := c.get(candidacyPath(cd)).Body
-	if !strings.Contains(body, humanSize(d.Size)) || strings.Contains(body, "SHA-256") || strings.Contains(body, d.Sum[:16]) {
+	if !strings.Contains(body, frsize.Format(d.Size)) || strings.Contains(body, "SHA-256") || strings.Contains(body, d.Sum[:16]) {
 		t.Fatal("la page de candidature montre une empreinte ou une taille brute")
 	}
 	var version string

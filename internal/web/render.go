@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/civil"
+	"acquis/internal/frsize"
 	"acquis/internal/jury"
 	"acquis/internal/paris"
 	"acquis/internal/staff"
@@ -88,7 +89,7 @@ func funcs(a *assets) template.FuncMap {
 			return t.In(paris).Format("02/01/2006 à 15:04")
 		},
 		"inc":       func(i int) int { return i + 1 },
-		"humansize": humanSize,
+		"humansize": frsize.Format,
 		"splitpair": func(s string) []string { return append(strings.SplitN(s, "|", 2), "")[:2] },
 		"deref":     deref,
 		"decision":  jury.DecisionLabel,
