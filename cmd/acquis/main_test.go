@@ -5,9 +5,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -204,6 +207,12 @@ func TestUserCreateAndDemo(t *testing.T) {
 	if err != nil || !strings.Contains(out, "<cpf:passageCertification>") {
 		t.Fatalf("export accrochage : %v\n%s", err, out)
 	}
+	// The same period from the command line and from the page (below,
+	// once serving): the same bytes, per-run fields aside.
+	cliFlow, err := run("export", "accrochage", "--from", "2016-01-01", "--to", "2026-12-31", "--accrochage-id-client", "ABCD1234", "--accrochage-id-contrat", "MCFCER0001")
+	if err != nil || !strings.Contains(cliFlow, "<cpf:passageCertification>") {
+		t.Fatalf("export accrochage sur dix ans : %v\n%s", err, cliFlow)
+	}
 	out, err = run("import-rncp", "../../internal/rncp/testdata/export-v4.1.xml", "RNCP37779")
 	if err != nil || !strings.Contains(out, `code: "RNCP37779BC02-C02"`) {
 		t.Fatalf("import-rncp : %v\n%s", err, out)
@@ -258,4 +267,48 @@ func TestUserCreateAndDemo(t *testing.T) {
 	if out, err := run("version"); err != nil || !strings.HasPrefix(out, "acquis ") {
 		t.Fatalf("version : %v %s", err, out)
 	}
+	if page := pageFlow(t, bin, data, "2016-01-01", "2026-12-31"); perRun.ReplaceAllString(page, "") != perRun.ReplaceAllString(cliFlow, "") {
+		t.Fatalf("la page et la ligne de commande donnent des flux différents (%d / %d octets)", len(page), len(cliFlow))
+	}
+}
+
+// perRun matches the only parts of an accrochage flow that differ from
+// one run to the next: its identifier (period and second) and timestamp.
+var perRun = regexp.MustCompile(`<cpf:idFlux>[^<]*</cpf:idFlux>|<cpf:horodatage>[^<]*</cpf:horodatage>`)
+
+// pageFlow serves data, signs in as the demo's administrator and
+// downloads the accrochage flow of a period from /admin/accrochage.
+func pageFlow(t *testing.T, bin, data, from, to string) string {
+	t.Helper()
+	addr := freeAddr(t)
+	t.Setenv("ACQUIS_ACCROCHAGE_ID_CLIENT", "ABCD1234")
+	t.Setenv("ACQUIS_ACCROCHAGE_ID_CONTRAT", "MCFCER0001")
+	cmd, logs := serve(t, bin, data, addr)
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	waitHealthy(t, addr, 60*time.Second)
+	jar, _ := cookiejar.New(nil)
+	cl := &http.Client{Jar: jar, Timeout: 5 * time.Minute}
+	base := "http://" + addr
+	read := func(res *http.Response, err error) (int, string) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%v\n%s", err, logs.String())
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	_, form := read(cl.Get(base + "/login"))
+	m := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(form)
+	if m == nil {
+		t.Fatalf("pas de jeton CSRF sur /login :\n%s", form)
+	}
+	if st, body := read(cl.PostForm(base+"/login", url.Values{"_csrf": {m[1]}, "email": {"admin@demo.acquis.fr"}, "password": {"demo-acquis-2026"}})); st != http.StatusOK {
+		t.Fatalf("connexion : %d\n%s", st, body)
+	}
+	st, flow := read(cl.Get(base + "/admin/accrochage/flux.xml?du=" + from + "&au=" + to))
+	if st != http.StatusOK {
+		t.Fatalf("flux depuis la page : %d\n%.2000s", st, flow)
+	}
+	return flow
 }

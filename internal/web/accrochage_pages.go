@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"net/http"
 	"strings"
@@ -107,7 +106,11 @@ func (s *Server) accrochagePage(c echo.Context) error {
 	return s.render.render(c, http.StatusOK, "admin_accrochage", v)
 }
 
-// accrochageFlow downloads the flow, audited.
+// accrochageFlow downloads the flow, audited, streamed from the database
+// to the response as it is written: a ten-year period at national scale
+// takes longer than the body deadline, so the route lifts it (see
+// streamDeadlines) and the headers go out with the first bytes, which
+// leaves an empty period free to answer 422.
 func (s *Server) accrochageFlow(c echo.Context) error {
 	from, to, err := accrochagePeriod(c)
 	if err != nil {
@@ -117,14 +120,15 @@ func (s *Server) accrochageFlow(c echo.Context) error {
 	if err := ids.Check(); err != nil {
 		return fail(http.StatusConflict, "L'export n'est pas configuré : "+err.Error()+".")
 	}
-	var buf bytes.Buffer
-	_, _, err = s.accrochage.Export(c.Request().Context(), actor(c), &buf, ids, from, to, time.Now())
+	out := s.streamDeadlines(c, func() {
+		h := c.Response().Header()
+		h.Set(echo.HeaderContentType, "application/xml; charset=utf-8")
+		h.Set(echo.HeaderContentDisposition, attachment("accrochage-"+from.Format("2006-01-02")+"-"+to.Format("2006-01-02")+".xml"))
+		c.Response().WriteHeader(http.StatusOK)
+	})
+	_, _, err = s.accrochage.Export(c.Request().Context(), actor(c), out, ids, from, to, time.Now())
 	if errors.Is(err, accrochage.ErrNothing) {
 		return fail(http.StatusUnprocessableEntity, "Aucune certification à déclarer sur cette période (ou aucune dont l'état civil est renseigné).")
 	}
-	if err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, attachment("accrochage-"+from.Format("2006-01-02")+"-"+to.Format("2006-01-02")+".xml"))
-	return c.Blob(http.StatusOK, "application/xml; charset=utf-8", buf.Bytes())
+	return err
 }

@@ -239,8 +239,11 @@ const ctxSecure = "secure"
 func (s *Server) readDeadline(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		d := s.bodyTimeout
-		if isUpload(c) {
+		switch {
+		case isUpload(c):
 			d = s.uploadTimeout
+		case isStream(c):
+			d = streamTimeout
 		}
 		// Unsupported on some test recorders: the deadline is then simply absent.
 		_ = http.NewResponseController(c.Response().Writer).SetReadDeadline(time.Now().Add(d))
