@@ -120,12 +120,19 @@ func (s *Server) accrochageFlow(c echo.Context) error {
 	if err := ids.Check(); err != nil {
 		return fail(http.StatusConflict, "L'export n'est pas configuré : "+err.Error()+".")
 	}
-	out := s.streamDeadlines(c, func() {
+	headers := func() {
 		h := c.Response().Header()
 		h.Set(echo.HeaderContentType, "application/xml; charset=utf-8")
 		h.Set(echo.HeaderContentDisposition, attachment("accrochage-"+from.Format("2006-01-02")+"-"+to.Format("2006-01-02")+".xml"))
 		c.Response().WriteHeader(http.StatusOK)
-	})
+	}
+	if isHead(c.Request()) {
+		// A HEAD asks what a GET would bring, not for the export: nothing
+		// is read, built or audited.
+		headers()
+		return nil
+	}
+	out := s.streamDeadlines(c, headers)
 	_, _, err = s.accrochage.Export(c.Request().Context(), actor(c), out, ids, from, to, time.Now())
 	if errors.Is(err, accrochage.ErrNothing) {
 		return fail(http.StatusUnprocessableEntity, "Aucune certification à déclarer sur cette période (ou aucune dont l'état civil est renseigné).")

@@ -51,4 +51,13 @@ func TestAccrochageDownloadOutlivesBodyDeadline(t *testing.T) {
 	if n := a.id(`SELECT count(*) FROM audit_log WHERE action = 'accrochage.exported'`); n != 2 {
 		t.Fatalf("%d exports audités, attendu 2", n)
 	}
+	// A HEAD says what the download is without building or auditing it.
+	req, _ := http.NewRequest(http.MethodHead, a.srv.URL+"/admin/accrochage/flux.xml?du=2016-01-01&au=2026-12-31", nil)
+	head := adm.do(req)
+	if head.Status != http.StatusOK || head.Header.Get("Content-Type") != "application/xml; charset=utf-8" || head.Body != "" {
+		t.Fatalf("HEAD du flux : %d %q", head.Status, head.Header.Get("Content-Type"))
+	}
+	if n := a.id(`SELECT count(*) FROM audit_log WHERE action = 'accrochage.exported'`); n != 2 {
+		t.Fatalf("un HEAD a construit et audité un export (%d exports audités)", n)
+	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 )
 
@@ -14,10 +15,17 @@ import (
 func headAsGet(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodHead {
-			g := r.Clone(r.Context())
+			g := r.Clone(context.WithValue(r.Context(), headKey{}, true))
 			g.Method = http.MethodGet
 			r = g
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+type headKey struct{}
+
+// isHead reports whether the request reached the handler as a HEAD turned
+// into GET: a handler whose GET has effects beyond its answer (an export
+// built and audited) answers HEAD with its headers alone.
+func isHead(r *http.Request) bool { v, _ := r.Context().Value(headKey{}).(bool); return v }
