@@ -11,6 +11,7 @@ import (
 	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/blob"
+	"acquis/internal/certifier"
 	"acquis/internal/jury"
 	"acquis/internal/pdf"
 	"acquis/internal/portfolio"
@@ -275,7 +276,7 @@ func (j *journeys) session(starts time.Time, place string, members []string, lis
 
 // loadJourneys adds candidacies at every stage and the two sessions.
 func loadJourneys(ctx context.Context, d *sqlx.DB, blobs *blob.Store) error {
-	j := &journeys{ctx: ctx, d: d, pf: portfolio.NewStore(d), js: jury.NewStore(d).WithMinutesRenderer(pdf.Minutes), refs: referentiel.NewStore(d), blobs: blobs, ids: map[string]int64{}}
+	j := &journeys{ctx: ctx, d: d, pf: portfolio.NewStore(d), js: jury.NewStore(d).WithMinutesRenderer(pdf.MinutesWithIdentity(certifier.NewStore(d))), refs: referentiel.NewStore(d), blobs: blobs, ids: map[string]int64{}}
 	sys := audit.Actor{Role: "demo"}
 	profiles := []struct {
 		email, gender string

@@ -2,13 +2,17 @@ package pdf
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/go-pdf/fpdf"
+
+	"acquis/internal/certifier"
 )
 
 // Issuer is the certifier as its documents present it (set once by the
@@ -22,6 +26,25 @@ type Issuer struct {
 	RNCPReference     string `json:"rncp_reference"`
 	Logo              []byte `json:"-"`
 	LogoType          string `json:"logo_type"` // "image/png" or "image/jpeg"
+}
+
+// IssuerFrom reads the certifier's identity as the documents print it, or
+// nil when none was set (the documents then name the référentiel's
+// certifier).
+func IssuerFrom(ctx context.Context, s *certifier.Store) (*Issuer, error) {
+	id, err := s.Get(ctx)
+	if errors.Is(err, certifier.ErrNotSet) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	iss := &Issuer{Name: id.Name, Address: id.Address, SignatoryName: id.SignatoryName, SignatoryFunction: id.SignatoryFunction,
+		RNCPReference: id.RNCPReference, Logo: id.Logo}
+	if id.LogoType != nil {
+		iss.LogoType = *id.LogoType
+	}
+	return iss, nil
 }
 
 // issuerData is what the data hash of a document covers of its issuer:

@@ -21,12 +21,23 @@ func JuryFileName(f *jury.CandidateFile) string {
 // self-assessment, and for each bloc every criterion verbatim with each
 // evaluator's verdict and comment, the proposal and the decision.
 func JuryFile(f *jury.CandidateFile, at time.Time) ([]byte, error) {
+	return JuryFileWithIdentity(f, at, nil)
+}
+
+// JuryFileWithIdentity is JuryFile headed with the certifier's identity
+// (nil: the référentiel's certifier names it, with no letterhead).
+func JuryFileWithIdentity(f *jury.CandidateFile, at time.Time, iss *Issuer) ([]byte, error) {
 	sum, err := HashData(f)
 	if err != nil {
 		return nil, err
 	}
 	c := f.Candidacy
-	d := newDoc(metaFor(f.Certification, "Dossier jury — "+c.CandidateName, fmt.Sprintf("DJ-%d-%d", f.Session.ID, c.ID), at, sum))
+	meta := metaFor(f.Certification, "Dossier jury — "+c.CandidateName, fmt.Sprintf("DJ-%d-%d", f.Session.ID, c.ID), at, sum)
+	meta.Certifier = iss.nameOr(meta.Certifier)
+	d := newDoc(meta)
+	if iss != nil {
+		d.letterhead(iss, meta.Certifier)
+	}
 	d.Title("Dossier jury")
 	d.Fields(
 		[2]string{"Candidat", c.CandidateName},

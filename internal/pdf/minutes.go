@@ -1,10 +1,12 @@
 package pdf
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strconv"
 
+	"acquis/internal/certifier"
 	"acquis/internal/jury"
 )
 
@@ -18,6 +20,23 @@ func MinutesFileName(sessionID int64, version int) string {
 // An amendment (version > 1) names the version it replaces, its reason
 // and its corrections.
 func Minutes(m *jury.MinutesContent, contentSHA string) ([]byte, error) {
+	return minutes(m, contentSHA, nil)
+}
+
+// MinutesWithIdentity is the minutes renderer that heads them with the
+// certifier's identity (logo, name, address, registration) as it stands
+// when they are signed; the PDF is stored then and never re-rendered.
+func MinutesWithIdentity(s *certifier.Store) jury.MinutesRenderer {
+	return func(m *jury.MinutesContent, contentSHA string) ([]byte, error) {
+		iss, err := IssuerFrom(context.Background(), s)
+		if err != nil {
+			return nil, err
+		}
+		return minutes(m, contentSHA, iss)
+	}
+}
+
+func minutes(m *jury.MinutesContent, contentSHA string, iss *Issuer) ([]byte, error) {
 	title := "Procès-verbal de délibération du jury"
 	id := fmt.Sprintf("PV-%d-v%d", m.SessionID, m.Version)
 	d := newDoc(Meta{
@@ -29,6 +48,9 @@ func Minutes(m *jury.MinutesContent, contentSHA string) ([]byte, error) {
 		DataSHA256:    contentSHA,
 		AuditHead:     m.AuditHead,
 	})
+	if iss != nil {
+		d.letterhead(iss, m.Certifier)
+	}
 	d.Title(title)
 	where := m.Place
 	if m.Remote {

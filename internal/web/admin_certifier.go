@@ -77,17 +77,5 @@ func (s *Server) adminCertifierSave(c echo.Context) error {
 // issuer is the certifier's identity as the documents print it, or nil
 // when none was set (the documents then name the référentiel's certifier).
 func (s *Server) issuer(ctx context.Context) (*pdf.Issuer, error) {
-	id, err := s.certifier.Get(ctx)
-	if errors.Is(err, certifier.ErrNotSet) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	iss := &pdf.Issuer{Name: id.Name, Address: id.Address, SignatoryName: id.SignatoryName, SignatoryFunction: id.SignatoryFunction,
-		RNCPReference: id.RNCPReference, Logo: id.Logo}
-	if id.LogoType != nil {
-		iss.LogoType = *id.LogoType
-	}
-	return iss, nil
+	return pdf.IssuerFrom(ctx, s.certifier)
 }

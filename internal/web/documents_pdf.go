@@ -41,15 +41,8 @@ func (s *Server) juryFilePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if iss != nil {
-		// The header names the certifier as it set its identity; the
-		// référentiel (shared, cached) is not touched.
-		cert := *f.Certification
-		cert.Certifier = iss.Name
-		f.Certification = &cert
-	}
 	stop := s.metrics.timePDF("dossier_jury")
-	doc, err := pdf.JuryFile(f, time.Now())
+	doc, err := pdf.JuryFileWithIdentity(f, time.Now(), iss)
 	stop()
 	if err != nil {
 		return err

@@ -21,11 +21,11 @@ func pdfSigner(k *verify.Keyring, name string) *pdf.Signer {
 	return &pdf.Signer{Key: p.Key, Cert: p.Cert, Chain: p.Chain, Name: name}
 }
 
-// signedMinutes prints the minutes and signs them (PAdES) with the
-// certifier's key, so that the stored document is the signed one.
-func signedMinutes(k *verify.Keyring) jury.MinutesRenderer {
+// signedMinutes prints the minutes with render and signs them (PAdES)
+// with the certifier's key, so that the stored document is the signed one.
+func signedMinutes(k *verify.Keyring, render jury.MinutesRenderer) jury.MinutesRenderer {
 	return func(m *jury.MinutesContent, sum string) ([]byte, error) {
-		doc, err := pdf.Minutes(m, sum)
+		doc, err := render(m, sum)
 		if err != nil {
 			return nil, err
 		}

@@ -23,6 +23,7 @@ import (
 	"acquis/internal/indicators"
 	"acquis/internal/jury"
 	"acquis/internal/mail"
+	"acquis/internal/pdf"
 	"acquis/internal/pgembed"
 	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
@@ -105,7 +106,7 @@ func New(d Deps) (*Server, error) {
 		refs:       referentiel.NewStore(d.DB),
 		accounts:   account.NewStore(d.DB),
 		portfolio:  portfolio.NewStore(d.DB),
-		jury:       jury.NewStore(d.DB).WithMinutesRenderer(signedMinutes(keys)),
+		jury:       jury.NewStore(d.DB).WithMinutesRenderer(signedMinutes(keys, pdf.MinutesWithIdentity(certifier.NewStore(d.DB)))),
 		staff:      staff.NewStore(d.DB),
 		indicators: indicators.NewStore(d.DB),
 		accrochage: accrochage.NewStore(d.DB),

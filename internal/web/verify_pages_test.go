@@ -18,6 +18,7 @@ import (
 
 	"acquis/internal/demo"
 	"acquis/internal/jury"
+	"acquis/internal/pdf"
 )
 
 // certifiedHolder is the demo's certified candidate: the certificate, its
@@ -184,7 +185,7 @@ func TestSignedDocuments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := signedMinutes(a.s.keys)(m.Content, m.SHA256)
+	doc, err := signedMinutes(a.s.keys, pdf.Minutes)(m.Content, m.SHA256)
 	if err != nil {
 		t.Fatal(err)
 	}
