@@ -25,6 +25,8 @@ func newAppWith(t *testing.T, change func(*config.Config), log *slog.Logger) *ap
 	d := dbtest.New(t)
 	cfg := config.Defaults()
 	cfg.BaseURL = "http://acquis.test"
+	// The signing keys are made in the data dir: never in the source tree.
+	cfg.DataDir = t.TempDir()
 	change(&cfg)
 	blobs, err := blob.Open(t.TempDir())
 	if err != nil {
