@@ -78,7 +78,7 @@ func (s *Store) Freeze(ctx context.Context, actor audit.Actor, platforms []accou
 		return 0, invalid("correction", "Le motif de la correction dépasse 500 caractères.")
 	}
 	at := yearEnd(year)
-	members, err := s.AllStaff(ctx, "")
+	members, err := s.AllStaff(ctx)
 	if err != nil {
 		return 0, err
 	}

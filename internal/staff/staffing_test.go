@@ -88,7 +88,7 @@ func TestStaffingIndicators(t *testing.T) {
 		t.Fatal(err)
 	}
 	platforms, _ := accounts.Organisations(f.ctx, account.OrgPlatform)
-	all, _ := f.s.AllStaff(f.ctx, "")
+	all, _ := f.s.AllStaff(f.ctx)
 	n := Aggregate(platforms, all, nil, Defaults(all, f.s.now()), f.s.now(), "")
 	if len(n.Regions) != 1 || n.Regions[0].Code != "76" {
 		t.Fatalf("régions : %+v", n.Regions)

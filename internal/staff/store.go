@@ -78,12 +78,12 @@ func (s *Store) Roster(ctx context.Context, platformID int64) ([]Member, error) 
 	return out, nil
 }
 
-// AllStaff lists the staff of every platform (of one région when region
-// is not empty), by platform: the national view's one query.
-func (s *Store) AllStaff(ctx context.Context, region string) ([]Member, error) {
+// AllStaff lists the staff of every platform, by platform: the national
+// view's one query (a région's view reads its platforms' rows from it,
+// since their default targets come from the national apportionment).
+func (s *Store) AllStaff(ctx context.Context) ([]Member, error) {
 	var out []Member
-	err := s.db.SelectContext(ctx, &out, memberQuery+` JOIN organisations o ON o.id = s.platform_id
-		WHERE ($1 = '' OR o.region_code = $1) ORDER BY s.platform_id, s.id`, region)
+	err := s.db.SelectContext(ctx, &out, memberQuery+` ORDER BY s.platform_id, s.id`)
 	if err != nil {
 		return nil, fmt.Errorf("staff: national: %w", err)
 	}
@@ -93,7 +93,7 @@ func (s *Store) AllStaff(ctx context.Context, region string) ([]Member, error) {
 // NationalDefaults apportions the nation's baseline to every platform
 // (Defaults): a platform's default targets depend on the others'.
 func (s *Store) NationalDefaults(ctx context.Context) (map[int64][LastYear - FirstYear + 1]int, error) {
-	all, err := s.AllStaff(ctx, "")
+	all, err := s.AllStaff(ctx)
 	if err != nil {
 		return nil, err
 	}

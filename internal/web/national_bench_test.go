@@ -75,7 +75,7 @@ func BenchmarkNationalView(b *testing.B) {
 	b.Run("query", func(b *testing.B) {
 		ctx := context.Background()
 		for b.Loop() {
-			if _, err := a.s.staff.AllStaff(ctx, ""); err != nil {
+			if _, err := a.s.staff.AllStaff(ctx); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -211,7 +211,10 @@ func (s *Server) nationalPlan(c echo.Context, region, sortBy string) (staff.Nati
 			list = append(list, o)
 		}
 	}
-	members, err := s.staff.AllStaff(ctx, region)
+	// Every platform's staff, whatever région the view shows: default
+	// targets come from the national apportionment, and Aggregate reads
+	// the members of the listed platforms only.
+	members, err := s.staff.AllStaff(ctx)
 	if err != nil {
 		return staff.National{}, err
 	}
@@ -219,15 +222,7 @@ func (s *Server) nationalPlan(c echo.Context, region, sortBy string) (staff.Nati
 	if err != nil {
 		return staff.National{}, err
 	}
-	// Default targets come from the national apportionment, whatever
-	// région the view shows.
-	defaults := staff.Defaults(members, time.Now())
-	if region != "" {
-		if defaults, err = s.staff.NationalDefaults(ctx); err != nil {
-			return staff.National{}, err
-		}
-	}
-	return staff.Aggregate(list, members, targets, defaults, time.Now(), sortBy), nil
+	return staff.Aggregate(list, members, targets, staff.Defaults(members, time.Now()), time.Now(), sortBy), nil
 }
 
 // annualSeries is the annual indicator of the nation, or of one région
