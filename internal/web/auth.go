@@ -148,6 +148,17 @@ func (s *Server) handle(method, path string, action account.Action, scope scopeF
 	s.echo.Add(method, path, s.authorize(action, scope, h))
 }
 
+// handleUpload registers a route whose body is a file: it gets the upload
+// limit and the upload's time instead of a form's (isUpload), because it
+// is registered as one, not because of how its path ends.
+func (s *Server) handleUpload(path string, action account.Action, scope scopeFunc, h echo.HandlerFunc) {
+	if s.uploads == nil {
+		s.uploads = map[string]bool{}
+	}
+	s.uploads[path] = true
+	s.handle(http.MethodPost, path, action, scope, h)
+}
+
 // Routes returns the routing table, for the authorisation matrix test.
 func (s *Server) Routes() []route { return s.table }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -63,5 +64,29 @@ func TestEquivalenceJourney(t *testing.T) {
 	pdf := cl.get(fmt.Sprintf("/candidatures/%d/attestations/RNCP37779BC03", cd))
 	if pdf.Status != http.StatusOK || pdf.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("attestation : %d %s", pdf.Status, pdf.Header.Get("Content-Type"))
+	}
+}
+
+// TestEveryUploadRouteTakesAFile: each route registered as an upload takes
+// a file larger than a form's 1 MB limit (a 1.5 MB PDF); the équivalence
+// proof was cut at 1 MB while uploads were recognised by how their path
+// ended.
+func TestEveryUploadRouteTakesAFile(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	cl := a.client()
+	cl.login(whoEmails[cand])
+	if res := cl.post("/candidat/nouvelle", url.Values{"certification": {"RNCP37779"}, "pathway_RNCP37779BC01": {"vae"},
+		"pathway_RNCP37779BC03": {"equivalence"}, "experience_months": {"24"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("création : %d", res.Status)
+	}
+	cd := a.id(`SELECT id FROM candidacies WHERE candidate_id = (SELECT id FROM users WHERE email = $1)`, whoEmails[cand])
+	cl.get(candidacyPath(cd))
+	big := append([]byte(testPDF), bytes.Repeat([]byte("%"+strings.Repeat(" ", 79)+"\n"), 1536*1024/81)...)
+	if up := cl.upload(fmt.Sprintf("/candidatures/%d/equivalences/RNCP37779BC03/preuve", cd), "titre.pdf", big); up.Status != http.StatusSeeOther {
+		t.Fatalf("preuve de %d octets : %d", len(big), up.Status)
+	}
+	if up := cl.upload(fmt.Sprintf("/candidatures/%d/livrables/RNCP37779BC01-D01/documents", cd), "dossier.pdf", big); up.Status != http.StatusSeeOther {
+		t.Fatalf("livrable de %d octets : %d", len(big), up.Status)
 	}
 }

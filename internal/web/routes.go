@@ -83,7 +83,7 @@ func (s *Server) routes() {
 	s.handle(post, "/plateformes/:id/personnel", pm, s.platformScope, s.staffCreate)
 	s.handle(get, "/plateformes/:id/personnel/:sid", pm, s.staffScope, s.staffEdit)
 	s.handle(post, "/plateformes/:id/personnel/:sid", pm, s.staffScope, s.staffUpdate)
-	s.handle(post, "/plateformes/:id/personnel/:sid/justificatif", pm, s.staffScope, s.staffEvidence)
+	s.handleUpload("/plateformes/:id/personnel/:sid/justificatif", pm, s.staffScope, s.staffEvidence)
 	s.handle(get, "/plateformes/:id/personnel/:sid/justificatif", pr, s.staffScope, s.staffEvidenceDownload)
 	s.handle(post, "/plateformes/:id/personnel/:sid/depart", pm, s.staffScope, s.staffDeparture)
 	s.handle(post, "/plateformes/:id/personnel/:sid/suppression", pm, s.staffScope, s.staffDelete)
@@ -118,7 +118,7 @@ func (s *Server) routes() {
 	s.handle(post, "/candidat/nouvelle", account.ActCandidateSpace, nil, s.candidacyCreate)
 	s.handle(get, "/candidatures/:id", read, s.candidacyScope, s.candidacyShow)
 	s.handle(post, "/candidatures/:id/etat", own, s.candidacyScope, s.candidacyMove)
-	s.handle(post, "/candidatures/:id/livrables/:code/documents", own, s.candidacyScope, s.documentUpload)
+	s.handleUpload("/candidatures/:id/livrables/:code/documents", own, s.candidacyScope, s.documentUpload)
 	s.handle(get, "/candidatures/:id/autoevaluation", read, s.candidacyScope, s.selfAssessmentShow)
 	s.handle(post, "/candidatures/:id/autoevaluation", own, s.candidacyScope, s.selfAssessmentSave)
 	s.handle(get, "/candidatures/:id/depots/:n", read, s.candidacyScope, s.depositShow)
@@ -135,15 +135,15 @@ func (s *Server) routes() {
 	s.handle(get, "/admin/accrochage/flux.xml", cert, nil, s.accrochageFlow)
 	s.handle(post, "/certificateur/suivi/:cert", cert, nil, s.followupRecord)
 	s.handle(post, "/certificateur/candidatures/:id/etat", cert, s.candidacyScope, s.candidacyDecide)
-	s.handle(post, "/candidatures/:id/equivalences/:block/preuve", own, s.candidacyScope, s.equivalenceProofUpload)
+	s.handleUpload("/candidatures/:id/equivalences/:block/preuve", own, s.candidacyScope, s.equivalenceProofUpload)
 	s.handle(post, "/certificateur/candidatures/:id/equivalences/:block", cert, s.candidacyScope, s.equivalenceDecide)
-	s.handle(post, "/candidatures/:id/prerequis/:code/justificatif", own, s.candidacyScope, s.prerequisiteEvidenceUpload)
+	s.handleUpload("/candidatures/:id/prerequis/:code/justificatif", own, s.candidacyScope, s.prerequisiteEvidenceUpload)
 	s.handle(post, "/certificateur/candidatures/:id/prerequis/:code", cert, s.candidacyScope, s.prerequisiteCheck)
 
 	s.handle(post, "/certificateur/certificats/:cid/retirer", cert, nil, s.certificateWithdraw)
 	s.handle(get, "/api/v1/candidacies", account.ActCandidateSpace, nil, s.apiCandidacyList)
 	s.handle(get, "/api/v1/candidacies/:id", read, s.candidacyScope, s.apiCandidacyShow)
-	s.handle(post, "/api/v1/candidacies/:id/deliverables/:code/documents", own, s.candidacyScope, s.documentUpload)
+	s.handleUpload("/api/v1/candidacies/:id/deliverables/:code/documents", own, s.candidacyScope, s.documentUpload)
 
 	// Jury sessions: the certifier's management, the members' work.
 	js, jr, score, chair := account.ActJurySpace, account.ActJuryRead, account.ActJuryScore, account.ActJuryChair

@@ -7,7 +7,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -70,6 +69,8 @@ type Server struct {
 	assets      *assets
 	echo        *echo.Echo
 	table       []route
+	// uploads are the route patterns whose body is a file (handleUpload).
+	uploads map[string]bool
 	// verdictScopeQ is the autosave's authorisation query, kept prepared.
 	verdictScopeQ *db.Prepared
 	// bodyTimeout and uploadTimeout bound how long a request body may take
@@ -140,7 +141,7 @@ func New(d Deps) (*Server, error) {
 	e.Use(s.readDeadline)
 	// Uploads stream their body and bound it themselves; every other
 	// request is small.
-	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: isUpload}))
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{Limit: "1M", Skipper: s.isUpload}))
 	e.Use(cleanInput)
 	e.Use(s.loadPrincipal)
 	e.Use(s.csrf())
@@ -241,7 +242,7 @@ func (s *Server) readDeadline(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		d := s.bodyTimeout
 		switch {
-		case isUpload(c):
+		case s.isUpload(c):
 			d = s.uploadTimeout
 		case isStream(c):
 			d = streamTimeout
@@ -252,11 +253,12 @@ func (s *Server) readDeadline(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// isUpload reports whether a request is a document upload, whose body may
-// be as large as the configured upload limit.
-func isUpload(c echo.Context) bool {
-	p := c.Request().URL.Path
-	return c.Request().Method == http.MethodPost && (strings.HasSuffix(p, "/documents") || strings.HasSuffix(p, "/justificatif"))
+// isUpload reports whether a request is a file upload (a route
+// registered with handleUpload), whose body may be as large as the
+// configured upload limit. Echo has routed the request by the time the
+// middleware runs, so c.Path() is the route's pattern.
+func (s *Server) isUpload(c echo.Context) bool {
+	return c.Request().Method == http.MethodPost && s.uploads[c.Path()]
 }
 
 // RunMail runs the mail worker on the sender the handlers wake, until ctx
