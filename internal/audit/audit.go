@@ -161,6 +161,15 @@ func sealBatch(ctx context.Context, d *sqlx.DB) (sealed int, forged []int64, err
 	if err := tx.GetContext(ctx, &got, `SELECT pg_try_advisory_xact_lock($1)`, sealLock); err != nil || !got {
 		return 0, nil, err
 	}
+	// Most ticks find nothing to seal: ask that first, and read the
+	// chain's head and the legacy boundary only when there is work.
+	var rows []Row
+	if err := tx.SelectContext(ctx, &rows, `SELECT `+rowColumns+` FROM audit_log WHERE hash IS NULL ORDER BY id LIMIT $1`, sealBatchSize); err != nil {
+		return 0, nil, err
+	}
+	if len(rows) == 0 {
+		return 0, nil, nil
+	}
 	var last struct {
 		Seq  int64  `db:"chain_seq"`
 		Hash string `db:"hash"`
@@ -174,13 +183,6 @@ func sealBatch(ctx context.Context, d *sqlx.DB) (sealed int, forged []int64, err
 	var legacy int64
 	if err := tx.GetContext(ctx, &legacy, `SELECT coalesce(max(last_id), 0) FROM audit_legacy`); err != nil {
 		return 0, nil, err
-	}
-	var rows []Row
-	if err := tx.SelectContext(ctx, &rows, `SELECT `+rowColumns+` FROM audit_log WHERE hash IS NULL ORDER BY id LIMIT $1`, sealBatchSize); err != nil {
-		return 0, nil, err
-	}
-	if len(rows) == 0 {
-		return 0, nil, nil
 	}
 	ids := make([]int64, len(rows))
 	seqs := make([]int64, len(rows))
