@@ -378,9 +378,7 @@ func (c *Cluster) logTail(n int) string {
 func (c *Cluster) DSN() string { return c.DSNFor(c.opts.Database) }
 
 // DSNFor is the superuser's DSN of another database of the cluster.
-func (c *Cluster) DSNFor(db string) string {
-	return fmt.Sprintf("host=%s port=%d user=postgres dbname=%s sslmode=disable", c.socketDir, port, db)
-}
+func (c *Cluster) DSNFor(db string) string { return c.DSNAs("postgres", db) }
 
 // CreateDatabase creates a database (from a template when given) unless
 // it exists; a concurrent creator is not an error.

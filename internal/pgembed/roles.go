@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"github.com/lib/pq"
+
+	acqdb "acquis/internal/db"
 )
 
 // The two roles the embedded cluster creates, so that the zero-config
@@ -16,7 +18,7 @@ import (
 // stays for the launcher's own housekeeping.
 const (
 	OwnerRole = "acquis_owner"
-	AppRole   = "acquis_app"
+	AppRole   = acqdb.ServingRole
 )
 
 // OwnerDSN is the DSN of the app's database as the schema owner, for
@@ -49,7 +51,7 @@ func (c *Cluster) EnsureRoles(ctx context.Context) error {
 		}
 		if !exists {
 			_, err := db.ExecContext(ctx, "CREATE ROLE "+pq.QuoteIdentifier(r)+" LOGIN")
-			if err != nil && !isCode(err, "42710") { // a concurrent creator won
+			if err != nil && !acqdb.IsCode(err, "42710") { // a concurrent creator won
 				return fmt.Errorf("pgembed: création du rôle %s : %w", r, err)
 			}
 		}
@@ -99,9 +101,4 @@ END $$`)
 		return fmt.Errorf("pgembed: reprise des objets par %s : %w", OwnerRole, err)
 	}
 	return nil
-}
-
-func isCode(err error, code string) bool {
-	e, ok := err.(*pq.Error)
-	return ok && string(e.Code) == code
 }
