@@ -106,15 +106,7 @@ func (s *Store) File(ctx context.Context, sessionID, candidacyID int64) (*Candid
 		WHERE d.session_id = $1 AND d.candidacy_id = $2 ORDER BY m.is_chair DESC, u.full_name, d.user_id`, sessionID, candidacyID); err != nil {
 		return nil, err
 	}
-	if err := s.db.SelectContext(ctx, &f.Recused, `SELECT u.full_name AS name, k.reason FROM jury_conflicts k JOIN users u ON u.id = k.user_id
-		WHERE k.session_id = $1 AND k.candidacy_id = $2 ORDER BY u.full_name, k.user_id`, sessionID, candidacyID); err != nil {
-		return nil, err
-	}
-	for i := range f.Recused {
-		f.Recused[i].Reason = ConflictLabel(f.Recused[i].Reason)
-	}
-	if err := s.db.SelectContext(ctx, &f.LeftOut, `SELECT u.full_name AS name, e.left_out_reason AS reason FROM jury_evaluators e JOIN users u ON u.id = e.evaluator_id
-		WHERE e.session_id = $1 AND e.candidacy_id = $2 AND e.left_out_at IS NOT NULL ORDER BY u.full_name, e.evaluator_id`, sessionID, candidacyID); err != nil {
+	if f.Recused, f.LeftOut, err = recusalsAndLeftOut(ctx, s.db, sessionID, candidacyID); err != nil {
 		return nil, err
 	}
 	// The documents assessed are those of the last deposit made before the

@@ -92,6 +92,26 @@ type LeftOutGrid struct {
 	Reason string `db:"reason" json:"reason"`
 }
 
+// recusalsAndLeftOut reads, for one candidate of a session, the members
+// who took no part (with the conflict said in French) and the evaluators
+// whose grid was left out: what the jury file and the minutes both show.
+func recusalsAndLeftOut(ctx context.Context, q sqlx.QueryerContext, sessionID, candidacyID int64) ([]Recusal, []LeftOutGrid, error) {
+	var recused []Recusal
+	if err := sqlx.SelectContext(ctx, q, &recused, `SELECT u.full_name AS name, k.reason FROM jury_conflicts k JOIN users u ON u.id = k.user_id
+		WHERE k.session_id = $1 AND k.candidacy_id = $2 ORDER BY u.full_name, k.user_id`, sessionID, candidacyID); err != nil {
+		return nil, nil, err
+	}
+	for i := range recused {
+		recused[i].Reason = ConflictLabel(recused[i].Reason)
+	}
+	var leftOut []LeftOutGrid
+	if err := sqlx.SelectContext(ctx, q, &leftOut, `SELECT u.full_name AS name, e.left_out_reason AS reason FROM jury_evaluators e JOIN users u ON u.id = e.evaluator_id
+		WHERE e.session_id = $1 AND e.candidacy_id = $2 AND e.left_out_at IS NOT NULL ORDER BY u.full_name, e.evaluator_id`, sessionID, candidacyID); err != nil {
+		return nil, nil, err
+	}
+	return recused, leftOut, nil
+}
+
 // Totals sum the outcomes.
 type Totals struct {
 	Assigned  int `json:"assigned"`
@@ -180,15 +200,7 @@ func (s *Store) build(ctx context.Context, q sqlx.QueryerContext, sessionID int6
 			WHERE d.session_id = $1 AND d.candidacy_id = $2 ORDER BY cb.position`, sessionID, l.CandidacyID); err != nil {
 			return nil, err
 		}
-		if err := sqlx.SelectContext(ctx, q, &ml.Recused, `SELECT u.full_name AS name, k.reason FROM jury_conflicts k JOIN users u ON u.id = k.user_id
-			WHERE k.session_id = $1 AND k.candidacy_id = $2 ORDER BY u.full_name, k.user_id`, sessionID, l.CandidacyID); err != nil {
-			return nil, err
-		}
-		for i := range ml.Recused {
-			ml.Recused[i].Reason = ConflictLabel(ml.Recused[i].Reason)
-		}
-		if err := sqlx.SelectContext(ctx, q, &ml.LeftOut, `SELECT u.full_name AS name, e.left_out_reason AS reason FROM jury_evaluators e JOIN users u ON u.id = e.evaluator_id
-			WHERE e.session_id = $1 AND e.candidacy_id = $2 AND e.left_out_at IS NOT NULL ORDER BY u.full_name, e.evaluator_id`, sessionID, l.CandidacyID); err != nil {
+		if ml.Recused, ml.LeftOut, err = recusalsAndLeftOut(ctx, q, sessionID, l.CandidacyID); err != nil {
 			return nil, err
 		}
 		m.Candidates = append(m.Candidates, ml)
