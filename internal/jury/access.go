@@ -14,7 +14,6 @@ import (
 // from it, so they cannot disagree.
 type Access struct {
 	Status    Status `db:"status" json:"-"`
-	Started   bool   `db:"started" json:"-"` // the session's start time is reached
 	Member    bool   `db:"member" json:"member"`
 	Chair     bool   `db:"chair" json:"chair"`
 	Evaluator bool   `db:"evaluator" json:"evaluator"`
@@ -88,7 +87,7 @@ func ConflictLabel(reason string) string {
 }
 
 // accessQuery reads Access for session $1, candidacy $2, user $3.
-const accessQuery = `SELECT s.status, s.starts_at <= now() AS started,
+const accessQuery = `SELECT s.status,
 	m.user_id IS NOT NULL AS member, coalesce(m.is_chair, false) AS chair,
 	e.evaluator_id IS NOT NULL AS evaluator, e.submitted_at IS NOT NULL AS submitted,
 	e.left_out_at IS NOT NULL AS left_out, coalesce(e.left_out_reason, '') AS left_out_reason,

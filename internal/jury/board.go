@@ -12,8 +12,7 @@ import (
 // votes and the decisions. It is read in two set-based queries whatever
 // the number of candidates (BENCHMARKS.md), never one per candidate.
 type Board struct {
-	Status  Status
-	Started bool // the session's start time is reached
+	Status Status
 	// MinutesVersions is how many signed versions of the minutes exist.
 	MinutesVersions int
 	Members         []BoardMember
@@ -58,7 +57,6 @@ type BoardBlock struct {
 
 type boardRow struct {
 	Status       Status          `db:"status"`
-	Started      bool            `db:"started"`
 	Minutes      int             `db:"minutes"`
 	Lines        json.RawMessage `db:"lines"`
 	Members      json.RawMessage `db:"members"`
@@ -71,7 +69,7 @@ type boardRow struct {
 
 // boardQuery reads everything but the verdicts of session $1 in one row,
 // one JSON array per kind of fact.
-const boardQuery = `SELECT s.status, s.starts_at <= now() AS started,
+const boardQuery = `SELECT s.status,
 	(SELECT count(*) FROM jury_minutes jm WHERE jm.session_id = s.id) AS minutes,
 	(SELECT coalesce(json_agg(x ORDER BY x.candidate_name, x.candidacy_id), '[]') FROM (
 		SELECT a.candidacy_id, c.candidate_id, u.full_name AS candidate_name, c.version_id,
@@ -145,7 +143,7 @@ func (s *Store) Board(ctx context.Context, sessionID, viewerID int64) (*Board, e
 		Vote        string `json:"vote"`
 	}
 	var decisions []BlockDecision
-	b := &Board{Status: row.Status, Started: row.Started, MinutesVersions: row.Minutes}
+	b := &Board{Status: row.Status, MinutesVersions: row.Minutes}
 	for _, u := range []struct {
 		raw json.RawMessage
 		to  any
@@ -222,7 +220,7 @@ func (s *Store) Board(ctx context.Context, sessionID, viewerID int64) (*Board, e
 	accessFor := func(cid, uid int64) Access {
 		k := key{cid, uid}
 		e, isEval := evals[k]
-		a := Access{Status: b.Status, Started: b.Started, Declared: declared[k], Conflict: conflict[k],
+		a := Access{Status: b.Status, Declared: declared[k], Conflict: conflict[k],
 			Evaluator: isEval, Submitted: e.submitted, LeftOut: e.leftOut, LeftOutReason: e.reason}
 		if _, ok := names[uid]; ok {
 			a.Member, a.Chair, a.Present = true, uid == chairID, presence[uid]

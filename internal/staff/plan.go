@@ -66,18 +66,6 @@ func BuildPlan(members []Member, targets []Target, today time.Time) Plan {
 	return BuildPlanWith(members, targets, Defaults(members, today)[pid], today)
 }
 
-// Baseline counts the plan's members: counsellors in post on 2026-01-01
-// without the title, leavers included (the baseline is the plan's start).
-func Baseline(members []Member) int {
-	n := 0
-	for i := range members {
-		if members[i].InPlan() {
-			n++
-		}
-	}
-	return n
-}
-
 // leaver reports whether a plan member has left the plan by day today:
 // gone on or before today without the title (someone who obtained it
 // before leaving is an achievement and stays in the history).
