@@ -42,22 +42,11 @@ func csrfToken(secret, kind string) string {
 func (s *Server) csrf() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			// Static assets are cached for a year, by shared caches too: no
-			// pre-session secret may ride on them.
-			if strings.HasPrefix(c.Request().URL.Path, "/static/") || c.Request().URL.Path == "/healthz" {
-				return next(c)
-			}
-			var want string
-			if tok, ok := c.Get(ctxSessionToken).(string); ok && tok != "" {
-				want = csrfToken(tok, "session")
-			} else {
-				want = csrfToken(s.preSessionSecret(c), "anonymous")
-			}
-			c.Set(ctxCSRF, want)
 			switch c.Request().Method {
 			case http.MethodGet, http.MethodHead, http.MethodOptions:
 				return next(c)
 			}
+			want := s.csrfWant(c)
 			if c.Get(ctxAPIKey) == true && c.Get(ctxSession) == nil {
 				return next(c)
 			}
@@ -79,6 +68,25 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// csrfWant is the token this browser must send back: derived from its
+// session, or from its pre-session secret (given one when it has none).
+// It is computed when a form needs it (a page's layout, a state-changing
+// request), once per request: a JSON, PDF or public answer, which shared
+// caches may keep, never carries a pre-session cookie.
+func (s *Server) csrfWant(c echo.Context) string {
+	if want, ok := c.Get(ctxCSRF).(string); ok {
+		return want
+	}
+	var want string
+	if tok, ok := c.Get(ctxSessionToken).(string); ok && tok != "" {
+		want = csrfToken(tok, "session")
+	} else {
+		want = csrfToken(s.preSessionSecret(c), "anonymous")
+	}
+	c.Set(ctxCSRF, want)
+	return want
 }
 
 // preSessionSecret returns the random secret of a browser nobody is

@@ -27,9 +27,7 @@ func (s *Server) layout(c echo.Context, title string) Layout {
 	if id, ok := c.Get(ctxRequestID).(string); ok {
 		l.RequestID = id
 	}
-	if tok, ok := c.Get(ctxCSRF).(string); ok {
-		l.CSRF = tok
-	}
+	l.CSRF = s.csrfWant(c)
 	if p := principal(c); p != nil {
 		l.User = &CurrentUser{ID: p.UserID, Name: p.Name, Email: p.Email, Menu: menuFor(p)}
 	}
