@@ -48,24 +48,29 @@ func (s *Server) juryScope(c echo.Context) (account.Resource, error) {
 		}
 		c.Set(ctxCandidacy, cd)
 	}
-	var res account.Resource
-	if p := principal(c); p != nil {
+	res := account.Resource{JuryUnblinded: sess.Status == jury.Deliberating || sess.Status == jury.Signed}
+	p := principal(c)
+	switch {
+	case p == nil:
+	case cid != 0:
+		// One read of what the person is for this candidate: member,
+		// presidency, evaluator, and the blind rule (a member in conflict,
+		// not yet declared, or whose grid is not in or left out sees no
+		// verdict of this candidate, so neither its jury file).
+		a, err := s.jury.AccessOf(ctx, sid, cid, p.UserID)
+		if err != nil {
+			return res, err
+		}
+		res.JuryMember, res.JuryChair, res.JuryEvaluator = a.Member, a.Chair, a.Evaluator
+		if a.Member {
+			res.JuryUnblinded = res.JuryUnblinded && a.SeesVerdicts()
+		}
+	default:
 		r, err := s.jury.RoleOf(ctx, p.UserID, sid, cid)
 		if err != nil {
 			return res, err
 		}
 		res.JuryMember, res.JuryChair, res.JuryEvaluator = r.Member, r.Chair, r.Evaluator
-	}
-	res.JuryUnblinded = sess.Status == jury.Deliberating || sess.Status == jury.Signed
-	if p := principal(c); p != nil && cid != 0 && res.JuryMember {
-		// The blind rule per candidate: a member in conflict, not yet
-		// declared, or whose grid is not in (or left out) sees no verdict
-		// of this candidate, so neither its jury file.
-		a, err := s.jury.AccessOf(ctx, sid, cid, p.UserID)
-		if err != nil {
-			return res, err
-		}
-		res.JuryUnblinded = res.JuryUnblinded && a.SeesVerdicts()
 	}
 	return res, nil
 }
