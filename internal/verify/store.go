@@ -68,6 +68,20 @@ type Withdrawal struct {
 	Reason string    `db:"reason" json:"reason"`
 }
 
+// WithdrawalOf is the withdrawal of the document a code names, or nil:
+// the one fact a download needs, without the record Lookup assembles.
+func (s *Store) WithdrawalOf(ctx context.Context, code string) (*Withdrawal, error) {
+	var w Withdrawal
+	err := s.db.GetContext(ctx, &w, `SELECT withdrawn_at, reason FROM credential_withdrawals WHERE code = $1`, code)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("verify: withdrawal: %w", err)
+	}
+	return &w, nil
+}
+
 // Record is everything the verification page shows of one code, read
 // from the current data: acquired blocs and certificates follow the
 // amended minutes, so the page does too.

@@ -52,11 +52,9 @@ func (s *Server) verificationCodes(ctx context.Context, h portfolio.Holdings) (m
 			return nil, nil, err
 		}
 		out[""] = code
-		r, err := s.verify.Lookup(ctx, code)
-		if err != nil {
+		if w, err = s.verify.WithdrawalOf(ctx, code); err != nil {
 			return nil, nil, err
 		}
-		w = r.Withdrawal
 	}
 	for _, b := range h.Blocks {
 		code, err := s.verify.CodeForBlock(ctx, b.ID)
@@ -72,12 +70,12 @@ func (s *Server) verificationCodes(ctx context.Context, h portfolio.Holdings) (m
 // withdrew: a fresh signed copy would look valid to whoever skips the
 // verification page.
 func (s *Server) refuseWithdrawn(c echo.Context, code string) error {
-	r, err := s.verify.Lookup(c.Request().Context(), code)
+	w, err := s.verify.WithdrawalOf(c.Request().Context(), code)
 	if err != nil {
 		return err
 	}
-	if r.Withdrawal != nil {
-		return fail(http.StatusGone, "Ce document a été retiré par le certificateur le "+pdf.FormatDate(r.Withdrawal.At)+" : il n'est plus délivré.")
+	if w != nil {
+		return fail(http.StatusGone, "Ce document a été retiré par le certificateur le "+pdf.FormatDate(w.At)+" : il n'est plus délivré.")
 	}
 	return nil
 }
