@@ -53,13 +53,8 @@ func (s *Store) AddDocument(ctx context.Context, actor audit.Actor, n NewDocumen
 			return err
 		}
 		var version int
-		if err := tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) + 1 FROM documents WHERE candidacy_id = $1 AND deliverable_code = $2`,
-			n.CandidacyID, n.DeliverableCode); err != nil {
-			return err
-		}
-		if err := tx.GetContext(ctx, &d.ID, `INSERT INTO documents (candidacy_id, block_code, deliverable_code, version, file_name, sha256, size_bytes, kind, mime, uploaded_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			n.CandidacyID, n.BlockCode, n.DeliverableCode, version, n.FileName, n.SHA256, n.Size, n.Kind, n.MIME, actor.UserID); err != nil {
+		var err error
+		if d.ID, version, err = insertDocument(ctx, tx, actor, n); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor.Entry("document.upload", "document", strconv.FormatInt(d.ID, 10), map[string]any{
@@ -154,4 +149,18 @@ func lockEditable(ctx context.Context, tx *sqlx.Tx, candidacyID int64) error {
 		return ErrLocked
 	}
 	return nil
+}
+
+// insertDocument stores n as the next version of its deliverable in the
+// candidacy (deliverables, équivalence proofs and prerequisite evidence
+// alike); the caller holds the candidacy's lock and writes the audit row.
+func insertDocument(ctx context.Context, tx *sqlx.Tx, actor audit.Actor, n NewDocument) (id int64, version int, err error) {
+	if err = tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) + 1 FROM documents WHERE candidacy_id = $1 AND deliverable_code = $2`,
+		n.CandidacyID, n.DeliverableCode); err != nil {
+		return 0, 0, err
+	}
+	err = tx.GetContext(ctx, &id, `INSERT INTO documents (candidacy_id, block_code, deliverable_code, version, file_name, sha256, size_bytes, kind, mime, uploaded_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		n.CandidacyID, n.BlockCode, n.DeliverableCode, version, n.FileName, n.SHA256, n.Size, n.Kind, n.MIME, actor.UserID)
+	return id, version, err
 }

@@ -81,15 +81,10 @@ func (s *Store) AddEquivalenceProof(ctx context.Context, actor audit.Actor, cand
 		if status == EquivalenceAccepted {
 			return invalid("equivalence", "L'équivalence de ce bloc est déjà acceptée : le bloc est acquis.")
 		}
-		code := EquivalenceProofCode(blockCode)
+		n.CandidacyID, n.BlockCode, n.DeliverableCode = candidacyID, blockCode, EquivalenceProofCode(blockCode)
 		var version int
-		if err := tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) + 1 FROM documents WHERE candidacy_id = $1 AND deliverable_code = $2`,
-			candidacyID, code); err != nil {
-			return err
-		}
-		if err := tx.GetContext(ctx, &d.ID, `INSERT INTO documents (candidacy_id, block_code, deliverable_code, version, file_name, sha256, size_bytes, kind, mime, uploaded_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			candidacyID, blockCode, code, version, n.FileName, n.SHA256, n.Size, n.Kind, n.MIME, actor.UserID); err != nil {
+		var err error
+		if d.ID, version, err = insertDocument(ctx, tx, actor, n); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE candidacy_equivalences SET status = 'pending', document_id = $3, basis = '', note = '', decided_by = NULL, decided_at = NULL

@@ -92,13 +92,8 @@ func (s *Store) AddPrerequisiteEvidence(ctx context.Context, actor audit.Actor, 
 			return err
 		}
 		var version int
-		if err := tx.GetContext(ctx, &version, `SELECT coalesce(max(version), 0) + 1 FROM documents WHERE candidacy_id = $1 AND deliverable_code = $2`,
-			candidacyID, n.DeliverableCode); err != nil {
-			return err
-		}
-		if err := tx.GetContext(ctx, &id, `INSERT INTO documents (candidacy_id, block_code, deliverable_code, version, file_name, sha256, size_bytes, kind, mime, uploaded_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-			candidacyID, n.BlockCode, n.DeliverableCode, version, n.FileName, n.SHA256, n.Size, n.Kind, n.MIME, actor.UserID); err != nil {
+		var err error
+		if id, version, err = insertDocument(ctx, tx, actor, n); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM candidacy_prerequisite_checks WHERE candidacy_id = $1 AND prerequisite_code = $2`, candidacyID, code); err != nil {
