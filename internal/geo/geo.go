@@ -107,5 +107,14 @@ func RegionByCode(code string) (Region, bool) {
 	return r, ok
 }
 
+// RegionName is the région's name, or its code when the code names none
+// (a page then shows what it was given rather than nothing).
+func RegionName(code string) string {
+	if r, ok := RegionByCode(code); ok {
+		return r.Name
+	}
+	return code
+}
+
 // IsOverseas reports whether a département is overseas (DROM).
 func IsOverseas(code string) bool { return len(code) == 3 && strings.HasPrefix(code, "97") }

@@ -66,11 +66,7 @@ func Aggregate(platforms []account.Organisation, members []Member, targets []Tar
 		n.Platforms = append(n.Platforms, PlatformPlan{Platform: o, Plan: p})
 		r, ok := regions[o.RegionCode]
 		if !ok {
-			name := o.RegionCode
-			if reg, found := geo.RegionByCode(o.RegionCode); found {
-				name = reg.Name
-			}
-			r = &RegionPlan{Code: o.RegionCode, Name: name, Plan: BuildPlan(nil, nil, today)}
+			r = &RegionPlan{Code: o.RegionCode, Name: geo.RegionName(o.RegionCode), Plan: BuildPlan(nil, nil, today)}
 			regions[o.RegionCode] = r
 		}
 		r.Platforms++

@@ -70,10 +70,7 @@ func (s *Server) apiPlan(c echo.Context) error {
 	out := planJSON{Scope: "national", Platforms: len(n.Platforms), Baseline: t.Baseline, Left: t.Left, Certified: t.Certified,
 		Engaged: t.Engaged, NotStarted: t.NotStarted, Holders: t.Holders, Years: []planYearJSON{}}
 	if region != "" {
-		out.Scope, out.Region, out.RegionName = "region", region, region
-		if r, ok := geo.RegionByCode(region); ok {
-			out.RegionName = r.Name
-		}
+		out.Scope, out.Region, out.RegionName = "region", region, geo.RegionName(region)
 	}
 	for _, y := range t.Years {
 		row := planYearJSON{Year: y.Year, Target: y.Target, Certified: y.Certified, Engaged: y.Engaged, Left: y.Left,

@@ -175,10 +175,7 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 	}
 	title, regionName := "Pilotage national", ""
 	if region != "" {
-		regionName = region
-		if r, ok := geo.RegionByCode(region); ok {
-			regionName = r.Name
-		}
+		regionName = geo.RegionName(region)
 		title = "Pilotage — " + regionName
 	}
 	v := pilotageView{Layout: s.layout(c, title), Region: region, RegionName: regionName, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national"),
