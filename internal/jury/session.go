@@ -94,13 +94,15 @@ type Store struct {
 	refs *referentiel.Store
 	// verdictQ is the autosave's single statement, kept prepared.
 	verdictQ *db.Prepared
+	// verdictScopeQ is the autosave's authorisation (VerdictScope).
+	verdictScopeQ *db.Prepared
 	// minutesPDF prints signed minutes (see WithMinutesRenderer).
 	minutesPDF MinutesRenderer
 }
 
 // NewStore returns a Store on d.
 func NewStore(d *sqlx.DB) *Store {
-	return &Store{db: d, refs: referentiel.NewStore(d), verdictQ: db.NewPrepared(d, verdictQuery)}
+	return &Store{db: d, refs: referentiel.NewStore(d), verdictQ: db.NewPrepared(d, verdictQuery), verdictScopeQ: db.NewPrepared(d, verdictScopeQuery)}
 }
 
 // NewSession is what the certifier fills in.

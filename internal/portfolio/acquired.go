@@ -2,6 +2,8 @@ package portfolio
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -53,6 +55,18 @@ func (s *Store) Certificates(ctx context.Context, userID int64) ([]Certificate, 
 	var out []Certificate
 	err := s.db.SelectContext(ctx, &out, `SELECT id, user_id, certification_code, number, awarded_on, candidacy_id FROM certificates WHERE user_id = $1 ORDER BY awarded_on`, userID)
 	return out, err
+}
+
+// CertificateCandidacy returns the candidacy a certificate was awarded
+// at, or 0 when it was not awarded at one (or does not exist): only to
+// send the certifier back to that candidacy's page.
+func (s *Store) CertificateCandidacy(ctx context.Context, certificateID int64) (int64, error) {
+	var id int64
+	err := s.db.GetContext(ctx, &id, `SELECT coalesce(candidacy_id, 0) FROM certificates WHERE id = $1`, certificateID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
 }
 
 // Holdings is what a person holds of one certification: its acquired

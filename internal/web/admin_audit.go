@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/lib/pq"
 
 	"acquis/internal/audit"
 	"acquis/internal/csvexport"
@@ -76,9 +75,8 @@ func (s *Server) auditFilter(c echo.Context) (auditFilterForm, audit.Filter, err
 		if id, ok := parseID(f.Actor); ok {
 			filter.ActorID = id
 		} else {
-			var ids []int64
-			if err := s.db.SelectContext(c.Request().Context(), &ids, `SELECT id FROM users WHERE lower(email) = lower($1)
-				OR full_name ILIKE '%' || replace(replace(replace($1, '\', '\\'), '%', '\%'), '_', '\_') || '%' ORDER BY id LIMIT 2`, f.Actor); err != nil {
+			ids, err := s.accounts.UsersMatching(c.Request().Context(), f.Actor, 2)
+			if err != nil {
 				return f, filter, err
 			}
 			switch len(ids) {
@@ -111,18 +109,9 @@ func (s *Server) auditLines(ctx context.Context, rows []audit.Row) ([]auditLine,
 			ids = append(ids, *r.ActorID)
 		}
 	}
-	names := map[int64]string{}
-	if len(ids) > 0 {
-		var us []struct {
-			ID   int64  `db:"id"`
-			Name string `db:"full_name"`
-		}
-		if err := s.db.SelectContext(ctx, &us, `SELECT id, full_name FROM users WHERE id = ANY($1)`, pq.Array(ids)); err != nil {
-			return nil, err
-		}
-		for _, u := range us {
-			names[u.ID] = u.Name
-		}
+	names, err := s.accounts.Names(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]auditLine, len(rows))
 	for i, r := range rows {

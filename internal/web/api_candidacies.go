@@ -44,9 +44,8 @@ type missingDeliverable struct {
 	Label string `json:"label"`
 }
 
-func (s *Server) apiCandidacyShow(c echo.Context) error {
+func (s *Server) apiCandidacyShow(c echo.Context, cd *portfolio.Candidacy) error {
 	ctx := c.Request().Context()
-	cd := candidacyOf(c)
 	out := apiCandidacy{Candidacy: cd, Missing: map[string][]missingDeliverable{}}
 	var err error
 	if out.Documents, err = s.portfolio.Documents(ctx, cd.ID); err != nil {

@@ -124,8 +124,9 @@ func actor(c echo.Context) audit.Actor {
 	return a
 }
 
-// scopeFunc tells authorize what the request is about (whose platform,
-// which candidate, which jury), reading the route's parameters.
+// scopeFunc tells the policy what a route is about (which région) when
+// the handler needs no record from it; a route about a record uses a typed
+// scope instead (scope.go, handleIn), which hands the record to the handler.
 type scopeFunc func(c echo.Context) (account.Resource, error)
 
 func noScope(echo.Context) (account.Resource, error) { return account.Resource{}, nil }
@@ -139,30 +140,48 @@ type route struct {
 	Action account.Action
 }
 
-// handle registers a route behind the policy.
+// finder is what authorize runs first for one request: it finds what the
+// request is about and returns the handler's call bound to what it found.
+type finder func(c echo.Context) (res account.Resource, run func() error, err error)
+
+// handle registers a route behind the policy; its handler receives no
+// record (see handleIn for those that do).
 func (s *Server) handle(method, path string, action account.Action, scope scopeFunc, h echo.HandlerFunc) {
 	if scope == nil {
 		scope = noScope
 	}
+	s.addRoute(method, path, action, func(c echo.Context) (account.Resource, func() error, error) {
+		res, err := scope(c)
+		return res, func() error { return h(c) }, err
+	})
+}
+
+// addRoute puts a route in the table and behind the policy.
+func (s *Server) addRoute(method, path string, action account.Action, find finder) {
 	s.table = append(s.table, route{Method: method, Path: path, Action: action})
-	s.echo.Add(method, path, s.authorize(action, scope, h))
+	s.echo.Add(method, path, s.authorize(action, find))
 }
 
 // handleUpload registers a route whose body is a file: it gets the upload
 // limit and the upload's time instead of a form's (isUpload), because it
 // is registered as one, not because of how its path ends.
 func (s *Server) handleUpload(path string, action account.Action, scope scopeFunc, h echo.HandlerFunc) {
+	s.markUpload(path)
+	s.handle(http.MethodPost, path, action, scope, h)
+}
+
+// markUpload records that path's body is a file (see handleUpload).
+func (s *Server) markUpload(path string) {
 	if s.uploads == nil {
 		s.uploads = map[string]bool{}
 	}
 	s.uploads[path] = true
-	s.handle(http.MethodPost, path, action, scope, h)
 }
 
 // Routes returns the routing table, for the authorisation matrix test.
 func (s *Server) Routes() []route { return s.table }
 
-func (s *Server) authorize(action account.Action, scope scopeFunc, h echo.HandlerFunc) echo.HandlerFunc {
+func (s *Server) authorize(action account.Action, find finder) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		p := principal(c)
 		if action != account.ActPublic && p == nil {
@@ -171,7 +190,7 @@ func (s *Server) authorize(action account.Action, scope scopeFunc, h echo.Handle
 			}
 			return s.needLogin(c)
 		}
-		res, err := scope(c)
+		res, run, err := find(c)
 		var m *missingRecord
 		if errors.As(err, &m) {
 			// A record that does not exist is refused like one outside the
@@ -188,7 +207,7 @@ func (s *Server) authorize(action account.Action, scope scopeFunc, h echo.Handle
 		if !account.Can(p, action, res) {
 			return s.deny(c, action, res)
 		}
-		return h(c)
+		return run()
 	}
 }
 

@@ -67,9 +67,8 @@ type deliverableView struct {
 	Current  *portfolio.Document
 }
 
-func (s *Server) buildCandidacyView(c echo.Context, errs FormErrors) (*candidacyView, error) {
+func (s *Server) buildCandidacyView(c echo.Context, cd *portfolio.Candidacy, errs FormErrors) (*candidacyView, error) {
 	ctx := c.Request().Context()
-	cd := candidacyOf(c)
 	cert, err := s.refs.Version(ctx, cd.VersionID)
 	if err != nil {
 		return nil, err
@@ -160,16 +159,16 @@ func (s *Server) buildCandidacyView(c echo.Context, errs FormErrors) (*candidacy
 	return v, nil
 }
 
-func (s *Server) candidacyShow(c echo.Context) error {
-	v, err := s.buildCandidacyView(c, nil)
+func (s *Server) candidacyShow(c echo.Context, cd *portfolio.Candidacy) error {
+	v, err := s.buildCandidacyView(c, cd, nil)
 	if err != nil {
 		return err
 	}
 	return s.render.render(c, http.StatusOK, "candidacy", v)
 }
 
-func (s *Server) renderCandidacyErrors(c echo.Context, errs FormErrors) error {
-	v, err := s.buildCandidacyView(c, errs)
+func (s *Server) renderCandidacyErrors(c echo.Context, cd *portfolio.Candidacy, errs FormErrors) error {
+	v, err := s.buildCandidacyView(c, cd, errs)
 	if err != nil {
 		return err
 	}
@@ -178,30 +177,29 @@ func (s *Server) renderCandidacyErrors(c echo.Context, errs FormErrors) error {
 
 // candidacyMove is the candidate's own moves (ask admissibility, start the
 // dossier, withdraw); candidacyDecide is the certifier's.
-func (s *Server) candidacyMove(c echo.Context) error {
-	return s.moveAs(c, account.RoleCandidate)
+func (s *Server) candidacyMove(c echo.Context, cd *portfolio.Candidacy) error {
+	return s.moveAs(c, cd, account.RoleCandidate)
 }
 
-func (s *Server) candidacyDecide(c echo.Context) error {
-	return s.moveAs(c, account.RoleAdmin)
+func (s *Server) candidacyDecide(c echo.Context, cd *portfolio.Candidacy) error {
+	return s.moveAs(c, cd, account.RoleAdmin)
 }
 
-func (s *Server) moveAs(c echo.Context, role account.Role) error {
-	cd := candidacyOf(c)
+func (s *Server) moveAs(c echo.Context, cd *portfolio.Candidacy, role account.Role) error {
 	to := portfolio.State(c.FormValue("vers"))
 	if to == portfolio.DossierSubmitted {
-		return s.candidacySubmit(c)
+		return s.candidacySubmit(c, cd)
 	}
 	if to == portfolio.Withdrawn && role == account.RoleCandidate && c.FormValue("confirmation") != "oui" {
-		return s.renderCandidacyErrors(c, FormErrors{"confirmation": "Confirmez l'abandon : il est définitif, la candidature ne pourra plus être reprise."})
+		return s.renderCandidacyErrors(c, cd, FormErrors{"confirmation": "Confirmez l'abandon : il est définitif, la candidature ne pourra plus être reprise."})
 	}
 	err := s.portfolio.Transition(c.Request().Context(), actor(c), cd.ID, to, role, c.FormValue("motifs"))
 	var te *portfolio.TransitionError
 	if errors.As(err, &te) {
-		return s.renderCandidacyErrors(c, FormErrors{"": te.Error()})
+		return s.renderCandidacyErrors(c, cd, FormErrors{"": te.Error()})
 	}
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, errs)
+		return s.renderCandidacyErrors(c, cd, errs)
 	} else if other != nil {
 		return other
 	}
@@ -210,15 +208,14 @@ func (s *Server) moveAs(c echo.Context, role account.Role) error {
 }
 
 // candidacySubmit deposits the dossier and shows its receipt.
-func (s *Server) candidacySubmit(c echo.Context) error {
-	cd := candidacyOf(c)
+func (s *Server) candidacySubmit(c echo.Context, cd *portfolio.Candidacy) error {
 	dep, err := s.portfolio.SubmitSworn(c.Request().Context(), actor(c), cd.ID, c.FormValue("attestation") == "oui")
 	var te *portfolio.TransitionError
 	if errors.As(err, &te) {
-		return s.renderCandidacyErrors(c, FormErrors{"": te.Error()})
+		return s.renderCandidacyErrors(c, cd, FormErrors{"": te.Error()})
 	}
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, errs)
+		return s.renderCandidacyErrors(c, cd, errs)
 	} else if other != nil {
 		return other
 	}
@@ -232,8 +229,7 @@ type depositView struct {
 	Deposit portfolio.Deposit
 }
 
-func (s *Server) depositShow(c echo.Context) error {
-	cd := candidacyOf(c)
+func (s *Server) depositShow(c echo.Context, cd *portfolio.Candidacy) error {
 	n, err := paramID(c, "n")
 	if err != nil {
 		return err

@@ -23,8 +23,7 @@ func (s *Server) certificateWithdraw(c echo.Context) error {
 	}
 	// Only to send the certifier back to the candidacy afterwards: an
 	// unknown certificate is refused by Withdraw itself.
-	var cd int64
-	_ = s.db.GetContext(c.Request().Context(), &cd, `SELECT coalesce(candidacy_id, 0) FROM certificates WHERE id = $1`, id)
+	cd, _ := s.portfolio.CertificateCandidacy(c.Request().Context(), id)
 	err = s.verify.Withdraw(c.Request().Context(), actor(c), id, c.FormValue("reason"))
 	var ie *verify.InvalidError
 	if errors.As(err, &ie) {

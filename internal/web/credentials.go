@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/portfolio"
 	"acquis/internal/verify"
 )
 
@@ -59,8 +60,8 @@ func (s *Server) credential(c echo.Context, code, name string) error {
 
 // certificateCredential downloads the certificate as an Open Badges 3.0
 // credential.
-func (s *Server) certificateCredential(c echo.Context) error {
-	h, _, code, err := s.heldCertificate(c)
+func (s *Server) certificateCredential(c echo.Context, cd *portfolio.Candidacy) error {
+	h, _, code, err := s.heldCertificate(c, cd)
 	if err != nil {
 		return err
 	}
@@ -69,8 +70,8 @@ func (s *Server) certificateCredential(c echo.Context) error {
 
 // attestationCredential downloads a bloc's attestation as an Open
 // Badges 3.0 credential.
-func (s *Server) attestationCredential(c echo.Context) error {
-	b, _, code, err := s.heldBlock(c)
+func (s *Server) attestationCredential(c echo.Context, cd *portfolio.Candidacy) error {
+	b, _, code, err := s.heldBlock(c, cd)
 	if err != nil {
 		return err
 	}

@@ -38,9 +38,8 @@ func findDeliverable(cert *referentiel.Certification, cd *portfolio.Candidacy, c
 // documentUpload streams one file into the blob store while hashing it,
 // then records it. The CSRF token travels in the query string so the body
 // is read once, as a stream, and never parsed into memory.
-func (s *Server) documentUpload(c echo.Context) error {
+func (s *Server) documentUpload(c echo.Context, cd *portfolio.Candidacy) error {
 	ctx := c.Request().Context()
-	cd := candidacyOf(c)
 	cert, err := s.refs.Version(ctx, cd.VersionID)
 	if err != nil {
 		return err
@@ -50,7 +49,7 @@ func (s *Server) documentUpload(c echo.Context) error {
 		return fail(http.StatusNotFound, "Ce livrable n'existe pas pour cette candidature.")
 	}
 	if cd.Locked || !cd.State.Editable() {
-		return s.uploadRefused(c, http.StatusConflict, "Votre dossier est déposé et verrouillé : aucune nouvelle version n'est possible tant que le jury n'a pas statué ou que le certificateur ne l'a pas rouvert.")
+		return s.uploadRefused(c, cd, http.StatusConflict, "Votre dossier est déposé et verrouillé : aucune nouvelle version n'est possible tant que le jury n'a pas statué ou que le certificateur ne l'a pas rouvert.")
 	}
 	kinds := make([]blob.Kind, 0, len(del.AcceptedTypes))
 	for _, k := range del.AcceptedTypes {
@@ -61,12 +60,12 @@ func (s *Server) documentUpload(c echo.Context) error {
 		if refusal.typeRefused {
 			_ = audit.RecordNow(ctx, s.db, actor(c).Entry("document.refused", "candidacy", itoa(cd.ID), map[string]string{"deliverable": del.Code, "file_name": name, "reason": refusal.msg}))
 		}
-		return s.uploadRefused(c, refusal.status, refusal.msg)
+		return s.uploadRefused(c, cd, refusal.status, refusal.msg)
 	}
 	doc, err := s.portfolio.AddDocument(ctx, actor(c), portfolio.NewDocument{CandidacyID: cd.ID, BlockCode: block.Code, DeliverableCode: del.Code,
 		FileName: name, SHA256: stored.SHA256, Size: stored.Size, Kind: string(stored.Kind), MIME: stored.MIME})
 	if errors.Is(err, portfolio.ErrLocked) {
-		return s.uploadRefused(c, http.StatusConflict, "Votre dossier est déposé et verrouillé : aucune nouvelle version n'est possible.")
+		return s.uploadRefused(c, cd, http.StatusConflict, "Votre dossier est déposé et verrouillé : aucune nouvelle version n'est possible.")
 	}
 	if err != nil {
 		return err
@@ -145,14 +144,14 @@ func uploadReadError(err error, max int64) string {
 
 // uploadRefused answers a refused upload: a problem document for the API
 // (through handleError), the candidacy page with the message for a browser.
-func (s *Server) uploadRefused(c echo.Context, status int, msg string) error {
+func (s *Server) uploadRefused(c echo.Context, cd *portfolio.Candidacy, status int, msg string) error {
 	if wantsJSON(c) {
 		if status == http.StatusConflict {
 			return fail(status, msg) // the dossier is locked, whatever the file
 		}
 		return failField(status, "file", msg)
 	}
-	v, err := s.buildCandidacyView(c, FormErrors{"file_" + c.Param("code"): msg})
+	v, err := s.buildCandidacyView(c, cd, FormErrors{"file_" + c.Param("code"): msg})
 	if err != nil {
 		return err
 	}
@@ -161,8 +160,8 @@ func (s *Server) uploadRefused(c echo.Context, status int, msg string) error {
 
 // documentDownload serves a file as an attachment, never inline, and logs
 // the read: opening a candidate's document is a sensitive access.
-func (s *Server) documentDownload(c echo.Context) error {
-	d := c.Get("document").(portfolio.Document)
+func (s *Server) documentDownload(c echo.Context, at documentAt) error {
+	d := at.Document
 	f, err := s.blobs.OpenContext(c.Request().Context(), d.SHA256)
 	if err != nil {
 		return err
@@ -178,14 +177,14 @@ func (s *Server) documentDownload(c echo.Context) error {
 	return c.Stream(http.StatusOK, d.MIME, f)
 }
 
-func (s *Server) documentDelete(c echo.Context) error {
-	d := c.Get("document").(portfolio.Document)
+func (s *Server) documentDelete(c echo.Context, at documentAt) error {
+	d, cd := at.Document, at.Candidacy
 	err := s.portfolio.DeleteDocument(c.Request().Context(), actor(c), d.ID)
 	if errors.Is(err, portfolio.ErrLocked) {
-		return s.renderCandidacyErrors(c, FormErrors{"": "Le dossier est déposé : on ne peut plus supprimer de document."})
+		return s.renderCandidacyErrors(c, cd, FormErrors{"": "Le dossier est déposé : on ne peut plus supprimer de document."})
 	}
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, errs)
+		return s.renderCandidacyErrors(c, cd, errs)
 	} else if other != nil {
 		return other
 	}

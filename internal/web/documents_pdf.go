@@ -28,9 +28,9 @@ func sendPDF(c echo.Context, name string, doc []byte) error {
 // verdicts, so the policy (ActJuryFile) gives it to the session's members
 // only once the jury deliberates, and to the certifier. Reading it is
 // audited like opening a candidate's document.
-func (s *Server) juryFilePDF(c echo.Context) error {
+func (s *Server) juryFilePDF(c echo.Context, at juryCandidate) error {
 	ctx := c.Request().Context()
-	f, err := s.jury.File(ctx, sessionOf(c).ID, candidacyOf(c).ID)
+	f, err := s.jury.File(ctx, at.Session.ID, at.Candidacy.ID)
 	if errors.Is(err, jury.ErrNotFound) {
 		return fail(http.StatusNotFound, "Cette candidature n'est pas inscrite à cette session.")
 	}
@@ -56,12 +56,12 @@ func (s *Server) juryFilePDF(c echo.Context) error {
 
 // minutesPDF serves a signed version of the minutes exactly as stored at
 // signing.
-func (s *Server) minutesPDF(c echo.Context) error {
+func (s *Server) minutesPDF(c echo.Context, sess *jury.Session) error {
 	v, err := strconv.Atoi(c.Param("v"))
 	if err != nil || v < 1 {
 		return fail(http.StatusNotFound, "Cette version du procès-verbal n'existe pas.")
 	}
-	doc, m, err := s.jury.MinutesPDF(c.Request().Context(), sessionOf(c).ID, v)
+	doc, m, err := s.jury.MinutesPDF(c.Request().Context(), sess.ID, v)
 	if errors.Is(err, jury.ErrNotFound) {
 		return fail(http.StatusNotFound, "Cette version du procès-verbal n'existe pas (la session est-elle signée ?).")
 	}
@@ -79,8 +79,7 @@ func (s *Server) minutesPDF(c echo.Context) error {
 }
 
 // receiptPDF prints the receipt of one deposit of a candidacy.
-func (s *Server) receiptPDF(c echo.Context) error {
-	cd := candidacyOf(c)
+func (s *Server) receiptPDF(c echo.Context, cd *portfolio.Candidacy) error {
 	n, err := paramID(c, "n")
 	if err != nil {
 		return err
@@ -114,9 +113,8 @@ func (s *Server) receiptPDF(c echo.Context) error {
 
 // attestationPDF prints the attestation of a bloc the candidacy's
 // candidate holds.
-func (s *Server) attestationPDF(c echo.Context) error {
-	cd := candidacyOf(c)
-	b, cert, code, err := s.heldBlock(c)
+func (s *Server) attestationPDF(c echo.Context, cd *portfolio.Candidacy) error {
+	b, cert, code, err := s.heldBlock(c, cd)
 	if err != nil {
 		return err
 	}
@@ -141,9 +139,8 @@ func (s *Server) attestationPDF(c echo.Context) error {
 
 // certificatePDF prints the certificate of the candidacy's certification,
 // once awarded.
-func (s *Server) certificatePDF(c echo.Context) error {
-	cd := candidacyOf(c)
-	h, cert, code, err := s.heldCertificate(c)
+func (s *Server) certificatePDF(c echo.Context, cd *portfolio.Candidacy) error {
+	h, cert, code, err := s.heldCertificate(c, cd)
 	if err != nil {
 		return err
 	}
@@ -177,8 +174,7 @@ func signerName(iss *pdf.Issuer, cert *referentiel.Certification) string {
 
 // holdings reads what the candidacy's candidate holds of its
 // certification, with the référentiel version the candidacy follows.
-func (s *Server) holdings(c echo.Context) (portfolio.Holdings, *referentiel.Certification, error) {
-	cd := candidacyOf(c)
+func (s *Server) holdings(c echo.Context, cd *portfolio.Candidacy) (portfolio.Holdings, *referentiel.Certification, error) {
 	ctx := c.Request().Context()
 	h, err := s.portfolio.HoldingsFor(ctx, cd.CandidateID, cd.CertificationCode)
 	if err != nil {
@@ -191,8 +187,8 @@ func (s *Server) holdings(c echo.Context) (portfolio.Holdings, *referentiel.Cert
 // heldBlock finds the bloc the route names among those the candidacy's
 // candidate holds, with its verification code: what its attestation, as
 // a PDF or as a credential, is made of.
-func (s *Server) heldBlock(c echo.Context) (portfolio.AcquiredBlock, *referentiel.Certification, string, error) {
-	h, cert, err := s.holdings(c)
+func (s *Server) heldBlock(c echo.Context, cd *portfolio.Candidacy) (portfolio.AcquiredBlock, *referentiel.Certification, string, error) {
+	h, cert, err := s.holdings(c, cd)
 	if err != nil {
 		return portfolio.AcquiredBlock{}, nil, "", err
 	}
@@ -206,8 +202,8 @@ func (s *Server) heldBlock(c echo.Context) (portfolio.AcquiredBlock, *referentie
 
 // heldCertificate is the candidacy's certificate, once awarded, with the
 // blocs it rests on and its verification code.
-func (s *Server) heldCertificate(c echo.Context) (portfolio.Holdings, *referentiel.Certification, string, error) {
-	h, cert, err := s.holdings(c)
+func (s *Server) heldCertificate(c echo.Context, cd *portfolio.Candidacy) (portfolio.Holdings, *referentiel.Certification, string, error) {
+	h, cert, err := s.holdings(c, cd)
 	if err != nil {
 		return h, nil, "", err
 	}

@@ -49,9 +49,9 @@ func equivalenceViews(cert *referentiel.Certification, cd *portfolio.Candidacy, 
 
 // equivalenceBlock is the :block of the URL if the candidacy aims at it by
 // équivalence.
-func equivalenceBlock(c echo.Context) (string, error) {
+func equivalenceBlock(c echo.Context, cd *portfolio.Candidacy) (string, error) {
 	code := c.Param("block")
-	for _, t := range candidacyOf(c).Equivalences {
+	for _, t := range cd.Equivalences {
 		if t.BlockCode == code {
 			return code, nil
 		}
@@ -61,30 +61,29 @@ func equivalenceBlock(c echo.Context) (string, error) {
 
 // equivalenceProofUpload streams the candidate's proof (the title or bloc
 // held) into the blob store, then records it for the certifier.
-func (s *Server) equivalenceProofUpload(c echo.Context) error {
+func (s *Server) equivalenceProofUpload(c echo.Context, cd *portfolio.Candidacy) error {
 	ctx := c.Request().Context()
-	cd := candidacyOf(c)
-	code, err := equivalenceBlock(c)
+	code, err := equivalenceBlock(c, cd)
 	if err != nil {
 		return err
 	}
 	if cd.Locked || !cd.State.Editable() {
-		return s.uploadRefused(c, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
+		return s.uploadRefused(c, cd, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
 	}
 	stored, name, refusal := s.receiveFile(c, []blob.Kind{blob.PDF, blob.PNG, blob.JPEG}, s.cfg.MaxUploadBytes)
 	if refusal != nil {
 		if refusal.typeRefused {
 			_ = audit.RecordNow(ctx, s.db, actor(c).Entry("document.refused", "candidacy", itoa(cd.ID), map[string]string{"equivalence": code, "file_name": name, "reason": refusal.msg}))
 		}
-		return s.uploadRefused(c, refusal.status, refusal.msg)
+		return s.uploadRefused(c, cd, refusal.status, refusal.msg)
 	}
 	doc, err := s.portfolio.AddEquivalenceProof(ctx, actor(c), cd.ID, code, portfolio.NewDocument{CandidacyID: cd.ID, BlockCode: code,
 		DeliverableCode: portfolio.EquivalenceProofCode(code), FileName: name, SHA256: stored.SHA256, Size: stored.Size, Kind: string(stored.Kind), MIME: stored.MIME})
 	if errors.Is(err, portfolio.ErrLocked) {
-		return s.uploadRefused(c, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
+		return s.uploadRefused(c, cd, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
 	}
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, errs)
+		return s.renderCandidacyErrors(c, cd, errs)
 	} else if other != nil {
 		return other
 	}
@@ -95,9 +94,8 @@ func (s *Server) equivalenceProofUpload(c echo.Context) error {
 }
 
 // equivalenceDecide is the certifier accepting or refusing a proof.
-func (s *Server) equivalenceDecide(c echo.Context) error {
-	cd := candidacyOf(c)
-	code, err := equivalenceBlock(c)
+func (s *Server) equivalenceDecide(c echo.Context, cd *portfolio.Candidacy) error {
+	code, err := equivalenceBlock(c, cd)
 	if err != nil {
 		return err
 	}
@@ -107,12 +105,12 @@ func (s *Server) equivalenceDecide(c echo.Context) error {
 		accept = true
 	case "refuser":
 	default:
-		return s.renderCandidacyErrors(c, FormErrors{"decision": "Choisissez d'accepter ou de refuser l'équivalence."})
+		return s.renderCandidacyErrors(c, cd, FormErrors{"decision": "Choisissez d'accepter ou de refuser l'équivalence."})
 	}
 	cert, err := s.portfolio.DecideEquivalence(c.Request().Context(), actor(c), cd.ID, portfolio.EquivalenceDecision{BlockCode: code, Accept: accept,
 		Basis: c.FormValue("fondement"), Note: c.FormValue("motifs")})
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, errs)
+		return s.renderCandidacyErrors(c, cd, errs)
 	} else if other != nil {
 		return other
 	}

@@ -18,16 +18,15 @@ type deliberationView struct {
 	Errors   FormErrors
 }
 
-func (s *Server) juryDeliberation(c echo.Context) error {
-	return s.renderDeliberation(c, http.StatusOK, nil)
+func (s *Server) juryDeliberation(c echo.Context, sess *jury.Session) error {
+	return s.renderDeliberation(c, sess, http.StatusOK, nil)
 }
 
 // renderDeliberation shows the whole session's deliberation from one
 // Board (two set-based queries, whatever the number of candidates), each
 // candidate as the blind rule lets the viewer see it.
-func (s *Server) renderDeliberation(c echo.Context, status int, errs FormErrors) error {
+func (s *Server) renderDeliberation(c echo.Context, sess *jury.Session, status int, errs FormErrors) error {
 	ctx := c.Request().Context()
-	sess := sessionOf(c)
 	uid := principal(c).UserID
 	v := deliberationView{Layout: s.layout(c, "Délibération"), S: sess, Outcomes: []jury.Outcome{jury.Absent, jury.Excuse}, Errors: errs}
 	var err error
@@ -40,57 +39,57 @@ func (s *Server) renderDeliberation(c echo.Context, status int, errs FormErrors)
 	return s.render.render(c, status, "jury_deliberation", v)
 }
 
-func (s *Server) chairAct(c echo.Context, do func() error, done string) error {
+func (s *Server) chairAct(c echo.Context, sess *jury.Session, do func() error, done string) error {
 	err := do()
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderDeliberation(c, http.StatusUnprocessableEntity, errs)
+		return s.renderDeliberation(c, sess, http.StatusUnprocessableEntity, errs)
 	} else if other != nil {
 		return juryError(other)
 	}
-	return redirectWith(c, sessionPath(sessionOf(c).ID)+"/deliberation", done)
+	return redirectWith(c, sessionPath(sess.ID)+"/deliberation", done)
 }
 
 // juryVote records the asker's vote on one bloc of one candidate.
-func (s *Server) juryVote(c echo.Context) error {
-	return s.chairAct(c, func() error {
-		return s.jury.Vote(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, c.FormValue("block"), c.FormValue("vote"))
+func (s *Server) juryVote(c echo.Context, at juryCandidate) error {
+	return s.chairAct(c, at.Session, func() error {
+		return s.jury.Vote(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, c.FormValue("block"), c.FormValue("vote"))
 	}, "Vote enregistré.")
 }
 
 // juryDecide closes the vote on a bloc: the count decides.
-func (s *Server) juryDecide(c echo.Context) error {
-	return s.chairAct(c, func() error {
-		return s.jury.Decide(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, c.FormValue("block"), c.FormValue("reason"))
+func (s *Server) juryDecide(c echo.Context, at juryCandidate) error {
+	return s.chairAct(c, at.Session, func() error {
+		return s.jury.Decide(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, c.FormValue("block"), c.FormValue("reason"))
 	}, "Décision du jury enregistrée.")
 }
 
 // juryOutcome confirms the outcome the bloc decisions give, or records
 // the candidate absent or excused.
-func (s *Server) juryOutcome(c echo.Context) error {
-	return s.chairAct(c, func() error {
-		return s.jury.SetOutcome(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, jury.Outcome(c.FormValue("absence")), c.FormValue("preconisations"))
+func (s *Server) juryOutcome(c echo.Context, at juryCandidate) error {
+	return s.chairAct(c, at.Session, func() error {
+		return s.jury.SetOutcome(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, jury.Outcome(c.FormValue("absence")), c.FormValue("preconisations"))
 	}, "Résultat confirmé.")
 }
 
-func (s *Server) jurySign(c echo.Context) error {
+func (s *Server) jurySign(c echo.Context, sess *jury.Session) error {
 	if c.FormValue("confirm") != "oui" {
-		return s.renderDeliberation(c, http.StatusUnprocessableEntity, FormErrors{"confirm": "Cochez la case pour confirmer la signature : elle est définitive."})
+		return s.renderDeliberation(c, sess, http.StatusUnprocessableEntity, FormErrors{"confirm": "Cochez la case pour confirmer la signature : elle est définitive."})
 	}
-	return s.chairAct(c, func() error {
-		_, err := s.jury.Sign(c.Request().Context(), actor(c), sessionOf(c).ID)
+	return s.chairAct(c, sess, func() error {
+		_, err := s.jury.Sign(c.Request().Context(), actor(c), sess.ID)
 		return err
 	}, "Procès-verbal signé. Les candidats voient leurs résultats.")
 }
 
-func (s *Server) juryAmend(c echo.Context) error {
+func (s *Server) juryAmend(c echo.Context, sess *jury.Session) error {
 	cid, ok := formInt(c, "candidacy")
 	if !ok || cid == 0 {
-		return s.renderDeliberation(c, http.StatusUnprocessableEntity, FormErrors{"changes": "Choisissez la candidature à corriger."})
+		return s.renderDeliberation(c, sess, http.StatusUnprocessableEntity, FormErrors{"changes": "Choisissez la candidature à corriger."})
 	}
 	ch := jury.AmendmentChange{CandidacyID: cid, BlockCode: c.FormValue("block"), Decision: c.FormValue("decision"),
 		Outcome: jury.Outcome(c.FormValue("outcome")), Preconisations: c.FormValue("preconisations")}
-	return s.chairAct(c, func() error {
-		_, err := s.jury.Amend(c.Request().Context(), actor(c), sessionOf(c).ID, c.FormValue("reason"), []jury.AmendmentChange{ch})
+	return s.chairAct(c, sess, func() error {
+		_, err := s.jury.Amend(c.Request().Context(), actor(c), sess.ID, c.FormValue("reason"), []jury.AmendmentChange{ch})
 		if errors.Is(err, jury.ErrNotFound) {
 			return fail(http.StatusConflict, "La session n'est pas signée.")
 		}
@@ -105,8 +104,7 @@ type juryResultsView struct {
 	Current *jury.Minutes
 }
 
-func (s *Server) juryResults(c echo.Context) error {
-	sess := sessionOf(c)
+func (s *Server) juryResults(c echo.Context, sess *jury.Session) error {
 	all, err := s.jury.MinutesVersions(c.Request().Context(), sess.ID)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/account"
 	"acquis/internal/jury"
 	"acquis/internal/paris"
 	"acquis/internal/portfolio"
@@ -105,11 +106,12 @@ type juryManageView struct {
 	Errors      FormErrors
 }
 
-func (s *Server) juryManage(c echo.Context) error { return s.renderJuryManage(c, http.StatusOK, nil) }
+func (s *Server) juryManage(c echo.Context, sess *jury.Session) error {
+	return s.renderJuryManage(c, sess, http.StatusOK, nil)
+}
 
-func (s *Server) renderJuryManage(c echo.Context, status int, errs FormErrors) error {
+func (s *Server) renderJuryManage(c echo.Context, sess *jury.Session, status int, errs FormErrors) error {
 	ctx := c.Request().Context()
-	sess := sessionOf(c)
 	v := juryManageView{Layout: s.layout(c, "Session de jury"), S: sess, Errors: errs}
 	var err error
 	if v.Members, err = s.jury.Members(ctx, sess.ID); err != nil {
@@ -160,35 +162,35 @@ func (s *Server) renderJuryManage(c echo.Context, status int, errs FormErrors) e
 
 // juryAct runs one of the certifier's actions on a session and comes back
 // to the management page, with the refusal shown there.
-func (s *Server) juryAct(c echo.Context, do func() error, done string) error {
+func (s *Server) juryAct(c echo.Context, sess *jury.Session, do func() error, done string) error {
 	err := do()
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryManage(c, http.StatusUnprocessableEntity, errs)
+		return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, errs)
 	} else if other != nil {
 		return other
 	}
 	s.deliverMail(c) // the members or candidates the action concerns are told
-	return redirectWith(c, managePath(sessionOf(c).ID), done)
+	return redirectWith(c, managePath(sess.ID), done)
 }
 
-func (s *Server) juryMemberAdd(c echo.Context) error {
+func (s *Server) juryMemberAdd(c echo.Context, sess *jury.Session) error {
 	uid, ok := formInt(c, "member")
 	if !ok || uid == 0 {
-		return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"member": "Choisissez un membre du vivier."})
+		return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"member": "Choisissez un membre du vivier."})
 	}
-	return s.juryAct(c, func() error {
-		return s.jury.AddMember(c.Request().Context(), actor(c), sessionOf(c).ID, uid, c.FormValue("chair") == "oui")
+	return s.juryAct(c, sess, func() error {
+		return s.jury.AddMember(c.Request().Context(), actor(c), sess.ID, uid, c.FormValue("chair") == "oui")
 	}, "Membre ajouté.")
 }
 
-func (s *Server) juryChairSet(c echo.Context) error {
+func (s *Server) juryChairSet(c echo.Context, sess *jury.Session) error {
 	uid, ok := formInt(c, "member")
 	if !ok || uid == 0 {
-		return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"chair": "Choisissez le membre qui assurera la présidence."})
+		return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"chair": "Choisissez le membre qui assurera la présidence."})
 	}
 	var ch jury.ChairChange
-	err := s.juryActErr(c, func() (err error) {
-		ch, err = s.jury.SetChair(c.Request().Context(), actor(c), sessionOf(c).ID, uid)
+	err := s.juryActErr(c, sess, func() (err error) {
+		ch, err = s.jury.SetChair(c.Request().Context(), actor(c), sess.ID, uid)
 		return err
 	})
 	if err != nil || ch.To == "" {
@@ -198,56 +200,56 @@ func (s *Server) juryChairSet(c echo.Context) error {
 	if ch.From != "" {
 		done = "La présidence passe de " + ch.From + " à " + ch.To + " : " + ch.From + " la perd et reste membre du jury."
 	}
-	return redirectWith(c, managePath(sessionOf(c).ID), done)
+	return redirectWith(c, managePath(sess.ID), done)
 }
 
-func (s *Server) juryMemberRemove(c echo.Context) error {
+func (s *Server) juryMemberRemove(c echo.Context, sess *jury.Session) error {
 	uid, err := paramID(c, "uid")
 	if err != nil {
 		return err
 	}
-	return s.juryAct(c, func() error {
-		return s.jury.RemoveMember(c.Request().Context(), actor(c), sessionOf(c).ID, uid)
+	return s.juryAct(c, sess, func() error {
+		return s.jury.RemoveMember(c.Request().Context(), actor(c), sess.ID, uid)
 	}, "Membre retiré de la session (et de ses candidatures à évaluer).")
 }
 
 // juryActErr runs an action; a refusal re-renders the management page
 // (its error is then nil and the caller must stop), another error is
 // returned as is.
-func (s *Server) juryActErr(c echo.Context, do func() error) error {
+func (s *Server) juryActErr(c echo.Context, sess *jury.Session, do func() error) error {
 	err := do()
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryManage(c, http.StatusUnprocessableEntity, errs)
+		return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, errs)
 	} else if other != nil {
 		return other
 	}
 	return nil
 }
 
-func (s *Server) juryAssign(c echo.Context) error {
+func (s *Server) juryAssign(c echo.Context, sess *jury.Session) error {
 	if err := c.Request().ParseForm(); err != nil {
 		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
 	}
 	cid, ok := formInt(c, "candidacy")
 	if !ok || cid == 0 {
-		return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"candidacy": "Choisissez une candidature."})
+		return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"candidacy": "Choisissez une candidature."})
 	}
 	var evs []int64
 	for _, v := range c.Request().PostForm["evaluators"] {
 		id, ok := parseID(strings.TrimSpace(v))
 		if !ok {
-			return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"evaluators": "Évaluateur invalide."})
+			return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"evaluators": "Évaluateur invalide."})
 		}
 		evs = append(evs, id)
 	}
-	return s.juryAct(c, func() error {
-		return s.jury.Assign(c.Request().Context(), actor(c), sessionOf(c).ID, cid, evs)
+	return s.juryAct(c, sess, func() error {
+		return s.jury.Assign(c.Request().Context(), actor(c), sess.ID, cid, evs)
 	}, "Candidature inscrite.")
 }
 
-func (s *Server) juryOpen(c echo.Context) error {
-	return s.juryAct(c, func() error {
-		_, err := s.jury.Open(c.Request().Context(), actor(c), sessionOf(c).ID)
+func (s *Server) juryOpen(c echo.Context, sess *jury.Session) error {
+	return s.juryAct(c, sess, func() error {
+		_, err := s.jury.Open(c.Request().Context(), actor(c), sess.ID)
 		return err
 	}, "Session ouverte : les évaluateurs peuvent remplir leurs grilles.")
 }
@@ -255,7 +257,7 @@ func (s *Server) juryOpen(c echo.Context) error {
 // juryDeliberate opens the deliberation with the attendance the
 // certifier records and the unfinished grids they confirm to leave out
 // (checkboxes "left_out" valued candidacy:evaluator).
-func (s *Server) juryDeliberate(c echo.Context) error {
+func (s *Server) juryDeliberate(c echo.Context, sess *jury.Session) error {
 	if err := c.Request().ParseForm(); err != nil {
 		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
 	}
@@ -263,7 +265,7 @@ func (s *Server) juryDeliberate(c echo.Context) error {
 	for _, v := range c.Request().PostForm["present"] {
 		id, ok := parseID(strings.TrimSpace(v))
 		if !ok {
-			return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"present": "Membre invalide."})
+			return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"present": "Membre invalide."})
 		}
 		o.Present = append(o.Present, id)
 	}
@@ -272,12 +274,12 @@ func (s *Server) juryDeliberate(c echo.Context) error {
 		ci, ok1 := parseID(cid)
 		ui, ok2 := parseID(uid)
 		if !found || !ok1 || !ok2 {
-			return s.renderJuryManage(c, http.StatusUnprocessableEntity, FormErrors{"left_out": "Grille invalide."})
+			return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"left_out": "Grille invalide."})
 		}
 		o.LeftOut = append(o.LeftOut, jury.GridRef{CandidacyID: ci, EvaluatorID: ui})
 	}
-	return s.juryAct(c, func() error {
-		return s.jury.StartDeliberation(c.Request().Context(), actor(c), sessionOf(c).ID, o)
+	return s.juryAct(c, sess, func() error {
+		return s.jury.StartDeliberation(c.Request().Context(), actor(c), sess.ID, o)
 	}, "Délibération ouverte.")
 }
 
@@ -313,8 +315,8 @@ func (s *Server) juryProfileSave(c echo.Context) error {
 		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
 	}
 	p := jury.Profile{UserID: uid, Gender: c.FormValue("gender"), College: jury.College(c.FormValue("college")), QualifiedFor: c.Request().PostForm["qualified"]}
-	var inPool bool
-	if err := s.db.GetContext(c.Request().Context(), &inPool, `SELECT EXISTS (SELECT 1 FROM user_roles WHERE user_id = $1 AND role = 'jury_member')`, uid); err != nil {
+	inPool, err := s.accounts.HasRole(c.Request().Context(), uid, account.RoleJuryMember)
+	if err != nil {
 		return err
 	}
 	if !inPool {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"database/sql"
 	"errors"
 
 	"github.com/labstack/echo/v4"
@@ -11,117 +10,124 @@ import (
 	"acquis/internal/portfolio"
 )
 
-const ctxJurySession = "jury_session"
+// juryCandidate is a candidacy on a jury session's list, with the session.
+type juryCandidate struct {
+	Session   *jury.Session
+	Candidacy *portfolio.Candidacy
+}
 
-// juryScope loads the session named by :sid and the asker's place on it;
-// with :cid it also checks that the candidacy is on the session's list and
-// whether the asker evaluates it.
-func (s *Server) juryScope(c echo.Context) (account.Resource, error) {
-	sid, err := paramID(c, "sid")
-	if err != nil {
-		return account.Resource{}, err
-	}
-	ctx := c.Request().Context()
-	sess, err := s.jury.Session(ctx, sid)
-	if errors.Is(err, jury.ErrNotFound) {
-		return account.Resource{}, missing("Cette session de jury n'existe pas.")
-	}
-	if err != nil {
-		return account.Resource{}, err
-	}
-	c.Set(ctxJurySession, sess)
-	var cid int64
-	if c.Param("cid") != "" {
-		if cid, err = paramID(c, "cid"); err != nil {
-			return account.Resource{}, err
+// jurySessionScope loads the session named by :sid and the asker's place
+// on it; the handler receives the session.
+func (s *Server) jurySessionScope() scope[*jury.Session] {
+	return scope[*jury.Session]{params: []string{"sid"}, load: func(c echo.Context) (*jury.Session, account.Resource, error) {
+		sess, res, err := s.loadJurySession(c)
+		if err != nil || sess == nil {
+			return sess, res, err
 		}
-		var on bool
-		if err := s.db.GetContext(ctx, &on, `SELECT EXISTS (SELECT 1 FROM jury_assignments WHERE session_id = $1 AND candidacy_id = $2)`, sid, cid); err != nil {
-			return account.Resource{}, err
+		if p := principal(c); p != nil {
+			r, err := s.jury.RoleOf(c.Request().Context(), p.UserID, sess.ID, 0)
+			if err != nil {
+				return sess, res, err
+			}
+			res.JuryMember, res.JuryChair, res.JuryEvaluator = r.Member, r.Chair, r.Evaluator
+		}
+		return sess, res, nil
+	}}
+}
+
+// juryCandidateScope loads the session named by :sid, checks that the
+// candidacy :cid is on its list, and reads what the asker is for that
+// candidate; the handler receives both.
+func (s *Server) juryCandidateScope() scope[juryCandidate] {
+	return scope[juryCandidate]{params: []string{"sid", "cid"}, load: func(c echo.Context) (juryCandidate, account.Resource, error) {
+		sess, res, err := s.loadJurySession(c)
+		if err != nil {
+			return juryCandidate{}, res, err
+		}
+		cid, err := paramID(c, "cid")
+		if err != nil {
+			return juryCandidate{}, account.Resource{}, err
+		}
+		ctx := c.Request().Context()
+		on, err := s.jury.Assigned(ctx, sess.ID, cid)
+		if err != nil {
+			return juryCandidate{}, account.Resource{}, err
 		}
 		if !on {
-			return account.Resource{}, missing("Cette candidature n'est pas inscrite à cette session.")
+			return juryCandidate{}, account.Resource{}, missing("Cette candidature n'est pas inscrite à cette session.")
 		}
 		cd, err := s.portfolio.Candidacy(ctx, cid)
 		if err != nil {
-			return account.Resource{}, err
+			return juryCandidate{}, account.Resource{}, err
 		}
-		c.Set(ctxCandidacy, cd)
-	}
-	res := account.Resource{JuryUnblinded: sess.Status == jury.Deliberating || sess.Status == jury.Signed}
-	p := principal(c)
-	switch {
-	case p == nil:
-	case cid != 0:
-		// One read of what the person is for this candidate: member,
-		// presidency, evaluator, and the blind rule (a member in conflict,
-		// not yet declared, or whose grid is not in or left out sees no
-		// verdict of this candidate, so neither its jury file).
-		a, err := s.jury.AccessOf(ctx, sid, cid, p.UserID)
-		if err != nil {
-			return res, err
+		at := juryCandidate{Session: sess, Candidacy: cd}
+		if p := principal(c); p != nil {
+			// One read of what the person is for this candidate: member,
+			// presidency, evaluator, and the blind rule (a member in
+			// conflict, not yet declared, or whose grid is not in or left
+			// out sees no verdict of this candidate, so neither its jury
+			// file).
+			a, err := s.jury.AccessOf(ctx, sess.ID, cid, p.UserID)
+			if err != nil {
+				return at, res, err
+			}
+			res.JuryMember, res.JuryChair, res.JuryEvaluator = a.Member, a.Chair, a.Evaluator
+			if a.Member {
+				res.JuryUnblinded = res.JuryUnblinded && a.SeesVerdicts()
+			}
 		}
-		res.JuryMember, res.JuryChair, res.JuryEvaluator = a.Member, a.Chair, a.Evaluator
-		if a.Member {
-			res.JuryUnblinded = res.JuryUnblinded && a.SeesVerdicts()
-		}
-	default:
-		r, err := s.jury.RoleOf(ctx, p.UserID, sid, cid)
-		if err != nil {
-			return res, err
-		}
-		res.JuryMember, res.JuryChair, res.JuryEvaluator = r.Member, r.Chair, r.Evaluator
-	}
-	return res, nil
+		return at, res, nil
+	}}
 }
 
-func sessionOf(c echo.Context) *jury.Session { return c.Get(ctxJurySession).(*jury.Session) }
+// loadJurySession reads the session named by :sid; the resource says
+// whether the session is past its blind phase.
+func (s *Server) loadJurySession(c echo.Context) (*jury.Session, account.Resource, error) {
+	sid, err := paramID(c, "sid")
+	if err != nil {
+		return nil, account.Resource{}, err
+	}
+	sess, err := s.jury.Session(c.Request().Context(), sid)
+	if errors.Is(err, jury.ErrNotFound) {
+		return nil, account.Resource{}, missing("Cette session de jury n'existe pas.")
+	}
+	if err != nil {
+		return nil, account.Resource{}, err
+	}
+	return sess, account.Resource{JuryUnblinded: sess.Status == jury.Deliberating || sess.Status == jury.Signed}, nil
+}
 
 func sessionPath(id int64) string { return "/jury/sessions/" + itoa(id) }
 
 func managePath(id int64) string { return "/certificateur/jurys/" + itoa(id) }
 
-// juryVerdictScope is juryScope for the autosave, the hottest request:
-// one query answers whether the session and assignment exist and what the
-// asker is on them. The handler needs only the two ids.
-func (s *Server) juryVerdictScope(c echo.Context) (account.Resource, error) {
-	sid, err := paramID(c, "sid")
-	if err != nil {
-		return account.Resource{}, err
-	}
-	cid, err := paramID(c, "cid")
-	if err != nil {
-		return account.Resource{}, err
-	}
-	var uid int64
-	if p := principal(c); p != nil {
-		uid = p.UserID
-	}
-	var row struct {
-		Status    jury.Status `db:"status"`
-		Assigned  bool        `db:"assigned"`
-		Member    bool        `db:"member"`
-		Chair     bool        `db:"chair"`
-		Evaluator bool        `db:"evaluator"`
-	}
-	err = s.verdictScopeQ.Get(c.Request().Context(), &row, sid, cid, uid)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !row.Assigned) {
-		return account.Resource{}, missing("Cette candidature n'est pas inscrite à cette session.")
-	}
-	if err != nil {
-		return account.Resource{}, err
-	}
-	c.Set(ctxJurySession, &jury.Session{ID: sid, Status: row.Status})
-	c.Set(ctxCandidacy, &portfolio.Candidacy{ID: cid})
-	return account.Resource{JuryMember: row.Member, JuryChair: row.Chair, JuryEvaluator: row.Evaluator}, nil
+// juryVerdictScope is juryCandidateScope for the autosave, the hottest
+// request: one query answers whether the session and assignment exist and
+// what the asker is on them. The handler needs only the two ids, so the
+// session and candidacy it receives hold nothing else (and the session's
+// status).
+func (s *Server) juryVerdictScope() scope[juryCandidate] {
+	return scope[juryCandidate]{params: []string{"sid", "cid"}, load: func(c echo.Context) (juryCandidate, account.Resource, error) {
+		sid, err := paramID(c, "sid")
+		if err != nil {
+			return juryCandidate{}, account.Resource{}, err
+		}
+		cid, err := paramID(c, "cid")
+		if err != nil {
+			return juryCandidate{}, account.Resource{}, err
+		}
+		var uid int64
+		if p := principal(c); p != nil {
+			uid = p.UserID
+		}
+		a, err := s.jury.VerdictScope(c.Request().Context(), sid, cid, uid)
+		if errors.Is(err, jury.ErrNotFound) || (err == nil && !a.Assigned) {
+			return juryCandidate{}, account.Resource{}, missing("Cette candidature n'est pas inscrite à cette session.")
+		}
+		if err != nil {
+			return juryCandidate{}, account.Resource{}, err
+		}
+		at := juryCandidate{Session: &jury.Session{ID: sid, Status: a.Status}, Candidacy: &portfolio.Candidacy{ID: cid}}
+		return at, account.Resource{JuryMember: a.Member, JuryChair: a.Chair, JuryEvaluator: a.Evaluator}, nil
+	}}
 }
-
-// verdictScopeQuery answers, for session $1, candidacy $2 and user $3,
-// the session's status, whether the candidacy is on it and what the user
-// is on it. Kept prepared: every autosave runs it.
-const verdictScopeQuery = `SELECT s.status,
-		EXISTS (SELECT 1 FROM jury_assignments a WHERE a.session_id = s.id AND a.candidacy_id = $2) AS assigned,
-		EXISTS (SELECT 1 FROM jury_members m WHERE m.session_id = s.id AND m.user_id = $3) AS member,
-		EXISTS (SELECT 1 FROM jury_members m WHERE m.session_id = s.id AND m.user_id = $3 AND m.is_chair) AS chair,
-		EXISTS (SELECT 1 FROM jury_evaluators e WHERE e.session_id = s.id AND e.candidacy_id = $2 AND e.evaluator_id = $3) AS evaluator
-		FROM jury_sessions s WHERE s.id = $1`

@@ -69,13 +69,13 @@ type juryCandidateView struct {
 	Errors        FormErrors
 }
 
-func (s *Server) juryCandidate(c echo.Context) error {
-	return s.renderJuryCandidate(c, http.StatusOK, nil)
+func (s *Server) juryCandidate(c echo.Context, at juryCandidate) error {
+	return s.renderJuryCandidate(c, at, http.StatusOK, nil)
 }
 
-func (s *Server) renderJuryCandidate(c echo.Context, status int, errs FormErrors) error {
+func (s *Server) renderJuryCandidate(c echo.Context, at juryCandidate, status int, errs FormErrors) error {
 	ctx := c.Request().Context()
-	sess, cd := sessionOf(c), candidacyOf(c)
+	sess, cd := at.Session, at.Candidacy
 	uid := principal(c).UserID
 	g, err := s.jury.Grid(ctx, sess.ID, cd.ID, uid)
 	if err != nil {
@@ -102,55 +102,55 @@ func (s *Server) renderJuryCandidate(c echo.Context, status int, errs FormErrors
 	return s.render.render(c, status, "jury_candidate", v)
 }
 
-func (s *Server) candidatePath(c echo.Context) string {
-	return sessionPath(sessionOf(c).ID) + "/candidats/" + itoa(candidacyOf(c).ID)
+func (s *Server) candidatePath(c echo.Context, at juryCandidate) string {
+	return sessionPath(at.Session.ID) + "/candidats/" + itoa(at.Candidacy.ID)
 }
 
-func (s *Server) juryDeclare(c echo.Context) error {
-	err := s.jury.Declare(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID)
+func (s *Server) juryDeclare(c echo.Context, at juryCandidate) error {
+	err := s.jury.Declare(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID)
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, errs)
+		return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, errs)
 	} else if other != nil {
 		return juryError(other)
 	}
-	return redirectWith(c, s.candidatePath(c), "Déclaration d'absence de conflit d'intérêts signée : le dossier du candidat vous est ouvert.")
+	return redirectWith(c, s.candidatePath(c, at), "Déclaration d'absence de conflit d'intérêts signée : le dossier du candidat vous est ouvert.")
 }
 
 // juryDeclareConflict records the member's statement of a conflict with
 // the candidate: they are recused for that candidate.
-func (s *Server) juryDeclareConflict(c echo.Context) error {
-	err := s.jury.DeclareConflict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, c.FormValue("note"))
+func (s *Server) juryDeclareConflict(c echo.Context, at juryCandidate) error {
+	err := s.jury.DeclareConflict(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, c.FormValue("note"))
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, errs)
+		return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, errs)
 	} else if other != nil {
 		return juryError(other)
 	}
-	return redirectWith(c, s.candidatePath(c), "Conflit d'intérêts déclaré : vous ne prenez pas part à l'évaluation ni à la délibération de ce candidat.")
+	return redirectWith(c, s.candidatePath(c, at), "Conflit d'intérêts déclaré : vous ne prenez pas part à l'évaluation ni à la délibération de ce candidat.")
 }
 
 // juryVerdict saves one criterion from the plain form (without
 // JavaScript); the autosave goes through apiJuryVerdict.
-func (s *Server) juryVerdict(c echo.Context) error {
+func (s *Server) juryVerdict(c echo.Context, at juryCandidate) error {
 	crit := c.FormValue("criterion")
-	_, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, crit, c.FormValue("verdict"), c.FormValue("comment"))
+	_, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, crit, c.FormValue("verdict"), c.FormValue("comment"))
 	var ve *jury.ValidationError
 	if errors.As(err, &ve) {
-		return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, FormErrors{"c-" + crit: ve.Message})
+		return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, FormErrors{"c-" + crit: ve.Message})
 	}
 	if err != nil {
 		return juryError(err)
 	}
-	return redirectWith(c, s.candidatePath(c)+"#c-"+crit, "Critère enregistré.")
+	return redirectWith(c, s.candidatePath(c, at)+"#c-"+crit, "Critère enregistré.")
 }
 
-func (s *Server) jurySubmitGrid(c echo.Context) error {
-	err := s.jury.SubmitGrid(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID)
+func (s *Server) jurySubmitGrid(c echo.Context, at juryCandidate) error {
+	err := s.jury.SubmitGrid(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID)
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, errs)
+		return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, errs)
 	} else if other != nil {
 		return juryError(other)
 	}
-	return redirectWith(c, s.candidatePath(c), "Grille remise. Les appréciations des autres membres vous sont maintenant visibles.")
+	return redirectWith(c, s.candidatePath(c, at), "Grille remise. Les appréciations des autres membres vous sont maintenant visibles.")
 }
 
 // juryError turns the jury package's sentinels into French answers.
@@ -171,7 +171,7 @@ type verdictRequest struct {
 }
 
 // apiJuryVerdict is the grid's autosave: one criterion per request.
-func (s *Server) apiJuryVerdict(c echo.Context) error {
+func (s *Server) apiJuryVerdict(c echo.Context, at juryCandidate) error {
 	var req verdictRequest
 	if err := c.Bind(&req); err != nil {
 		return fail(http.StatusBadRequest, "Requête mal formée : attendu {criterion, verdict, comment}.")
@@ -180,7 +180,7 @@ func (s *Server) apiJuryVerdict(c echo.Context) error {
 	if !ok {
 		return failField(http.StatusUnprocessableEntity, "verdict", apiVerdictMessage)
 	}
-	v, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, req.Criterion, verdict, req.Comment)
+	v, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, req.Criterion, verdict, req.Comment)
 	var ve *jury.ValidationError
 	if errors.As(err, &ve) {
 		return failField(http.StatusUnprocessableEntity, ve.Field, ve.Message)
@@ -204,8 +204,8 @@ type apiGrid struct {
 }
 
 // apiJuryGrid reads a grid with the same blind rule as the page.
-func (s *Server) apiJuryGrid(c echo.Context) error {
-	g, err := s.jury.Grid(c.Request().Context(), sessionOf(c).ID, candidacyOf(c).ID, principal(c).UserID)
+func (s *Server) apiJuryGrid(c echo.Context, at juryCandidate) error {
+	g, err := s.jury.Grid(c.Request().Context(), at.Session.ID, at.Candidacy.ID, principal(c).UserID)
 	if err != nil {
 		return err
 	}

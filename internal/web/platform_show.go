@@ -2,41 +2,38 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/account"
-	"acquis/internal/audit"
-	"acquis/internal/db"
 	"acquis/internal/geo"
 	"acquis/internal/indicators"
-	"acquis/internal/mail"
 	"acquis/internal/staff"
 )
 
 // platformScope finds the platform named by the route, so the policy can
-// check that the asker manages or observes it.
-func (s *Server) platformScope(c echo.Context) (account.Resource, error) {
+// check that the asker manages or observes it; the handler receives it.
+func (s *Server) platformScope() scope[account.Organisation] {
+	return scope[account.Organisation]{params: []string{"id"}, load: s.loadPlatform}
+}
+
+func (s *Server) loadPlatform(c echo.Context) (account.Organisation, account.Resource, error) {
 	id, err := paramID(c, "id")
 	if err != nil {
-		return account.Resource{}, err
+		return account.Organisation{}, account.Resource{}, err
 	}
 	o, err := s.accounts.Organisation(c.Request().Context(), id)
 	if errors.Is(err, account.ErrNotFound) || (err == nil && o.Kind != account.OrgPlatform) {
-		return account.Resource{}, missing("Cette plateforme n'existe pas.")
+		return account.Organisation{}, account.Resource{}, missing("Cette plateforme n'existe pas.")
 	}
 	if err != nil {
-		return account.Resource{}, err
+		return account.Organisation{}, account.Resource{}, err
 	}
-	c.Set("platform", o)
-	return account.Resource{PlatformID: o.ID, RegionCode: o.RegionCode}, nil
+	return o, account.Resource{PlatformID: o.ID, RegionCode: o.RegionCode}, nil
 }
 
 type platformView struct {
@@ -50,12 +47,11 @@ type platformView struct {
 	Errors    FormErrors
 }
 
-func (s *Server) platformShow(c echo.Context) error {
-	return s.renderPlatform(c, http.StatusOK, inviteForm{}, nil)
+func (s *Server) platformShow(c echo.Context, o account.Organisation) error {
+	return s.renderPlatform(c, o, http.StatusOK, inviteForm{}, nil)
 }
 
-func (s *Server) renderPlatform(c echo.Context, status int, form inviteForm, errs FormErrors) error {
-	o := c.Get("platform").(account.Organisation)
+func (s *Server) renderPlatform(c echo.Context, o account.Organisation, status int, form inviteForm, errs FormErrors) error {
 	ctx := c.Request().Context()
 	partners, err := s.accounts.PlatformPartners(ctx, o.ID)
 	if err != nil {
@@ -78,8 +74,7 @@ func (s *Server) renderPlatform(c echo.Context, status int, form inviteForm, err
 // platformInvite lets a manager invite a member of their own staff: the
 // account is attached to the platform, with the candidate role only, so a
 // manager can never hand out more than that.
-func (s *Server) platformInvite(c echo.Context) error {
-	o := c.Get("platform").(account.Organisation)
+func (s *Server) platformInvite(c echo.Context, o account.Organisation) error {
 	form := inviteForm{Email: c.FormValue("email"), FullName: c.FormValue("full_name")}
 	_, err := s.accounts.Invite(c.Request().Context(), actor(c), account.NewUser{Email: form.Email, FullName: form.FullName,
 		OrganisationID: o.ID, Grants: []account.Grant{{Role: account.RoleCandidate}}}, s.cfg.BaseURL, principal(c).Name)
@@ -88,10 +83,10 @@ func (s *Server) platformInvite(c echo.Context) error {
 		// address is known anywhere (issue 13 #6): the person is told
 		// instead, and the manager gets the same answer as for a new
 		// address.
-		err = s.noticeExistingAccount(c, o, strings.ToLower(strings.TrimSpace(form.Email)))
+		err = s.accounts.NoticeExistingAccount(c.Request().Context(), actor(c), o, principal(c).Name, strings.ToLower(strings.TrimSpace(form.Email)), s.cfg.BaseURL)
 	}
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderPlatform(c, http.StatusUnprocessableEntity, form, errs)
+		return s.renderPlatform(c, o, http.StatusUnprocessableEntity, form, errs)
 	} else if other != nil {
 		return other
 	}
@@ -103,20 +98,6 @@ func (s *Server) platformInvite(c echo.Context) error {
 // had an account or not.
 func inviteSent(email string) string {
 	return "Un message est envoyé à " + strings.TrimSpace(email) + " : une invitation à activer son compte, ou, si l'adresse a déjà un compte, l'indication de s'y connecter."
-}
-
-// noticeExistingAccount tells the owner of an existing account that a
-// platform tried to invite them, without changing their account; audited.
-func (s *Server) noticeExistingAccount(c echo.Context, o account.Organisation, email string) error {
-	ctx := c.Request().Context()
-	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		body := fmt.Sprintf("Bonjour,\n\n%s (%s) a voulu vous inviter à rejoindre acquis, l'outil de suivi de la certification professionnelle et de la VAE. Vous avez déjà un compte avec cette adresse : connectez-vous sur %s/login (mot de passe oublié : %s/mot-de-passe-oublie).\n\nSi vous n'attendiez pas ce message, ignorez-le.\n",
-			principal(c).Name, o.Name, s.cfg.BaseURL, s.cfg.BaseURL)
-		if _, err := mail.Enqueue(ctx, tx, mail.Message{To: email, Subject: "Invitation à acquis : vous avez déjà un compte", Body: body}); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor(c).Entry("user.invite_existing", "platform", strconv.FormatInt(o.ID, 10), map[string]string{"email": email}))
-	})
 }
 
 // regionScope reads ?region= for the national view; a regional observer

@@ -38,22 +38,21 @@ func prerequisiteViews(cert *referentiel.Certification, cd *portfolio.Candidacy,
 
 // prerequisiteEvidenceUpload streams the candidate's evidence into the
 // blob store, then records it.
-func (s *Server) prerequisiteEvidenceUpload(c echo.Context) error {
-	cd := candidacyOf(c)
+func (s *Server) prerequisiteEvidenceUpload(c echo.Context, cd *portfolio.Candidacy) error {
 	if cd.Locked || !cd.State.Editable() {
-		return s.uploadRefused(c, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
+		return s.uploadRefused(c, cd, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
 	}
 	stored, name, refusal := s.receiveFile(c, []blob.Kind{blob.PDF, blob.PNG, blob.JPEG}, s.cfg.MaxUploadBytes)
 	if refusal != nil {
-		return s.uploadRefused(c, refusal.status, refusal.msg)
+		return s.uploadRefused(c, cd, refusal.status, refusal.msg)
 	}
 	_, err := s.portfolio.AddPrerequisiteEvidence(c.Request().Context(), actor(c), cd.ID, c.Param("code"), portfolio.NewDocument{FileName: name,
 		SHA256: stored.SHA256, Size: stored.Size, Kind: string(stored.Kind), MIME: stored.MIME})
 	if errors.Is(err, portfolio.ErrLocked) {
-		return s.uploadRefused(c, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
+		return s.uploadRefused(c, cd, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
 	}
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, errs)
+		return s.renderCandidacyErrors(c, cd, errs)
 	} else if other != nil {
 		return other
 	}
@@ -61,15 +60,14 @@ func (s *Server) prerequisiteEvidenceUpload(c echo.Context) error {
 }
 
 // prerequisiteCheck is the certifier's verification of the evidence.
-func (s *Server) prerequisiteCheck(c echo.Context) error {
-	cd := candidacyOf(c)
+func (s *Server) prerequisiteCheck(c echo.Context, cd *portfolio.Candidacy) error {
 	months, ok := formInt(c, "mois")
 	if !ok {
-		return s.renderCandidacyErrors(c, FormErrors{"months": "Indiquez le nombre de mois d'expérience que montrent les justificatifs."})
+		return s.renderCandidacyErrors(c, cd, FormErrors{"months": "Indiquez le nombre de mois d'expérience que montrent les justificatifs."})
 	}
 	err := s.portfolio.CheckPrerequisite(c.Request().Context(), actor(c), cd.ID, c.Param("code"), int(months), c.FormValue("accepte") == "oui", c.FormValue("motifs"))
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, errs)
+		return s.renderCandidacyErrors(c, cd, errs)
 	} else if other != nil {
 		return other
 	}

@@ -21,13 +21,12 @@ type selfAssessmentView struct {
 	Errors   FormErrors
 }
 
-func (s *Server) selfAssessmentShow(c echo.Context) error {
-	return s.renderSelfAssessment(c, http.StatusOK, nil, nil)
+func (s *Server) selfAssessmentShow(c echo.Context, cd *portfolio.Candidacy) error {
+	return s.renderSelfAssessment(c, cd, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderSelfAssessment(c echo.Context, status int, posted map[string]portfolio.Assessment, errs FormErrors) error {
+func (s *Server) renderSelfAssessment(c echo.Context, cd *portfolio.Candidacy, status int, posted map[string]portfolio.Assessment, errs FormErrors) error {
 	ctx := c.Request().Context()
-	cd := candidacyOf(c)
 	cert, err := s.refs.Version(ctx, cd.VersionID)
 	if err != nil {
 		return err
@@ -50,9 +49,8 @@ func (s *Server) renderSelfAssessment(c echo.Context, status int, posted map[str
 	return s.render.render(c, status, "self_assessment", v)
 }
 
-func (s *Server) selfAssessmentSave(c echo.Context) error {
+func (s *Server) selfAssessmentSave(c echo.Context, cd *portfolio.Candidacy) error {
 	ctx := c.Request().Context()
-	cd := candidacyOf(c)
 	cert, err := s.refs.Version(ctx, cd.VersionID)
 	if err != nil {
 		return err
@@ -70,7 +68,7 @@ func (s *Server) selfAssessmentSave(c echo.Context) error {
 		for _, cp := range b.Competences {
 			lv, ok := formInt(c, "level_"+cp.Code)
 			if !ok {
-				return s.renderSelfAssessment(c, http.StatusUnprocessableEntity, posted, FormErrors{"level_" + cp.Code: "Choisissez un niveau de 1 à 5."})
+				return s.renderSelfAssessment(c, cd, http.StatusUnprocessableEntity, posted, FormErrors{"level_" + cp.Code: "Choisissez un niveau de 1 à 5."})
 			}
 			a := portfolio.Assessment{CompetenceCode: cp.Code, Level: int(lv), Comment: c.FormValue("comment_" + cp.Code)}
 			ratings = append(ratings, a)
@@ -79,10 +77,10 @@ func (s *Server) selfAssessmentSave(c echo.Context) error {
 	}
 	err = s.portfolio.SaveSelfAssessment(ctx, actor(c), cd.ID, ratings)
 	if errors.Is(err, portfolio.ErrLocked) {
-		return s.renderSelfAssessment(c, http.StatusConflict, posted, FormErrors{"": "Le dossier est déposé : l'auto-évaluation ne peut plus changer."})
+		return s.renderSelfAssessment(c, cd, http.StatusConflict, posted, FormErrors{"": "Le dossier est déposé : l'auto-évaluation ne peut plus changer."})
 	}
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderSelfAssessment(c, http.StatusUnprocessableEntity, posted, errs)
+		return s.renderSelfAssessment(c, cd, http.StatusUnprocessableEntity, posted, errs)
 	} else if other != nil {
 		return other
 	}

@@ -18,7 +18,6 @@ import (
 	"acquis/internal/blob"
 	"acquis/internal/certifier"
 	"acquis/internal/config"
-	"acquis/internal/db"
 	"acquis/internal/indicators"
 	"acquis/internal/jury"
 	"acquis/internal/mail"
@@ -71,8 +70,6 @@ type Server struct {
 	table       []route
 	// uploads are the route patterns whose body is a file (handleUpload).
 	uploads map[string]bool
-	// verdictScopeQ is the autosave's authorisation query, kept prepared.
-	verdictScopeQ *db.Prepared
 	// bodyTimeout and uploadTimeout bound how long a request body may take
 	// to arrive (a client dripping bytes holds a connection otherwise);
 	// uploads get longer, for slow lines and 50 MB files.
@@ -124,7 +121,6 @@ func New(d Deps) (*Server, error) {
 		render:      r,
 		assets:      a,
 	}
-	s.verdictScopeQ = db.NewPrepared(d.DB, verdictScopeQuery)
 	s.bodyTimeout, s.uploadTimeout = 30*time.Second, 30*time.Minute
 	e := echo.New()
 	e.HideBanner = true

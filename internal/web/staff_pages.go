@@ -74,31 +74,34 @@ func (s *Server) dashboard(c echo.Context, platformID int64) (platformDashboard,
 	return d, roster, nil
 }
 
-// staffScope loads the platform, then the staff member named by :sid,
-// who must belong to it (an id from another platform is not found).
-func (s *Server) staffScope(c echo.Context) (account.Resource, error) {
-	res, err := s.platformScope(c)
-	if err != nil {
-		return res, err
-	}
-	sid, err := paramID(c, "sid")
-	if err != nil {
-		return res, err
-	}
-	m, err := s.staff.Member(c.Request().Context(), sid)
-	if errors.Is(err, staff.ErrNotFound) || (err == nil && m.PlatformID != res.PlatformID) {
-		return res, fail(http.StatusNotFound, "Cette personne ne figure pas dans l'effectif de cette plateforme.")
-	}
-	if err != nil {
-		return res, err
-	}
-	c.Set("staff_member", m)
-	return res, nil
+// staffAt is a staff member with the platform whose roster holds them.
+type staffAt struct {
+	Platform account.Organisation
+	Member   *staff.Member
 }
 
-func platformOf(c echo.Context) account.Organisation { return c.Get("platform").(account.Organisation) }
-
-func staffOf(c echo.Context) *staff.Member { return c.Get("staff_member").(*staff.Member) }
+// staffScope loads the platform, then the staff member named by :sid,
+// who must belong to it (an id from another platform is not found).
+func (s *Server) staffScope() scope[staffAt] {
+	return scope[staffAt]{params: []string{"id", "sid"}, load: func(c echo.Context) (staffAt, account.Resource, error) {
+		o, res, err := s.loadPlatform(c)
+		if err != nil {
+			return staffAt{}, res, err
+		}
+		sid, err := paramID(c, "sid")
+		if err != nil {
+			return staffAt{}, res, err
+		}
+		m, err := s.staff.Member(c.Request().Context(), sid)
+		if errors.Is(err, staff.ErrNotFound) || (err == nil && m.PlatformID != res.PlatformID) {
+			return staffAt{}, res, fail(http.StatusNotFound, "Cette personne ne figure pas dans l'effectif de cette plateforme.")
+		}
+		if err != nil {
+			return staffAt{}, res, err
+		}
+		return staffAt{Platform: o, Member: m}, res, nil
+	}}
+}
 
 // memberFromForm reads the staff form. A date or number that does not
 // parse is reported on its field.
@@ -177,13 +180,13 @@ func memberFromForm(c echo.Context, m *staff.Member) FormErrors {
 
 // saveStaff validates and stores a staff member from the form, or renders
 // the form again with the messages.
-func (s *Server) saveStaff(c echo.Context, m *staff.Member, back string) error {
+func (s *Server) saveStaff(c echo.Context, o account.Organisation, m *staff.Member, back string) error {
 	if errs := memberFromForm(c, m); len(errs) > 0 {
-		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs)
+		return s.renderStaffEdit(c, o, http.StatusUnprocessableEntity, m, errs)
 	}
 	err := s.staff.Save(c.Request().Context(), actor(c), m)
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs)
+		return s.renderStaffEdit(c, o, http.StatusUnprocessableEntity, m, errs)
 	} else if other != nil {
 		return other
 	}
@@ -202,8 +205,7 @@ type staffEditView struct {
 	Equivalents []staff.EquivalentCertification
 }
 
-func (s *Server) renderStaffEdit(c echo.Context, status int, m *staff.Member, errs FormErrors) error {
-	o := platformOf(c)
+func (s *Server) renderStaffEdit(c echo.Context, o account.Organisation, status int, m *staff.Member, errs FormErrors) error {
 	title := "Ajouter une personne"
 	if m.ID != 0 {
 		title = m.FullName
@@ -216,31 +218,30 @@ func (s *Server) renderStaffEdit(c echo.Context, status int, m *staff.Member, er
 		Functions: staff.Functions, Statuses: staff.Statuses, Errors: errs, Equivalents: equivalents})
 }
 
-func (s *Server) staffNew(c echo.Context) error {
-	return s.renderStaffEdit(c, http.StatusOK, &staff.Member{PlatformID: platformOf(c).ID, FTE: 1, Function: staff.Counsellor, Status: staff.NotEngaged}, nil)
+func (s *Server) staffNew(c echo.Context, o account.Organisation) error {
+	return s.renderStaffEdit(c, o, http.StatusOK, &staff.Member{PlatformID: o.ID, FTE: 1, Function: staff.Counsellor, Status: staff.NotEngaged}, nil)
 }
 
-func (s *Server) staffCreate(c echo.Context) error {
-	o := platformOf(c)
-	return s.saveStaff(c, &staff.Member{PlatformID: o.ID}, platformPath(o.ID)+"#effectif")
+func (s *Server) staffCreate(c echo.Context, o account.Organisation) error {
+	return s.saveStaff(c, o, &staff.Member{PlatformID: o.ID}, platformPath(o.ID)+"#effectif")
 }
 
-func (s *Server) staffEdit(c echo.Context) error {
-	return s.renderStaffEdit(c, http.StatusOK, staffOf(c), nil)
+func (s *Server) staffEdit(c echo.Context, at staffAt) error {
+	return s.renderStaffEdit(c, at.Platform, http.StatusOK, at.Member, nil)
 }
 
-func (s *Server) staffUpdate(c echo.Context) error {
-	o := platformOf(c)
-	return s.saveStaff(c, staffOf(c), platformPath(o.ID)+"#effectif")
+func (s *Server) staffUpdate(c echo.Context, at staffAt) error {
+	o := at.Platform
+	return s.saveStaff(c, at.Platform, at.Member, platformPath(o.ID)+"#effectif")
 }
 
 // staffEvidence stores the proof of a recorded status (a certificate, a
 // training agreement): PDF or image, checked by content.
-func (s *Server) staffEvidence(c echo.Context) error {
-	m := staffOf(c)
+func (s *Server) staffEvidence(c echo.Context, at staffAt) error {
+	m := at.Member
 	stored, name, ref := s.receiveFile(c, []blob.Kind{blob.PDF, blob.PNG, blob.JPEG}, s.cfg.MaxUploadBytes)
 	if ref != nil {
-		return s.renderStaffEdit(c, ref.status, m, FormErrors{"file": ref.msg})
+		return s.renderStaffEdit(c, at.Platform, ref.status, m, FormErrors{"file": ref.msg})
 	}
 	if err := s.staff.SetEvidence(c.Request().Context(), actor(c), m.ID, stored.SHA256, name, stored.MIME); err != nil {
 		return err
@@ -250,8 +251,8 @@ func (s *Server) staffEvidence(c echo.Context) error {
 
 // staffEvidenceDownload serves the proof as an attachment; the read is
 // audited like a candidate's document.
-func (s *Server) staffEvidenceDownload(c echo.Context) error {
-	m := staffOf(c)
+func (s *Server) staffEvidenceDownload(c echo.Context, at staffAt) error {
+	m := at.Member
 	if m.EvidenceSHA256 == nil {
 		return fail(http.StatusNotFound, "Aucun justificatif n'est enregistré pour cette personne.")
 	}
@@ -270,16 +271,15 @@ func (s *Server) staffEvidenceDownload(c echo.Context) error {
 }
 
 // planTarget changes one year's target, with its reason.
-func (s *Server) planTarget(c echo.Context) error {
-	o := platformOf(c)
+func (s *Server) planTarget(c echo.Context, o account.Organisation) error {
 	year, _ := strconv.Atoi(c.FormValue("year"))
 	target, err := strconv.Atoi(strings.TrimSpace(c.FormValue("target")))
 	if err != nil {
-		return s.renderPlatform(c, http.StatusUnprocessableEntity, inviteForm{}, FormErrors{"target": "L'objectif doit être un nombre entier de personnes."})
+		return s.renderPlatform(c, o, http.StatusUnprocessableEntity, inviteForm{}, FormErrors{"target": "L'objectif doit être un nombre entier de personnes."})
 	}
 	err = s.staff.SetTarget(c.Request().Context(), actor(c), o.ID, year, target, c.FormValue("reason"))
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderPlatform(c, http.StatusUnprocessableEntity, inviteForm{}, errs)
+		return s.renderPlatform(c, o, http.StatusUnprocessableEntity, inviteForm{}, errs)
 	} else if other != nil {
 		return other
 	}
@@ -297,14 +297,13 @@ type importView struct {
 
 // staffImportPreview reads a roster file and shows every line it would
 // write, or every error with its line; nothing is written here.
-func (s *Server) staffImportPreview(c echo.Context) error {
-	o := platformOf(c)
+func (s *Server) staffImportPreview(c echo.Context, o account.Organisation) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return s.renderPlatform(c, http.StatusUnprocessableEntity, inviteForm{}, FormErrors{"import": "Choisissez un fichier CSV ou XLSX."})
+		return s.renderPlatform(c, o, http.StatusUnprocessableEntity, inviteForm{}, FormErrors{"import": "Choisissez un fichier CSV ou XLSX."})
 	}
 	if fh.Size > staff.MaxImportBytes {
-		return s.renderPlatform(c, http.StatusUnprocessableEntity, inviteForm{}, FormErrors{"import": "Le fichier dépasse 512 Ko : un effectif tient dans bien moins."})
+		return s.renderPlatform(c, o, http.StatusUnprocessableEntity, inviteForm{}, FormErrors{"import": "Le fichier dépasse 512 Ko : un effectif tient dans bien moins."})
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -333,8 +332,7 @@ func (s *Server) renderImport(c echo.Context, o account.Organisation, name strin
 
 // staffImportConfirm parses the same file again and writes it in one
 // transaction: every line or none.
-func (s *Server) staffImportConfirm(c echo.Context) error {
-	o := platformOf(c)
+func (s *Server) staffImportConfirm(c echo.Context, o account.Organisation) error {
 	data, err := base64.StdEncoding.DecodeString(c.FormValue("payload"))
 	if err != nil || len(data) == 0 {
 		return fail(http.StatusBadRequest, "Le fichier à importer n'a pas été transmis : recommencez l'import.")
@@ -362,9 +360,8 @@ func (s *Server) staffImportConfirm(c echo.Context) error {
 }
 
 // staffExport downloads the roster (CSV), the plan (CSV) or both (XLSX).
-func (s *Server) staffExport(kind string) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		o := platformOf(c)
+func (s *Server) staffExport(kind string) func(echo.Context, account.Organisation) error {
+	return func(c echo.Context, o account.Organisation) error {
 		d, roster, err := s.dashboard(c, o.ID)
 		if err != nil {
 			return err
@@ -391,18 +388,18 @@ func (s *Server) staffExport(kind string) echo.HandlerFunc {
 // staffDeparture records that a person left the platform, and why: a
 // counsellor of the plan who leaves without the title leaves the plan
 // from that day.
-func (s *Server) staffDeparture(c echo.Context) error {
-	m := staffOf(c)
+func (s *Server) staffDeparture(c echo.Context, at staffAt) error {
+	m := at.Member
 	left, err := time.Parse("2006-01-02", strings.TrimSpace(c.FormValue("left_on")))
 	if err != nil {
-		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, FormErrors{"departure_on": "Indiquez la date de départ (attendu : AAAA-MM-JJ)."})
+		return s.renderStaffEdit(c, at.Platform, http.StatusUnprocessableEntity, m, FormErrors{"departure_on": "Indiquez la date de départ (attendu : AAAA-MM-JJ)."})
 	}
 	err = s.staff.RecordDeparture(c.Request().Context(), actor(c), m.PlatformID, m.ID, left, c.FormValue("left_reason"))
 	if errs, other := validationErrors(err); errs != nil {
 		if msg, ok := errs["left_on"]; ok {
 			errs = FormErrors{"departure_on": msg}
 		}
-		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs)
+		return s.renderStaffEdit(c, at.Platform, http.StatusUnprocessableEntity, m, errs)
 	} else if other != nil {
 		return other
 	}
@@ -411,11 +408,11 @@ func (s *Server) staffDeparture(c echo.Context) error {
 
 // staffDelete removes a row entered by mistake; the reason is required and
 // the audit keeps the row.
-func (s *Server) staffDelete(c echo.Context) error {
-	m := staffOf(c)
+func (s *Server) staffDelete(c echo.Context, at staffAt) error {
+	m := at.Member
 	err := s.staff.Delete(c.Request().Context(), actor(c), m.PlatformID, m.ID, c.FormValue("delete_reason"))
 	if errs, other := validationErrors(err); errs != nil {
-		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs)
+		return s.renderStaffEdit(c, at.Platform, http.StatusUnprocessableEntity, m, errs)
 	} else if other != nil {
 		return other
 	}
