@@ -22,6 +22,8 @@ import (
 	"acquis/internal/demo"
 	"acquis/internal/jury"
 	"acquis/internal/pgembed"
+	"acquis/internal/portfolio"
+	"acquis/internal/referentiel"
 )
 
 var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
@@ -177,7 +179,7 @@ func TestKilledDuringSigning(t *testing.T) {
 	}
 	// Take the demo's open session to the point of signing, as its
 	// members would have.
-	js := jury.NewStore(d)
+	js := jury.NewStore(d, referentiel.NewStore(d), portfolio.NewStore(d), nil) // reads and scores only: the server signs
 	var sid, chair int64
 	if err := d.Get(&sid, `SELECT id FROM jury_sessions WHERE status = 'open' ORDER BY id LIMIT 1`); err != nil {
 		t.Fatal(err)

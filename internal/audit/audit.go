@@ -68,22 +68,21 @@ func Record(ctx context.Context, tx *sqlx.Tx, e Entry) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (`+Columns+`) VALUES (`+Placeholders(1)+`)`, args...); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (`+columns+`) VALUES (`+placeholders(1)+`)`, args...); err != nil {
 		return fmt.Errorf("audit: insert: %w", err)
 	}
 	return nil
 }
 
-// Columns are the audit_log columns a writer fills, in the order of
+// columns are the audit_log columns a writer fills, in the order of
 // Entry.Values; the rest (id, time, chaining) the database and the sealer
-// fill. A statement that writes its audit row itself, in the same round
-// trip as its change, uses them with Placeholders.
-const Columns = "actor_id, actor_role, action, entity, entity_id, ip, request_id, change, mac"
+// fill.
+const columns = "actor_id, actor_role, action, entity, entity_id, ip, request_id, change, mac"
 
-// Placeholders returns the typed parameters $first… for Columns. The casts
+// placeholders returns the typed parameters $first… for columns. The casts
 // let the row be inserted from a SELECT, where PostgreSQL cannot infer the
 // parameters' types from the target columns.
-func Placeholders(first int) string {
+func placeholders(first int) string {
 	types := []string{"bigint", "text", "text", "text", "text", "inet", "text", "text", "text"}
 	out := make([]string, len(types))
 	for i, t := range types {
@@ -92,7 +91,17 @@ func Placeholders(first int) string {
 	return strings.Join(out, ", ")
 }
 
-// Values are the entry's column values, in the order of Columns.
+// InsertFrom is the statement that writes one audit row, its values the
+// parameters $first… (an Entry's Values), once for each row of from: a
+// statement that writes its audit row itself, in the same round trip as
+// its change, puts it in a WITH clause with from the CTE of the change,
+// so that a refused change (no row) writes no audit row. The audit log
+// stays written by this package only.
+func InsertFrom(from string, first int) string {
+	return `INSERT INTO audit_log (` + columns + `) SELECT ` + placeholders(first) + ` FROM ` + from
+}
+
+// Values are the entry's column values, in the order of the audit_log columns a writer fills.
 func (e Entry) Values() ([]any, error) {
 	change := []byte("{}")
 	if e.Change != nil {

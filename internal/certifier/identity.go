@@ -22,6 +22,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/frsize"
+	"acquis/internal/referentiel"
 )
 
 // Limits of the logo: small enough to sit in every PDF without weighing
@@ -55,10 +56,15 @@ func (e *ValidationError) FieldName() string { return e.Field }
 var ErrNotSet = errors.New("certifier: identité non renseignée")
 
 // Store reads and writes the identity.
-type Store struct{ db *sqlx.DB }
+type Store struct {
+	db *sqlx.DB
+	// refs names the certifier until the identity is set (Name).
+	refs *referentiel.Store
+}
 
-// NewStore returns a store over d.
-func NewStore(d *sqlx.DB) *Store { return &Store{db: d} }
+// NewStore returns a store over d; refs are the référentiels, whose
+// certifiers name it until its identity is set.
+func NewStore(d *sqlx.DB, refs *referentiel.Store) *Store { return &Store{db: d, refs: refs} }
 
 // Get returns the identity, or ErrNotSet.
 func (s *Store) Get(ctx context.Context) (Identity, error) {

@@ -12,6 +12,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db/dbtest"
+	"acquis/internal/referentiel"
 )
 
 func pngOf(t *testing.T, w, h int) []byte {
@@ -28,7 +29,7 @@ func pngOf(t *testing.T, w, h int) []byte {
 func TestSaveGetAudited(t *testing.T) {
 	d := dbtest.New(t)
 	ctx := context.Background()
-	s := NewStore(d)
+	s := NewStore(d, referentiel.NewStore(d))
 	if _, err := s.Get(ctx); !errors.Is(err, ErrNotSet) {
 		t.Fatalf("identité avant saisie : %v, attendu ErrNotSet", err)
 	}
@@ -72,7 +73,7 @@ func TestSaveGetAudited(t *testing.T) {
 func TestSaveRejectsBadInput(t *testing.T) {
 	d := dbtest.New(t)
 	ctx := context.Background()
-	s := NewStore(d)
+	s := NewStore(d, referentiel.NewStore(d))
 	good := Identity{Name: "CFEA", SignatoryName: "Claire Dubois", SignatoryFunction: "Directrice"}
 	if err := s.Save(ctx, audit.System, good, false); err != nil {
 		t.Fatal(err)

@@ -11,13 +11,14 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/certifier"
+	"acquis/internal/referentiel"
 )
 
 // certifierIdentity sets the demo certifier's identity, as its
 // administrator would on /admin/certificateur, so that the demo's
 // documents carry a letterhead, a logo and a signatory.
 func certifierIdentity(ctx context.Context, d *sqlx.DB, a audit.Actor) error {
-	return certifier.NewStore(d).Save(ctx, a, certifier.Identity{
+	return certifier.NewStore(d, referentiel.NewStore(d)).Save(ctx, a, certifier.Identity{
 		Name:              "CFEA",
 		Address:           "Collectif France pour l'emploi accompagné\n10 rue de la République\n69001 Lyon",
 		SignatoryName:     "Claire Dubois",

@@ -276,7 +276,9 @@ func (j *journeys) session(starts time.Time, place string, members []string, lis
 
 // loadJourneys adds candidacies at every stage and the two sessions.
 func loadJourneys(ctx context.Context, d *sqlx.DB, blobs *blob.Store) error {
-	j := &journeys{ctx: ctx, d: d, pf: portfolio.NewStore(d), js: jury.NewStore(d).WithMinutesRenderer(pdf.MinutesWithIdentity(certifier.NewStore(d))), refs: referentiel.NewStore(d), blobs: blobs, ids: map[string]int64{}}
+	refs, pf := referentiel.NewStore(d), portfolio.NewStore(d)
+	js := jury.NewStore(d, refs, pf, pdf.MinutesWithIdentity(certifier.NewStore(d, refs)))
+	j := &journeys{ctx: ctx, d: d, pf: pf, js: js, refs: refs, blobs: blobs, ids: map[string]int64{}}
 	sys := audit.Actor{Role: "demo"}
 	profiles := []struct {
 		email, gender string

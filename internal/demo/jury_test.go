@@ -7,6 +7,8 @@ import (
 	"acquis/internal/blob"
 	"acquis/internal/db/dbtest"
 	"acquis/internal/jury"
+	"acquis/internal/portfolio"
+	"acquis/internal/referentiel"
 )
 
 // TestDemoSplitVote: the demo's signed session shows a split vote decided
@@ -28,7 +30,7 @@ func TestDemoSplitVote(t *testing.T) {
 	if err := d.Get(&sid, `SELECT id FROM jury_sessions WHERE status = 'signed' ORDER BY starts_at LIMIT 1`); err != nil {
 		t.Fatal(err)
 	}
-	m, err := jury.NewStore(d).Current(ctx, sid)
+	m, err := jury.NewStore(d, referentiel.NewStore(d), portfolio.NewStore(d), nil).Current(ctx, sid)
 	if err != nil {
 		t.Fatal(err)
 	}

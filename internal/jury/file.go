@@ -77,16 +77,15 @@ func (s *Store) File(ctx context.Context, sessionID, candidacyID int64) (*Candid
 	if err != nil {
 		return nil, err
 	}
-	var on bool
-	if err := s.db.GetContext(ctx, &on, `SELECT EXISTS (SELECT 1 FROM jury_assignments WHERE session_id = $1 AND candidacy_id = $2)`, sessionID, candidacyID); err != nil {
+	on, err := s.Assigned(ctx, sessionID, candidacyID)
+	if err != nil {
 		return nil, err
 	}
 	if !on {
 		return nil, ErrNotFound
 	}
-	pf := portfolio.NewStore(s.db)
 	f := &CandidateFile{Session: sess}
-	if f.Candidacy, err = pf.Candidacy(ctx, candidacyID); err != nil {
+	if f.Candidacy, err = s.pf.Candidacy(ctx, candidacyID); err != nil {
 		return nil, err
 	}
 	if f.Certification, err = s.refs.Version(ctx, f.Candidacy.VersionID); err != nil {
@@ -111,7 +110,7 @@ func (s *Store) File(ctx context.Context, sessionID, candidacyID int64) (*Candid
 	}
 	// The documents assessed are those of the last deposit made before the
 	// session; without one (a paper dossier), the current versions.
-	deps, err := pf.Deposits(ctx, candidacyID)
+	deps, err := s.pf.Deposits(ctx, candidacyID)
 	if err != nil {
 		return nil, err
 	}
@@ -121,11 +120,11 @@ func (s *Store) File(ctx context.Context, sessionID, candidacyID int64) (*Candid
 		}
 	}
 	if f.Deposit == nil {
-		if f.Documents, err = pf.Documents(ctx, candidacyID); err != nil {
+		if f.Documents, err = s.pf.Documents(ctx, candidacyID); err != nil {
 			return nil, err
 		}
 	}
-	if f.SelfAssessment, err = pf.SelfAssessment(ctx, candidacyID); err != nil {
+	if f.SelfAssessment, err = s.pf.SelfAssessment(ctx, candidacyID); err != nil {
 		return nil, err
 	}
 	// Only the grids that count: a draft is nobody's verdict.

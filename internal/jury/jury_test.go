@@ -53,7 +53,7 @@ func newFx(t *testing.T, cert string, blocks ...string) *fx {
 func newFxTB(t testing.TB, cert string, blocks ...string) *fx {
 	t.Helper()
 	d := dbtest.New(t)
-	f := &fx{t: t, d: d, s: NewStore(d).WithMinutesRenderer(fakeMinutesPDF), acc: account.NewStore(d), pf: portfolio.NewStore(d), ctx: context.Background()}
+	f := &fx{t: t, d: d, s: NewStore(d, referentiel.NewStore(d), portfolio.NewStore(d), fakeMinutesPDF), acc: account.NewStore(d), pf: portfolio.NewStore(d), ctx: context.Background()}
 	var err error
 	lead, err := f.acc.CreateOrganisation(f.ctx, sys, account.NewOrganisation{Kind: account.OrgEmployer, Name: "Association Porteuse"})
 	must(t, err)
@@ -602,7 +602,7 @@ func mustVersions(t *testing.T, f *fx) []Minutes {
 // source.
 func TestMinutesNameTheCertifierIdentity(t *testing.T) {
 	f := newFx(t, "RNCP37779", "RNCP37779BC01", "RNCP37779BC02", "RNCP37779BC03")
-	must(t, certifier.NewStore(f.d).Save(f.ctx, sys, certifier.Identity{Name: "CFEA — Centre de formation à l'emploi accompagné",
+	must(t, certifier.NewStore(f.d, referentiel.NewStore(f.d)).Save(f.ctx, sys, certifier.Identity{Name: "CFEA — Centre de formation à l'emploi accompagné",
 		SignatoryName: "Claire Dubois", SignatoryFunction: "Directrice"}, false))
 	chair := f.allValidated()
 	m, err := f.s.Sign(f.ctx, chair, f.session)

@@ -245,7 +245,6 @@ func hashContent(m *MinutesContent) ([]byte, string, error) {
 // session's scores, decisions and outcomes. All in one transaction.
 func (s *Store) Sign(ctx context.Context, actor audit.Actor, sessionID int64) (*Minutes, error) {
 	var out *Minutes
-	pf := portfolio.NewStore(s.db)
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		st, err := lockUnsigned(ctx, tx, sessionID, "UPDATE")
 		if err != nil {
@@ -309,7 +308,7 @@ func (s *Store) Sign(ctx context.Context, actor audit.Actor, sessionID int64) (*
 					}
 				}
 			}
-			if err := pf.TransitionTx(ctx, tx, actor, l.CandidacyID, portfolio.Evaluated, portfolio.RoleSystem, ""); err != nil {
+			if err := s.pf.TransitionTx(ctx, tx, actor, l.CandidacyID, portfolio.Evaluated, portfolio.RoleSystem, ""); err != nil {
 				return err
 			}
 		}
@@ -575,13 +574,6 @@ func (m *Minutes) String() string {
 // internal/pdf provides it (jury cannot import pdf, which prints jury's
 // types).
 type MinutesRenderer func(m *MinutesContent, contentSHA string) ([]byte, error)
-
-// WithMinutesRenderer sets how signed minutes are printed. Signing without
-// one is refused: the minutes are stored as a document when signed.
-func (s *Store) WithMinutesRenderer(r MinutesRenderer) *Store {
-	s.minutesPDF = r
-	return s
-}
 
 // renderMinutes prints the minutes and returns the document with its
 // SHA-256.

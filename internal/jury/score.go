@@ -114,7 +114,7 @@ up AS (
 	ON CONFLICT (session_id, candidacy_id, evaluator_id, criterion_code)
 	DO UPDATE SET verdict = EXCLUDED.verdict, comment = EXCLUDED.comment, updated_at = now()
 	RETURNING updated_at),
-au AS (INSERT INTO audit_log (` + audit.Columns + `) SELECT ` + audit.Placeholders(8) + ` FROM up)
+au AS (` + audit.InsertFrom("up", 8) + `)
 SELECT chk.status, chk.declared_at, chk.submitted_at, chk.block_code, up.updated_at FROM chk LEFT JOIN up ON true`
 
 // SubmitGrid hands in an evaluator's grid: every criterion of every

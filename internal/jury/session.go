@@ -17,6 +17,7 @@ import (
 	"acquis/internal/audit"
 	"acquis/internal/db"
 	"acquis/internal/paris"
+	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
 )
 
@@ -92,17 +93,24 @@ type Session struct {
 type Store struct {
 	db   *sqlx.DB
 	refs *referentiel.Store
+	// pf is the portfolio, whose candidacies the jury reads and whose
+	// blocs and certificates signing awards.
+	pf *portfolio.Store
 	// verdictQ is the autosave's single statement, kept prepared.
 	verdictQ *db.Prepared
 	// verdictScopeQ is the autosave's authorisation (VerdictScope).
 	verdictScopeQ *db.Prepared
-	// minutesPDF prints signed minutes (see WithMinutesRenderer).
+	// minutesPDF prints signed minutes (NewStore).
 	minutesPDF MinutesRenderer
 }
 
-// NewStore returns a Store on d.
-func NewStore(d *sqlx.DB) *Store {
-	return &Store{db: d, refs: referentiel.NewStore(d), verdictQ: db.NewPrepared(d, verdictQuery), verdictScopeQ: db.NewPrepared(d, verdictScopeQuery)}
+// NewStore returns a Store on d, reading référentiels from refs and
+// candidacies from pf; minutes prints signed minutes (internal/pdf
+// provides it; with nil, signing and amending are refused, which only a
+// store that never signs, a reader, may accept).
+func NewStore(d *sqlx.DB, refs *referentiel.Store, pf *portfolio.Store, minutes MinutesRenderer) *Store {
+	return &Store{db: d, refs: refs, pf: pf, minutesPDF: minutes,
+		verdictQ: db.NewPrepared(d, verdictQuery), verdictScopeQ: db.NewPrepared(d, verdictScopeQuery)}
 }
 
 // NewSession is what the certifier fills in.

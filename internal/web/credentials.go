@@ -2,10 +2,8 @@ package web
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/jmoiron/sqlx"
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/portfolio"
@@ -19,19 +17,9 @@ func (s *Server) jwks(c echo.Context) error {
 	return c.JSON(http.StatusOK, s.keys.JWKS())
 }
 
-// certifierName names the certifier(s) of the loaded référentiels, for
-// the issuer profile and the subject of a generated signing certificate.
-func certifierName(d *sqlx.DB) string {
-	var names []string
-	if err := d.Select(&names, `SELECT DISTINCT certifier FROM certifications ORDER BY 1`); err != nil || len(names) == 0 {
-		return "acquis"
-	}
-	return strings.Join(names, ", ")
-}
-
 // issuerProfile is the Open Badges issuer profile, at a stable address.
 func (s *Server) issuerProfile(c echo.Context) error {
-	return c.JSON(http.StatusOK, verify.IssuerProfile(s.addresses(), certifierName(s.db)))
+	return c.JSON(http.StatusOK, verify.IssuerProfile(s.addresses(), s.certifier.Name(c.Request().Context())))
 }
 
 // sendCredential serves a credential as a download.

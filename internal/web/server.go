@@ -89,10 +89,12 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	refs, pf := referentiel.NewStore(d.DB), portfolio.NewStore(d.DB)
+	cert := certifier.NewStore(d.DB, refs)
 	keys := d.Keys
 	if keys == nil {
 		keys, err = verify.OpenKeyring(verify.KeyOptions{Dir: d.Config.KeysDir(), SigningCert: d.Config.SigningCert,
-			SigningCertPassword: d.Config.SigningCertPassword, Certifier: certifierName(d.DB)})
+			SigningCertPassword: d.Config.SigningCertPassword, Certifier: cert.Name(context.Background())})
 		if err != nil {
 			return nil, err
 		}
@@ -101,15 +103,15 @@ func New(d Deps) (*Server, error) {
 		cfg:        d.Config,
 		db:         d.DB,
 		log:        d.Log,
-		refs:       referentiel.NewStore(d.DB),
+		refs:       refs,
 		accounts:   account.NewStore(d.DB),
-		portfolio:  portfolio.NewStore(d.DB),
-		jury:       jury.NewStore(d.DB).WithMinutesRenderer(signedMinutes(keys, pdf.MinutesWithIdentity(certifier.NewStore(d.DB)))),
+		portfolio:  pf,
+		jury:       jury.NewStore(d.DB, refs, pf, signedMinutes(keys, pdf.MinutesWithIdentity(cert))),
 		staff:      staff.NewStore(d.DB),
 		indicators: indicators.NewStore(d.DB),
 		accrochage: accrochage.NewStore(d.DB),
 		verify:     verify.NewStore(d.DB),
-		certifier:  certifier.NewStore(d.DB),
+		certifier:  cert,
 		keys:       keys,
 		// 30 pages in a row, then one every two seconds: enough for an
 		// employer, too slow to walk the code space.
