@@ -13,6 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"acquis/internal/audit"
+	"acquis/internal/mail"
 )
 
 // metrics are what /metrics exposes, in a registry of the server's own
@@ -106,24 +109,18 @@ func (q *queueCollector) Describe(ch chan<- *prometheus.Desc) {
 func (q *queueCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	var mail int64
-	var audit struct {
-		N   int64   `db:"n"`
-		Lag float64 `db:"lag"`
-	}
-	err := q.db.GetContext(ctx, &mail, `SELECT count(*) FROM outbox WHERE sent_at IS NULL AND gave_up_at IS NULL`)
+	depth, err := mail.QueueDepth(ctx, q.db)
+	var backlog audit.Backlog
 	if err == nil {
-		err = q.db.GetContext(ctx, &audit, `SELECT count(*) AS n,
-			coalesce(extract(epoch FROM clock_timestamp() - min(at)), 0)::float8 AS lag
-			FROM audit_log WHERE hash IS NULL`)
+		backlog, err = audit.Unsealed(ctx, q.db)
 	}
 	failed := 0.0
 	if err != nil {
 		failed = 1
 	} else {
-		ch <- prometheus.MustNewConstMetric(mailQueueDesc, prometheus.GaugeValue, float64(mail))
-		ch <- prometheus.MustNewConstMetric(auditUnsealedDesc, prometheus.GaugeValue, float64(audit.N))
-		ch <- prometheus.MustNewConstMetric(auditLagDesc, prometheus.GaugeValue, audit.Lag)
+		ch <- prometheus.MustNewConstMetric(mailQueueDesc, prometheus.GaugeValue, float64(depth))
+		ch <- prometheus.MustNewConstMetric(auditUnsealedDesc, prometheus.GaugeValue, float64(backlog.Rows))
+		ch <- prometheus.MustNewConstMetric(auditLagDesc, prometheus.GaugeValue, backlog.LagSeconds)
 	}
 	ch <- prometheus.MustNewConstMetric(scrapeErrDesc, prometheus.GaugeValue, failed)
 }
