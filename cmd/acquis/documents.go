@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 
 	"acquis/internal/blob"
+	"acquis/internal/portfolio"
+	"acquis/internal/staff"
 )
 
 // runDocuments verifies the blob store against the database: every file
@@ -22,7 +24,7 @@ func runDocuments(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		r, err := blob.Verify(ctx, e.db, store)
+		r, err := blob.Verify(ctx, store, portfolio.NewStore(e.db).StoredFiles, staff.NewStore(e.db).StoredFiles)
 		if err != nil {
 			return err
 		}

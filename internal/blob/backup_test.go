@@ -15,6 +15,8 @@ import (
 	"acquis/internal/db/dbtest/seed"
 	"acquis/internal/demo"
 	"acquis/internal/pgembed"
+	"acquis/internal/portfolio"
+	"acquis/internal/staff"
 )
 
 // TestBackupRestore follows the README's procedure: pg_dump of the
@@ -102,7 +104,7 @@ func TestBackupRestore(t *testing.T) {
 	if n != docs {
 		t.Fatalf("%d documents restaurés sur %d", n, docs)
 	}
-	r, err := blob.Verify(ctx, dst, restored)
+	r, err := blob.Verify(ctx, restored, portfolio.NewStore(dst).StoredFiles, staff.NewStore(dst).StoredFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +123,7 @@ func TestBackupRestore(t *testing.T) {
 	if err := os.WriteFile(restored.Path(sha), []byte("%PDF-1.4 altéré"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r, _ = blob.Verify(ctx, dst, restored)
+	r, _ = blob.Verify(ctx, restored, portfolio.NewStore(dst).StoredFiles, staff.NewStore(dst).StoredFiles)
 	if len(r.Problems) != 1 || !strings.Contains(r.Problems[0], "contenu altéré") {
 		t.Fatalf("altération non détectée : %v", r.Problems)
 	}

@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-
-	"github.com/jmoiron/sqlx"
 )
 
 // Report is what Verify found.
@@ -16,68 +14,47 @@ type Report struct {
 	Problems []string // one French line per missing or altered file
 }
 
-// referenced lists every file the database points at, with where from:
-// documents, staff evidence and the files each deposit's receipt froze.
-const referenced = `SELECT sha256, 'document ' || id::text || ' (' || file_name || ')' AS what FROM documents
-	UNION ALL SELECT evidence_sha256, 'justificatif du personnel ' || id::text FROM staff WHERE evidence_sha256 IS NOT NULL
-	UNION ALL SELECT f->>'sha256', 'dépôt ' || d.id::text || ', document ' || coalesce(f->>'document_id', '?') FROM deposits d
-	  CROSS JOIN LATERAL jsonb_array_elements(d.files) f`
+// Ref is one stored file the database refers to, with what refers to it
+// (in French, for the report).
+type Ref struct {
+	SHA256 string `db:"sha256"`
+	What   string `db:"what"`
+}
 
-// receiptMismatches lists the deposits whose receipt no longer matches the
-// documents it names: a document removed from the database, or pointing
-// at another file than the one deposited. Both hashes may be intact files
-// of the store, so re-hashing alone would not tell.
-const receiptMismatches = `SELECT d.id AS deposit_id, d.candidacy_id, coalesce(f->>'document_id', '') AS document_id,
-	  coalesce(f->>'sha256', '') AS receipt_sha, coalesce(doc.sha256, '') AS current_sha
-	FROM deposits d CROSS JOIN LATERAL jsonb_array_elements(d.files) f
-	LEFT JOIN documents doc ON doc.id::text = f->>'document_id'
-	WHERE doc.id IS NULL OR doc.sha256 IS DISTINCT FROM f->>'sha256' OR doc.candidacy_id <> d.candidacy_id
-	ORDER BY d.id, f->>'document_id'`
+// Source lists the stored files its package's tables refer to, with the
+// problems that package found in them itself (a deposit receipt that no
+// longer matches its documents): the blob store knows files, not who
+// points at them, so the owners of those tables say.
+type Source func(ctx context.Context) ([]Ref, []string, error)
 
-// Verify re-hashes every file the database refers to (documents, staff
+// Verify re-hashes every file the sources refer to (documents, staff
 // evidence, deposit receipts) and reports those missing from the store or
-// whose content no longer matches its SHA-256, and every deposit whose
-// receipt no longer matches the documents it lists: after a restore, or
-// whenever an operator doubts the disk or the database.
-func Verify(ctx context.Context, d *sqlx.DB, s *Store) (*Report, error) {
+// whose content no longer matches its SHA-256, after the problems the
+// sources found: after a restore, or whenever an operator doubts the disk
+// or the database.
+func Verify(ctx context.Context, s *Store, sources ...Source) (*Report, error) {
 	r := &Report{}
-	var bad []struct {
-		Deposit    int64  `db:"deposit_id"`
-		Candidacy  int64  `db:"candidacy_id"`
-		Document   string `db:"document_id"`
-		ReceiptSHA string `db:"receipt_sha"`
-		CurrentSHA string `db:"current_sha"`
-	}
-	if err := d.SelectContext(ctx, &bad, receiptMismatches); err != nil {
-		return nil, err
-	}
-	for _, b := range bad {
-		if b.CurrentSHA == "" {
-			r.Problems = append(r.Problems, fmt.Sprintf("dépôt %d (candidature %d) : le document %s de son reçu n'existe plus dans la base", b.Deposit, b.Candidacy, b.Document))
-		} else {
-			r.Problems = append(r.Problems, fmt.Sprintf("dépôt %d (candidature %d) : le document %s ne correspond plus au reçu (empreinte %s au lieu de %s déposée)",
-				b.Deposit, b.Candidacy, b.Document, b.CurrentSHA, b.ReceiptSHA))
+	var rows []Ref
+	for _, src := range sources {
+		refs, problems, err := src(ctx)
+		if err != nil {
+			return nil, err
 		}
-	}
-	var rows []struct {
-		SHA  string `db:"sha256"`
-		What string `db:"what"`
-	}
-	if err := d.SelectContext(ctx, &rows, referenced); err != nil {
-		return nil, err
+		rows = append(rows, refs...)
+		r.Problems = append(r.Problems, problems...)
 	}
 	seen := map[string]bool{}
 	for _, row := range rows {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if seen[row.SHA] {
+		if seen[row.SHA256] {
 			continue
 		}
-		seen[row.SHA] = true
-		f, err := s.Open(row.SHA)
+		seen[row.SHA256] = true
+		f, err := s.Open(row.SHA256)
 		if err != nil {
-			r.Problems = append(r.Problems, fmt.Sprintf("%s : fichier absent du dépôt (%s)", row.What, row.SHA))
+			r.Problems = append(r.Problems, fmt.Sprintf("%s : fichier absent du dépôt (%s)", row.What, row.SHA256))
 			continue
 		}
 		h := sha256.New()
@@ -86,8 +63,8 @@ func Verify(ctx context.Context, d *sqlx.DB, s *Store) (*Report, error) {
 		r.Checked++
 		if err != nil {
 			r.Problems = append(r.Problems, fmt.Sprintf("%s : lecture impossible (%v)", row.What, err))
-		} else if got := hex.EncodeToString(h.Sum(nil)); got != row.SHA {
-			r.Problems = append(r.Problems, fmt.Sprintf("%s : contenu altéré (empreinte %s au lieu de %s)", row.What, got, row.SHA))
+		} else if got := hex.EncodeToString(h.Sum(nil)); got != row.SHA256 {
+			r.Problems = append(r.Problems, fmt.Sprintf("%s : contenu altéré (empreinte %s au lieu de %s)", row.What, got, row.SHA256))
 		}
 	}
 	return r, nil

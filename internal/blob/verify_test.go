@@ -10,6 +10,8 @@ import (
 	"acquis/internal/db/dbtest"
 	"acquis/internal/db/dbtest/seed"
 	"acquis/internal/demo"
+	"acquis/internal/portfolio"
+	"acquis/internal/staff"
 )
 
 // TestVerifyComparesDepositReceipts: a document swapped, in the database,
@@ -37,7 +39,7 @@ func TestVerifyComparesDepositReceipts(t *testing.T) {
 	d.MustExec(`INSERT INTO deposits (candidacy_id, number, submitted_by, files)
 		SELECT candidacy_id, 99, min(uploaded_by), jsonb_agg(jsonb_build_object('document_id', id, 'sha256', sha256, 'file_name', file_name))
 		FROM documents WHERE candidacy_id = $1 GROUP BY candidacy_id`, cand)
-	if r, err := blob.Verify(ctx, d, store); err != nil || len(r.Problems) != 0 {
+	if r, err := blob.Verify(ctx, store, portfolio.NewStore(d).StoredFiles, staff.NewStore(d).StoredFiles); err != nil || len(r.Problems) != 0 {
 		t.Fatalf("avant l'attaque : %v %v", r, err)
 	}
 	var doc int64
@@ -58,7 +60,7 @@ func TestVerifyComparesDepositReceipts(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	r, err := blob.Verify(ctx, d, store)
+	r, err := blob.Verify(ctx, store, portfolio.NewStore(d).StoredFiles, staff.NewStore(d).StoredFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +88,7 @@ func TestVerifyBothBackends(t *testing.T) {
 			if _, err := demo.Load(ctx, d, b.Store); err != nil {
 				t.Fatal(err)
 			}
-			r, err := blob.Verify(ctx, d, b.Store)
+			r, err := blob.Verify(ctx, b.Store, portfolio.NewStore(d).StoredFiles, staff.NewStore(d).StoredFiles)
 			if err != nil || len(r.Problems) != 0 || r.Checked == 0 {
 				t.Fatalf("magasin intact : %+v %v", r, err)
 			}
@@ -95,7 +97,7 @@ func TestVerifyBothBackends(t *testing.T) {
 				t.Fatal(err)
 			}
 			b.Tamper(sha, []byte("%PDF-1.4 altéré"))
-			r, err = blob.Verify(ctx, d, b.Store)
+			r, err = blob.Verify(ctx, b.Store, portfolio.NewStore(d).StoredFiles, staff.NewStore(d).StoredFiles)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -37,7 +37,9 @@ func NewStore(d *sqlx.DB) *Store { return &Store{db: d, now: time.Now, importTim
 // opened); otherwise what the manager recorded stands. The account is
 // read only while it belongs to the row's platform (issue 13 #6): a link
 // that left the platform's scope (the account moved elsewhere) shows
-// nothing of the account.
+// nothing of the account. Certificates and candidacies are the
+// portfolio's: they are read through its views held_certificates and
+// live_candidacies (migration 00023), which say what a live candidacy is.
 const memberQuery = `SELECT s.id, s.platform_id, s.full_name, s.email, lu.id AS user_id, s.function, s.fte::float8 AS fte,
 	s.hired_on, s.left_on, s.left_reason, s.employer,
 	CASE WHEN cert.number IS NOT NULL THEN 'holder' WHEN cand.id IS NOT NULL THEN cand.status ELSE s.status END AS status,
@@ -48,12 +50,10 @@ const memberQuery = `SELECT s.id, s.platform_id, s.full_name, s.email, lu.id AS 
 	(cert.number IS NOT NULL OR cand.id IS NOT NULL) AS from_candidacy, coalesce(cert.candidacy_id, cand.id) AS candidacy_id
 FROM staff s
 LEFT JOIN users lu ON lu.id = s.user_id AND lu.organisation_id = s.platform_id
-LEFT JOIN LATERAL (SELECT number, awarded_on, candidacy_id FROM certificates
+LEFT JOIN LATERAL (SELECT number, awarded_on, candidacy_id FROM held_certificates
 	WHERE user_id = lu.id AND certification_code = '` + Title + `') cert ON lu.id IS NOT NULL
-LEFT JOIN LATERAL (SELECT c.id, coalesce(c.admissibility_submitted_at, c.created_at)::date AS since,
-	CASE WHEN EXISTS (SELECT 1 FROM candidacy_blocks b WHERE b.candidacy_id = c.id AND b.pathway = 'vae') THEN 'vae' ELSE 'training' END AS status
-	FROM candidacies c WHERE c.candidate_id = lu.id AND c.certification_code = '` + Title + `'
-	  AND c.state NOT IN ('draft', 'withdrawn', 'not_admissible', 'closed')
+LEFT JOIN LATERAL (SELECT c.id, c.since, CASE WHEN c.by_vae THEN 'vae' ELSE 'training' END AS status
+	FROM live_candidacies c WHERE c.candidate_id = lu.id AND c.certification_code = '` + Title + `'
 	ORDER BY c.created_at DESC LIMIT 1) cand ON lu.id IS NOT NULL`
 
 // Roster lists a platform's staff, counsellors first, by name.
