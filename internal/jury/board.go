@@ -19,6 +19,16 @@ type Board struct {
 	Lines           []BoardLine
 }
 
+// ChairedBy reports whether userID holds the session's presidency.
+func (b *Board) ChairedBy(userID int64) bool {
+	for _, m := range b.Members {
+		if m.Chair && m.UserID == userID {
+			return true
+		}
+	}
+	return false
+}
+
 // BoardMember is a member with their attendance (nil until recorded).
 type BoardMember struct {
 	UserID  int64  `json:"user_id"`

@@ -78,15 +78,10 @@ func (s *Store) Freeze(ctx context.Context, actor audit.Actor, platforms []accou
 		return 0, invalid("correction", "Le motif de la correction dépasse 500 caractères.")
 	}
 	at := yearEnd(year)
-	members, err := s.AllStaff(ctx)
+	n, err := s.NationalPlan(ctx, platforms, "", at, "")
 	if err != nil {
 		return 0, err
 	}
-	targets, err := s.Targets(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n := Aggregate(platforms, members, targets, Defaults(members, at), at, "")
 	var id int64
 	err = db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var first time.Time

@@ -33,9 +33,7 @@ func (s *Server) renderDeliberation(c echo.Context, sess *jury.Session, status i
 	if v.Board, err = s.jury.Board(ctx, sess.ID, uid); err != nil {
 		return err
 	}
-	for _, m := range v.Board.Members {
-		v.IsChair = v.IsChair || (m.Chair && m.UserID == uid)
-	}
+	v.IsChair = v.Board.ChairedBy(uid)
 	return s.render.render(c, status, "jury_deliberation", v)
 }
 

@@ -10,7 +10,6 @@ import (
 	"acquis/internal/account"
 	"acquis/internal/jury"
 	"acquis/internal/paris"
-	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
 )
 
@@ -96,14 +95,9 @@ func (s *Server) jurySessionCreate(c echo.Context) error {
 
 type juryManageView struct {
 	Layout
-	S           *jury.Session
-	Members     []jury.Member
-	Pool        []jury.Profile
-	Composition jury.Composition
-	Assignments []jury.Assignment
-	Submitted   []portfolio.Candidacy
-	Unfinished  []jury.UnfinishedGrid // grids not handed in, listed when opening the deliberation
-	Errors      FormErrors
+	S *jury.Session
+	*jury.Management
+	Errors FormErrors
 }
 
 func (s *Server) juryManage(c echo.Context, sess *jury.Session) error {
@@ -111,53 +105,11 @@ func (s *Server) juryManage(c echo.Context, sess *jury.Session) error {
 }
 
 func (s *Server) renderJuryManage(c echo.Context, sess *jury.Session, status int, errs FormErrors) error {
-	ctx := c.Request().Context()
-	v := juryManageView{Layout: s.layout(c, "Session de jury"), S: sess, Errors: errs}
-	var err error
-	if v.Members, err = s.jury.Members(ctx, sess.ID); err != nil {
-		return err
-	}
-	pool, err := s.jury.Pool(ctx)
+	m, err := s.jury.Manage(c.Request().Context(), sess)
 	if err != nil {
 		return err
 	}
-	seated := map[int64]bool{}
-	for _, m := range v.Members {
-		seated[m.UserID] = true
-	}
-	for _, p := range pool { // a member already seated is not offered again
-		if !seated[p.UserID] {
-			v.Pool = append(v.Pool, p)
-		}
-	}
-	v.Composition = jury.CheckComposition(sess.CertificationCode, v.Members)
-	if v.Assignments, err = s.jury.Assignments(ctx, sess.ID); err != nil {
-		return err
-	}
-	if sess.Status == jury.Open {
-		if v.Unfinished, err = s.jury.UnfinishedGrids(ctx, sess.ID); err != nil {
-			return err
-		}
-	}
-	subs, err := s.portfolio.Candidacies(ctx, portfolio.Filter{States: []portfolio.State{portfolio.DossierSubmitted}})
-	if err != nil {
-		return err
-	}
-	// A candidacy inscribed on this session or on another one still to be
-	// signed is not offered again.
-	on, err := s.jury.Booked(ctx)
-	if err != nil {
-		return err
-	}
-	for _, a := range v.Assignments {
-		on[a.CandidacyID] = true
-	}
-	for _, cd := range subs {
-		if cd.CertificationCode == sess.CertificationCode && !on[cd.ID] {
-			v.Submitted = append(v.Submitted, cd)
-		}
-	}
-	return s.render.render(c, status, "jury_manage", v)
+	return s.render.render(c, status, "jury_manage", juryManageView{Layout: s.layout(c, "Session de jury"), S: sess, Management: m, Errors: errs})
 }
 
 // juryAct runs one of the certifier's actions on a session and comes back

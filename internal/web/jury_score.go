@@ -13,45 +13,17 @@ import (
 
 type juryHomeView struct {
 	Layout
-	Sessions []juryHomeLine
-}
-
-type juryHomeLine struct {
-	jury.Session
-	Mine   []jury.Assignment
-	Others []jury.Assignment // candidates the member does not evaluate but deliberates on, after declaring
+	Sessions []jury.HomeSession
 }
 
 // juryHome is a member's list: their sessions and, in each, only the
 // candidacies assigned to them.
 func (s *Server) juryHome(c echo.Context) error {
-	ctx := c.Request().Context()
-	uid := principal(c).UserID
-	list, err := s.jury.Sessions(ctx, uid)
+	list, err := s.jury.Home(c.Request().Context(), principal(c).UserID)
 	if err != nil {
 		return err
 	}
-	v := juryHomeView{Layout: s.layout(c, "Mes jurys")}
-	for _, sess := range list {
-		line := juryHomeLine{Session: sess}
-		all, err := s.jury.Assignments(ctx, sess.ID)
-		if err != nil {
-			return err
-		}
-		for _, a := range all {
-			mine := false
-			for _, e := range a.Evaluators {
-				mine = mine || e.EvaluatorID == uid
-			}
-			if mine {
-				line.Mine = append(line.Mine, a)
-			} else {
-				line.Others = append(line.Others, a)
-			}
-		}
-		v.Sessions = append(v.Sessions, line)
-	}
-	return s.render.render(c, http.StatusOK, "jury_home", v)
+	return s.render.render(c, http.StatusOK, "jury_home", juryHomeView{Layout: s.layout(c, "Mes jurys"), Sessions: list})
 }
 
 type juryCandidateView struct {

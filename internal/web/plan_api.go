@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -85,7 +86,7 @@ func (s *Server) apiPlan(c echo.Context) error {
 	if r, ok := t.Staffing.PerFTE(); ok {
 		out.Staffing.PersonsPerFTE = &r
 	}
-	if out.Annual, err = s.annualSeries(c, region, t); err != nil {
+	if out.Annual, err = s.staff.AreaSeries(c.Request().Context(), region, t, time.Now()); err != nil {
 		return err
 	}
 	if out.Annual == nil {

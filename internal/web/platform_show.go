@@ -161,7 +161,7 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 	}
 	v := pilotageView{Layout: s.layout(c, title), Region: region, RegionName: regionName, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national"),
 		SupervisorObjectives: staff.SupervisorObjectives}
-	if v.Annual, err = s.annualSeries(c, region, n.Total); err != nil {
+	if v.Annual, err = s.staff.AreaSeries(ctx, region, n.Total, time.Now()); err != nil {
 		return pilotageView{}, err
 	}
 	f := indicators.DefaultFilter(time.Now())
@@ -174,41 +174,12 @@ func (s *Server) national(c echo.Context) (pilotageView, error) {
 	return v, nil
 }
 
-// nationalPlan aggregates the plan of every platform (of one région when
-// region is not empty): the query of every staff member with their
-// effective status, the changed targets, the national apportionment.
+// nationalPlan is the plan of every platform, or of one région's.
 func (s *Server) nationalPlan(c echo.Context, region, sortBy string) (staff.National, error) {
 	ctx := c.Request().Context()
 	all, err := s.accounts.Organisations(ctx, account.OrgPlatform)
 	if err != nil {
 		return staff.National{}, err
 	}
-	var list []account.Organisation
-	for _, o := range all {
-		if region == "" || o.RegionCode == region {
-			list = append(list, o)
-		}
-	}
-	// Every platform's staff, whatever région the view shows: default
-	// targets come from the national apportionment, and Aggregate reads
-	// the members of the listed platforms only.
-	members, err := s.staff.AllStaff(ctx)
-	if err != nil {
-		return staff.National{}, err
-	}
-	targets, err := s.staff.Targets(ctx)
-	if err != nil {
-		return staff.National{}, err
-	}
-	return staff.Aggregate(list, members, targets, staff.Defaults(members, time.Now()), time.Now(), sortBy), nil
-}
-
-// annualSeries is the annual indicator of the nation, or of one région
-// when region is not empty: the frozen years, then the live current year.
-func (s *Server) annualSeries(c echo.Context, region string, live staff.Plan) ([]staff.AnnualFigures, error) {
-	scope := staff.ScopeNation
-	if region != "" {
-		scope = staff.ScopeRegion
-	}
-	return s.staff.Series(c.Request().Context(), scope, 0, region, live, time.Now())
+	return s.staff.NationalPlan(ctx, all, region, time.Now(), sortBy)
 }

@@ -22,7 +22,7 @@ import (
 // platformDashboard is what a platform's page shows: the roster with
 // each person's status and alerts, the plan per year, its chart.
 type platformDashboard struct {
-	Roster    []rosterLine
+	Roster    []staff.RosterLine
 	Plan      staff.Plan
 	Chart     template.HTML
 	Today     time.Time
@@ -37,41 +37,18 @@ type platformDashboard struct {
 	Annual []staff.AnnualFigures
 }
 
-// rosterLine is one person with where they stand today.
-type rosterLine struct {
-	staff.Member
-	Compliance staff.Compliance
-	Active     bool
-}
-
 func (s *Server) dashboard(c echo.Context, platformID int64) (platformDashboard, []staff.Member, error) {
-	ctx := c.Request().Context()
 	today := time.Now()
-	roster, err := s.staff.Roster(ctx, platformID)
+	sd, err := s.staff.Dashboard(c.Request().Context(), platformID, today)
 	if err != nil {
 		return platformDashboard{}, nil, err
 	}
-	targets, err := s.staff.Targets(ctx, platformID)
-	if err != nil {
-		return platformDashboard{}, nil, err
-	}
-	defaults, err := s.staff.NationalDefaults(ctx)
-	if err != nil {
-		return platformDashboard{}, nil, err
-	}
-	d := platformDashboard{Plan: staff.BuildPlanWith(roster, targets, defaults[platformID], today), Today: today, Functions: staff.Functions, Statuses: staff.Statuses,
-		SupervisorObjectives: staff.SupervisorObjectives}
+	d := platformDashboard{Roster: sd.Roster, Plan: sd.Plan, Annual: sd.Annual, Today: today, Functions: staff.Functions, Statuses: staff.Statuses,
+		SupervisorObjectives: staff.SupervisorObjectives, Chart: planChart(sd.Plan, "plan-"+itoa(platformID))}
 	for y := staff.FirstYear; y <= staff.LastYear; y++ {
 		d.Years = append(d.Years, y)
 	}
-	d.Chart = planChart(d.Plan, "plan-"+itoa(platformID))
-	if d.Annual, err = s.staff.Series(ctx, staff.ScopePlatform, platformID, "", d.Plan, today); err != nil {
-		return platformDashboard{}, nil, err
-	}
-	for i := range roster {
-		d.Roster = append(d.Roster, rosterLine{Member: roster[i], Compliance: roster[i].ComplianceOn(today), Active: roster[i].Active(today)})
-	}
-	return d, roster, nil
+	return d, sd.Members, nil
 }
 
 // staffAt is a staff member with the platform whose roster holds them.
