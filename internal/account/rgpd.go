@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"acquis/internal/audit"
+	"acquis/internal/mail"
 	"acquis/internal/db"
 )
 
@@ -87,12 +88,14 @@ func (s *Store) Pseudonymise(ctx context.Context, actor audit.Actor, userID int6
 			`DELETE FROM sessions WHERE user_id = $1`,
 			`DELETE FROM user_tokens WHERE user_id = $1`,
 			`DELETE FROM user_roles WHERE user_id = $1`,
-			// The messages sent to them name them and hold their address.
-			`DELETE FROM outbox WHERE user_id = $1`,
 		} {
 			if _, err := tx.ExecContext(ctx, q, userID); err != nil {
 				return err
 			}
+		}
+		// The messages sent to them name them and hold their address.
+		if err := mail.Forget(ctx, tx, userID); err != nil {
+			return err
 		}
 		for _, hook := range s.pseudonymiseHooks {
 			if err := hook(ctx, tx, userID); err != nil {
