@@ -9,8 +9,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"acquis/internal/audit"
-	"acquis/internal/mail"
 	"acquis/internal/db"
+	"acquis/internal/mail"
 )
 
 // ExportSection adds one part of a person's data to their RGPD export;
