@@ -162,15 +162,9 @@ func (s *Server) addRoute(method, path string, action account.Action, find finde
 	s.echo.Add(method, path, s.authorize(action, find))
 }
 
-// handleUpload registers a route whose body is a file: it gets the upload
-// limit and the upload's time instead of a form's (isUpload), because it
-// is registered as one, not because of how its path ends.
-func (s *Server) handleUpload(path string, action account.Action, scope scopeFunc, h echo.HandlerFunc) {
-	s.markUpload(path)
-	s.handle(http.MethodPost, path, action, scope, h)
-}
-
-// markUpload records that path's body is a file (see handleUpload).
+// markUpload records that path's body is a file: it gets the upload limit
+// and the upload's time instead of a form's (isUpload), because it is
+// registered as one (handleUploadIn), not because of how its path ends.
 func (s *Server) markUpload(path string) {
 	if s.uploads == nil {
 		s.uploads = map[string]bool{}

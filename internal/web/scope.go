@@ -38,7 +38,7 @@ func handleIn[T any](s *Server, method, path string, action account.Action, sc s
 }
 
 // handleUploadIn is handleIn for a route whose body is a file (see
-// handleUpload).
+// markUpload).
 func handleUploadIn[T any](s *Server, path string, action account.Action, sc scope[T], h func(echo.Context, T) error) {
 	s.markUpload(path)
 	handleIn(s, http.MethodPost, path, action, sc, h)

@@ -68,7 +68,7 @@ type Server struct {
 	assets      *assets
 	echo        *echo.Echo
 	table       []route
-	// uploads are the route patterns whose body is a file (handleUpload).
+	// uploads are the route patterns whose body is a file (handleUploadIn).
 	uploads map[string]bool
 	// bodyTimeout and uploadTimeout bound how long a request body may take
 	// to arrive (a client dripping bytes holds a connection otherwise);
@@ -252,7 +252,7 @@ func (s *Server) readDeadline(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // isUpload reports whether a request is a file upload (a route
-// registered with handleUpload), whose body may be as large as the
+// registered with handleUploadIn), whose body may be as large as the
 // configured upload limit. Echo has routed the request by the time the
 // middleware runs, so c.Path() is the route's pattern.
 func (s *Server) isUpload(c echo.Context) bool {
