@@ -205,6 +205,10 @@ down() {
   rm -rf "$state"
 }
 
+# rclone 1.60 (Debian 12) fails on AWS_CA_BUNDLE, which some machines
+# set ("unable to load custom CA bundle"); the gateway here is plain http.
+unset AWS_CA_BUNDLE
+
 if [ "$phase" != up ] && [ -f "$state/vars" ]; then
   # shellcheck source=/dev/null
   source "$state/vars"
