@@ -39,6 +39,16 @@ readme_block() {
   }
 }
 
+# run_block NAME runs README's block NAME in this shell (its exports stay),
+# each command echoed, stopping at the first that fails.
+run_block() {
+  local block
+  block="$(readme_block "$1")"
+  set -x
+  eval "$block"
+  { set +x; } 2>/dev/null
+}
+
 # as_postgres runs a command as the postgres system user when we are root
 # (initdb and postgres refuse root), as ourselves otherwise.
 as_postgres() {
@@ -110,10 +120,8 @@ EOF
     sleep 0.1
   done
   export STORE_ENDPOINT="http://127.0.0.1:$S3_PORT" STORE_REGION=us-east-1
-  # shellcheck source=/dev/null
-  source <(readme_block rclone)
-  # shellcheck source=/dev/null
-  source <(readme_block bucket)
+  run_block rclone
+  run_block bucket
 
   # 3. The instance's environment: exactly the names README lists, with
   # this machine's values.
@@ -166,10 +174,8 @@ EOF
 backup() {
   load_env
   export BACKUP="$state/backup" STORE_ENDPOINT="http://127.0.0.1:$S3_PORT" STORE_REGION=us-east-1
-  # shellcheck source=/dev/null
-  source <(readme_block rclone)
-  # shellcheck source=/dev/null
-  source <(readme_block backup)
+  run_block rclone
+  run_block backup
 }
 
 restore() {
@@ -180,10 +186,8 @@ restore() {
   export RESTORED_OWNER_URL="postgres://acquis_owner:$DEPLOY_PASSWORD@$db"
   export RESTORED_APP_URL="postgres://acquis_app:$DEPLOY_PASSWORD@$db"
   export RESTORED_BLOB_URL="s3://acquis-restored/prod?endpoint=$STORE_ENDPOINT&region=$STORE_REGION"
-  # shellcheck source=/dev/null
-  source <(readme_block rclone)
-  # shellcheck source=/dev/null
-  source <(readme_block restore)
+  run_block rclone
+  run_block restore
 }
 
 down() {
