@@ -7,6 +7,7 @@
 # hosts and ports are this script's. cmd/acquis/deploy_guide_test.go runs
 # it (in `make test`); it can be run by hand too:
 #
+#   scripts/deploy-guide.sh check STATE    README has every block, env names match
 #   scripts/deploy-guide.sh up STATE       cluster, roles, bucket, env, migrate, serve, /readyz
 #   scripts/deploy-guide.sh exec STATE CMD…  CMD with the instance's environment
 #   scripts/deploy-guide.sh backup STATE   README's backup block
@@ -24,7 +25,8 @@ state="${2:?usage: deploy-guide.sh up|exec|backup|restore|down STATE}"
 shift 2
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 self="$root/scripts/deploy-guide.sh"
-readme="$root/README.md"
+# README_MD: another copy of README, for the script's own test.
+readme="${README_MD:-$root/README.md}"
 
 # readme_block NAME prints the fenced block that follows the line
 # `<!-- deploy-test: NAME -->` in README.md, and fails without one.
@@ -84,6 +86,70 @@ wait_url() { # wait_url URL WHAT
   return 1
 }
 
+# env_values fills val with this machine's value of every variable the
+# instance needs (empty where up has not set its inputs: check).
+declare -A val
+env_values() {
+  local store="http://127.0.0.1:${S3_PORT:-}"
+  val=(
+    [ACQUIS_DATABASE_URL]="postgres://acquis_app:${DEPLOY_PASSWORD:-}@127.0.0.1:${PG_PORT:-}/acquis?sslmode=disable"
+    [ACQUIS_MIGRATE_DATABASE_URL]="postgres://acquis_owner:${DEPLOY_PASSWORD:-}@127.0.0.1:${PG_PORT:-}/acquis?sslmode=disable"
+    [ACQUIS_AUDIT_KEY]="$(openssl rand -hex 32)"
+    [ACQUIS_BLOB_URL]="s3://acquis-documents/prod?endpoint=$store&region=us-east-1"
+    [AWS_ACCESS_KEY_ID]="${AWS_ACCESS_KEY_ID:-}"
+    [AWS_SECRET_ACCESS_KEY]="${AWS_SECRET_ACCESS_KEY:-}"
+    [ACQUIS_ADDR]="127.0.0.1:${ACQUIS_PORT:-}"
+    [ACQUIS_BASE_URL]="http://127.0.0.1:${ACQUIS_PORT:-}"
+    [ACQUIS_TRUSTED_PROXIES]=127.0.0.1
+    [ACQUIS_SMTP_URL]="smtp://${SMTP_ADDR:-}?from=acquis@exemple.fr"
+    [ACQUIS_DATA_DIR]="$state/data"
+    [ACQUIS_LOG_FORMAT]=json
+  )
+}
+
+# write_env FILE writes the environment file with README's names, in its
+# order, and val's values; it fails when README names a variable val
+# lacks or lacks one val has, or puts a comment after a value.
+write_env() {
+  local blk line name value seen=()
+  blk="$(readme_block env)"
+  : >"$1"
+  while IFS= read -r line; do
+    case "$line" in '' | '#'*) continue ;; esac
+    name="${line%%=*}"
+    value="${line#*=}"
+    if [[ "$value" =~ [[:space:]]# ]]; then
+      echo "deploy-guide: README, $name : un commentaire en fin de ligne resterait dans la valeur (systemd EnvironmentFile)" >&2
+      return 1
+    fi
+    if [ -z "${val[$name]+x}" ]; then
+      echo "deploy-guide: README nomme $name, que ce script ne sait pas remplir" >&2
+      return 1
+    fi
+    echo "$name=${val[$name]}" >>"$1"
+    seen+=("$name")
+  done <<<"$blk"
+  if [ "${#seen[@]}" -ne "${#val[@]}" ]; then
+    echo "deploy-guide: README ne nomme que ${seen[*]} ; ce script remplit aussi : ${!val[*]}" >&2
+    return 1
+  fi
+}
+
+# check reads every block the guide's run needs, without running any.
+check() {
+  local b
+  for b in roles rclone bucket env backup restore; do
+    readme_block "$b" >/dev/null
+  done
+  env_values
+  write_env /dev/null
+  readme_block roles | grep -q "CREATE ROLE acquis_app LOGIN PASSWORD '…'" || {
+    echo "deploy-guide: le bloc SQL de README ne crée plus acquis_app avec un mot de passe '…'" >&2
+    return 1
+  }
+  echo "deploy-guide: README complet"
+}
+
 up() {
   : "${ACQUIS_BIN:?} ${VERSITYGW:?} ${PG_PORT:?} ${S3_PORT:?} ${ACQUIS_PORT:?} ${SMTP_ADDR:?} ${DEPLOY_PASSWORD:?}"
   : "${AWS_ACCESS_KEY_ID:?} ${AWS_SECRET_ACCESS_KEY:?}"
@@ -125,41 +191,8 @@ EOF
 
   # 3. The instance's environment: exactly the names README lists, with
   # this machine's values.
-  local -A val=(
-    [ACQUIS_DATABASE_URL]="postgres://acquis_app:$DEPLOY_PASSWORD@127.0.0.1:$PG_PORT/acquis?sslmode=disable"
-    [ACQUIS_MIGRATE_DATABASE_URL]="postgres://acquis_owner:$DEPLOY_PASSWORD@127.0.0.1:$PG_PORT/acquis?sslmode=disable"
-    [ACQUIS_AUDIT_KEY]="$(openssl rand -hex 32)"
-    [ACQUIS_BLOB_URL]="s3://acquis-documents/prod?endpoint=$STORE_ENDPOINT&region=$STORE_REGION"
-    [AWS_ACCESS_KEY_ID]="$AWS_ACCESS_KEY_ID"
-    [AWS_SECRET_ACCESS_KEY]="$AWS_SECRET_ACCESS_KEY"
-    [ACQUIS_ADDR]="127.0.0.1:$ACQUIS_PORT"
-    [ACQUIS_BASE_URL]="http://127.0.0.1:$ACQUIS_PORT"
-    [ACQUIS_TRUSTED_PROXIES]=127.0.0.1
-    [ACQUIS_SMTP_URL]="smtp://$SMTP_ADDR?from=acquis@exemple.fr"
-    [ACQUIS_DATA_DIR]="$state/data"
-    [ACQUIS_LOG_FORMAT]=json
-  )
-  local line name value seen=()
-  (umask 077 && : >"$state/acquis.env")
-  while IFS= read -r line; do
-    case "$line" in '' | '#'*) continue ;; esac
-    name="${line%%=*}"
-    value="${line#*=}"
-    if [[ "$value" =~ [[:space:]]# ]]; then
-      echo "deploy-guide: README, $name : un commentaire en fin de ligne resterait dans la valeur (systemd EnvironmentFile)" >&2
-      return 1
-    fi
-    if [ -z "${val[$name]+x}" ]; then
-      echo "deploy-guide: README nomme $name, que ce script ne sait pas remplir" >&2
-      return 1
-    fi
-    echo "$name=${val[$name]}" >>"$state/acquis.env"
-    seen+=("$name")
-  done < <(readme_block env)
-  if [ "${#seen[@]}" -ne "${#val[@]}" ]; then
-    echo "deploy-guide: README ne nomme que ${seen[*]}" >&2
-    return 1
-  fi
+  env_values
+  (umask 077 && write_env "$state/acquis.env")
 
   # Migrations, then the instance (what the systemd unit runs), in a clean
   # environment: only the file's variables.
@@ -220,6 +253,7 @@ if [ "$phase" != up ] && [ -f "$state/vars" ]; then
 fi
 case "$phase" in
 up) up ;;
+check) check ;;
 backup) backup ;;
 restore) restore ;;
 down) down ;;

@@ -179,3 +179,47 @@ func TestDeploymentGuide(t *testing.T) {
 		t.Fatalf("fichier restauré : %v", err)
 	}
 }
+
+// TestDeploymentGuideFollowsREADME: scripts/deploy-guide.sh finds in
+// README every block it runs and the environment's names it fills, and
+// refuses a README that drifted: a block gone, a variable it does not
+// know, a comment after a value (systemd would keep it in the value).
+func TestDeploymentGuideFollowsREADME(t *testing.T) {
+	script, err := filepath.Abs("../../scripts/deploy-guide.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(text string) (string, error) {
+		p := filepath.Join(t.TempDir(), "README.md")
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(script, "check", t.TempDir())
+		cmd.Env = append(os.Environ(), "README_MD="+p)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := check(string(readme)); err != nil {
+		t.Fatalf("README tel quel : %v\n%s", err, out)
+	}
+	drifts := map[string]struct{ from, to, says string }{
+		"bloc disparu":          {"<!-- deploy-test: restore -->", "", "deploy-test: restore"},
+		"variable inconnue":     {"ACQUIS_LOG_FORMAT=json", "ACQUIS_LOG_FORMAT=json\nACQUIS_NOUVELLE=1", "ACQUIS_NOUVELLE"},
+		"variable oubliée":      {"ACQUIS_LOG_FORMAT=json\n", "", "ACQUIS_LOG_FORMAT"},
+		"commentaire en ligne":  {"ACQUIS_ADDR=127.0.0.1:8080\n", "ACQUIS_ADDR=127.0.0.1:8080    # derrière le proxy\n", "commentaire"},
+		"mot de passe en clair": {"CREATE ROLE acquis_app LOGIN PASSWORD '…'", "CREATE ROLE acquis_app LOGIN PASSWORD 'x'", "acquis_app"},
+	}
+	for name, d := range drifts {
+		if !strings.Contains(string(readme), d.from) {
+			t.Fatalf("%s : README ne contient plus %q", name, d.from)
+		}
+		out, err := check(strings.Replace(string(readme), d.from, d.to, 1))
+		if err == nil || !strings.Contains(out, d.says) {
+			t.Errorf("%s : accepté ou mal dit (%v) :\n%s", name, err, out)
+		}
+	}
+}
