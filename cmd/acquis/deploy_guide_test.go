@@ -159,8 +159,8 @@ func TestDeploymentGuide(t *testing.T) {
 	}
 	run("backup", state)
 	out := run("restore", state)
-	if !strings.Contains(out, "Documents intègres") {
-		t.Fatalf("documents verify sur la copie restaurée :\n%s", out)
+	if !strings.Contains(out, "Journal d'audit intègre") || !strings.Contains(out, "Documents intègres") {
+		t.Fatalf("audit verify et documents verify sur la copie restaurée :\n%s", out)
 	}
 
 	// The restored copy holds the upload: its row in the new database, its
