@@ -300,8 +300,9 @@ func TestBackendRefusalsAndCutsLeaveNothing(t *testing.T) {
 	})
 }
 
-// TestBackendStreamingMemoryFlat: a 64 MiB file (eight S3 parts) costs a
-// bounded amount of memory, whatever the backend.
+// TestBackendStreamingMemoryFlat: a 64 MiB file (spilled to a temporary
+// file past 8 MiB on S3) costs a bounded amount of memory, whatever the
+// backend.
 func TestBackendStreamingMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("court")
@@ -317,8 +318,9 @@ func TestBackendStreamingMemoryFlat(t *testing.T) {
 		if b.Size != 64<<20 {
 			t.Fatalf("taille %d", b.Size)
 		}
-		// Local: one copy buffer. S3: one part buffer plus the client's
-		// per-request allocations; 64 MiB held whole would be far above.
+		// Local: one copy buffer. S3: the first 8 MiB held before the
+		// spill, the client's per-request allocations; 64 MiB held whole
+		// would be far above.
 		if grown := int64(after.TotalAlloc - before.TotalAlloc); grown > 40<<20 {
 			t.Fatalf("%d Mo alloués pour 64 Mo : le fichier n'est pas traité en flux", grown>>20)
 		}
