@@ -38,13 +38,20 @@ func (a *app) userID(email string) int64 {
 var fresh int
 
 // newCandidate creates a candidate of platform A (Finistère), whose
-// manager therefore reads their candidacies.
+// manager therefore reads their candidacies. They have no password (an
+// invited account): hashing one costs a good part of a second.
 func (a *app) newCandidate() int64 {
+	a.t.Helper()
+	return a.newCandidateWith("")
+}
+
+// newCandidateWith is newCandidate with a password, to sign in.
+func (a *app) newCandidateWith(password string) int64 {
 	a.t.Helper()
 	fresh++
 	org := a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '29'`)
 	id, err := a.s.accounts.CreateUser(context.Background(), audit.System, account.NewUser{Email: fmt.Sprintf("matrice%03d@exemple.fr", fresh),
-		FullName: fmt.Sprintf("Candidate Matrice %03d", fresh), Password: "phrase secrète de la matrice", OrganisationID: org,
+		FullName: fmt.Sprintf("Candidate Matrice %03d", fresh), Password: password, OrganisationID: org,
 		Grants: []account.Grant{{Role: account.RoleCandidate}}})
 	a.must(err)
 	return id

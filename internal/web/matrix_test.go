@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"acquis/internal/accrochage"
 	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/blob"
@@ -319,6 +320,9 @@ func matrixIDs(a *app) ids {
 	a.must(err)
 	// Held seven months ago: the six-month follow-up survey is due.
 	x.certified, x.signedSession = a.certifiedCandidacy(h, "RNCP37779", time.Now().AddDate(0, -7, 0))
+	// The accrochage flow declares only holders whose civil status is known.
+	a.must(a.s.accrochage.SaveCivilStatus(ctx, audit.Actor{UserID: h}, accrochage.CivilStatus{UserID: h, BirthName: "Matrice", FirstName1: "Titulaire",
+		BirthDate: time.Date(1984, 7, 14, 0, 0, 0, 0, time.UTC), Sex: "F", BirthINSEE: "29019", BirthCommune: "Brest"}, time.Now()))
 	x.certificate = a.id(`SELECT id FROM certificates WHERE candidacy_id = $1`, x.certified)
 	a.must(a.db.Get(&x.verifyCode, `SELECT code FROM verification_codes WHERE certificate_id = $1`, x.certificate))
 	x.inviteToken, x.resetToken = a.invitationToken(), a.resetToken()
@@ -571,7 +575,7 @@ func matrixPreps(a *app, x ids) map[string]prep {
 			if w == anon {
 				// A visitor signs in with an account of their own.
 				var email string
-				a.must(a.db.Get(&email, `SELECT email FROM users WHERE id = $1`, a.newCandidate()))
+				a.must(a.db.Get(&email, `SELECT email FROM users WHERE id = $1`, a.newCandidateWith("phrase secrète de la matrice")))
 				return "/login", url.Values{"email": {email}, "password": {"phrase secrète de la matrice"}}
 			}
 			// The password the row before set.
