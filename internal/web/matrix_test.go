@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"acquis/internal/accrochage"
 	"acquis/internal/account"
+	"acquis/internal/accrochage"
 	"acquis/internal/audit"
 	"acquis/internal/blob"
 	"acquis/internal/demo"
@@ -100,9 +100,9 @@ type ids struct {
 	// signedSession; certificate is its certificate, verifyCode its
 	// verification code.
 	certified, signedSession, certificate int64
-	verifyCode                           string
-	inviteToken, resetToken              string
-	apiKey                               int64
+	verifyCode                            string
+	inviteToken, resetToken               string
+	apiKey                                int64
 }
 
 func matrix(x ids) []matrixCase {
