@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"acquis/internal/account"
@@ -34,8 +35,10 @@ func (a *app) userID(email string) int64 {
 }
 
 // fresh counts the records the fixtures make, so that each has its own
-// name and e-mail.
-var fresh int
+// name and e-mail (tests running in parallel share it).
+var fresh atomic.Int64
+
+func nextFresh() int64 { return fresh.Add(1) }
 
 // newCandidate creates a candidate of platform A (Finistère), whose
 // manager therefore reads their candidacies. They have no password (an
@@ -48,10 +51,10 @@ func (a *app) newCandidate() int64 {
 // newCandidateWith is newCandidate with a password, to sign in.
 func (a *app) newCandidateWith(password string) int64 {
 	a.t.Helper()
-	fresh++
+	n := nextFresh()
 	org := a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '29'`)
-	id, err := a.s.accounts.CreateUser(context.Background(), audit.System, account.NewUser{Email: fmt.Sprintf("matrice%03d@exemple.fr", fresh),
-		FullName: fmt.Sprintf("Candidate Matrice %03d", fresh), Password: password, OrganisationID: org,
+	id, err := a.s.accounts.CreateUser(context.Background(), audit.System, account.NewUser{Email: fmt.Sprintf("matrice%03d@exemple.fr", n),
+		FullName: fmt.Sprintf("Candidate Matrice %03d", n), Password: password, OrganisationID: org,
 		Grants: []account.Grant{{Role: account.RoleCandidate}}})
 	a.must(err)
 	return id
@@ -83,10 +86,10 @@ func (a *app) draftCandidacy(candidate int64, cert string, pathways map[string]p
 func (a *app) addPDF(candidacy int64, block, deliverable string) int64 {
 	a.t.Helper()
 	ctx := context.Background()
-	fresh++
+	n := nextFresh()
 	c, err := a.s.portfolio.Candidacy(ctx, candidacy)
 	a.must(err)
-	b, err := a.s.blobs.Put(ctx, strings.NewReader(fmt.Sprintf("%s%% %d\n", testPDF, fresh)), blob.Limits{MaxBytes: 1 << 20, Accepted: []blob.Kind{blob.PDF}})
+	b, err := a.s.blobs.Put(ctx, strings.NewReader(fmt.Sprintf("%s%% %d\n", testPDF, n)), blob.Limits{MaxBytes: 1 << 20, Accepted: []blob.Kind{blob.PDF}})
 	a.must(err)
 	d, err := a.s.portfolio.AddDocument(ctx, audit.Actor{UserID: c.CandidateID}, portfolio.NewDocument{CandidacyID: candidacy, BlockCode: block,
 		DeliverableCode: deliverable, FileName: deliverable + ".pdf", SHA256: b.SHA256, Size: b.Size, Kind: string(b.Kind), MIME: b.MIME})
@@ -262,9 +265,9 @@ func (a *app) mailToken(to, marker string) string {
 // invitationToken invites a new account and returns its token.
 func (a *app) invitationToken() string {
 	a.t.Helper()
-	fresh++
-	email := fmt.Sprintf("invite%03d@exemple.fr", fresh)
-	_, err := a.s.accounts.Invite(context.Background(), audit.System, account.NewUser{Email: email, FullName: fmt.Sprintf("Invitée %03d", fresh),
+	n := nextFresh()
+	email := fmt.Sprintf("invite%03d@exemple.fr", n)
+	_, err := a.s.accounts.Invite(context.Background(), audit.System, account.NewUser{Email: email, FullName: fmt.Sprintf("Invitée %03d", n),
 		Grants: []account.Grant{{Role: account.RoleObserver}}}, "http://acquis.test", "La matrice")
 	a.must(err)
 	return a.mailToken(email, "/invitation/")
@@ -277,6 +280,6 @@ func (a *app) resetToken() string {
 	id := a.newCandidate()
 	var email string
 	a.must(a.db.Get(&email, `SELECT email FROM users WHERE id = $1`, id))
-	a.must(a.s.accounts.RequestReset(context.Background(), audit.Actor{IP: fmt.Sprintf("192.0.2.%d", fresh%250+1)}, email, "http://acquis.test"))
+	a.must(a.s.accounts.RequestReset(context.Background(), audit.Actor{IP: fmt.Sprintf("192.0.2.%d", nextFresh()%250+1)}, email, "http://acquis.test"))
 	return a.mailToken(email, "/reinitialiser/")
 }

@@ -143,7 +143,7 @@ func matrix(x ids) []matrixCase {
 		{"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", nil, everyone, ok},
 		// A signed-in visitor of the login page is sent to their home
 		// (see matrixExceptions).
-		{"GET", "/login", "/login", nil, everyone, ok},
+		{"GET", "/login", "/login", nil, only(anon), ok},
 		{"GET", "/mot-de-passe-oublie", "/mot-de-passe-oublie", nil, everyone, ok},
 		{"POST", "/mot-de-passe-oublie", "/mot-de-passe-oublie", nil, everyone, ok},
 		{"GET", "/reinitialiser/:token", "/reinitialiser/" + x.resetToken, nil, everyone, ok},
@@ -285,8 +285,9 @@ func matrix(x ids) []matrixCase {
 	}
 }
 
-// matrixExceptions are the allowed principals whose exact answer is not
-// the row's: a signed-in visitor of the login page is sent home (303).
+// matrixExceptions are the principals whose exact answer is neither the
+// row's nor a refusal: a signed-in visitor of the login page is sent to
+// their own space (303), which is not a refusal but not the page either.
 var matrixExceptions = map[string]map[who]int{
 	"GET /login": {admin: http.StatusSeeOther, mgrA: http.StatusSeeOther, mgrB: http.StatusSeeOther, juror: http.StatusSeeOther,
 		cand: http.StatusSeeOther, obsNat: http.StatusSeeOther, obsBzh: http.StatusSeeOther, juror2: http.StatusSeeOther, holder: http.StatusSeeOther},
@@ -315,9 +316,7 @@ func matrixIDs(a *app) ids {
 	a.must(err)
 	a.must(a.s.staff.SetEvidence(ctx, audit.System, x.staffA, b.SHA256, "diplome.pdf", b.MIME))
 
-	h, err := a.s.accounts.CreateUser(ctx, audit.System, account.NewUser{Email: whoEmails[holder], FullName: "Titulaire de la Matrice",
-		Password: demo.Password, OrganisationID: x.platformA, Grants: []account.Grant{{Role: account.RoleCandidate}}})
-	a.must(err)
+	h := a.holderAccount()
 	// Held seven months ago: the six-month follow-up survey is due.
 	x.certified, x.signedSession = a.certifiedCandidacy(h, "RNCP37779", time.Now().AddDate(0, -7, 0))
 	// The accrochage flow declares only holders whose civil status is known.
@@ -329,6 +328,18 @@ func matrixIDs(a *app) ids {
 	_, x.apiKey, err = a.s.accounts.IssueAPIKey(ctx, audit.System, "Clé de la matrice", "")
 	a.must(err)
 	return x
+}
+
+// holderAccount makes the holder principal's account (a candidate of
+// platform A who signs in with the demo password): the demo has no such
+// person, and a test that signs every principal in needs them.
+func (a *app) holderAccount() int64 {
+	a.t.Helper()
+	org := a.id(`SELECT id FROM organisations WHERE kind = 'platform' AND departement_code = '29'`)
+	h, err := a.s.accounts.CreateUser(context.Background(), audit.System, account.NewUser{Email: whoEmails[holder], FullName: "Titulaire de la Matrice",
+		Password: demo.Password, OrganisationID: org, Grants: []account.Grant{{Role: account.RoleCandidate}}})
+	a.must(err)
+	return h
 }
 
 // retire ends the user's live candidacies for a certification (refused
@@ -632,10 +643,10 @@ func TestAuthorisationMatrix(t *testing.T) {
 			for _, mc := range cases {
 				path, form := mc.path, mc.form
 				want := mc.want
-				if !mc.allowed[w] {
-					want = refusedStatus(w, mc.method, path)
-				} else if st, ok := matrixExceptions[mc.method+" "+mc.pattern][w]; ok {
+				if st, ok := matrixExceptions[mc.method+" "+mc.pattern][w]; ok {
 					want = st
+				} else if !mc.allowed[w] {
+					want = refusedStatus(w, mc.method, path)
 				} else if p := preps[mc.method+" "+mc.pattern]; p != nil {
 					path, form = p(w)
 				}
@@ -648,7 +659,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 					t.Errorf("%s %s : %d, attendu %d (%s)\n%s", mc.method, path, res.Status, want, map[bool]string{true: "autorisé", false: "refusé"}[mc.allowed[w]], body)
 					continue
 				}
-				if !mc.allowed[w] && want == http.StatusSeeOther && !strings.HasPrefix(res.Location, "/login?") {
+				if !mc.allowed[w] && w == anon && want == http.StatusSeeOther && !strings.HasPrefix(res.Location, "/login?") {
 					t.Errorf("%s %s : renvoyé vers %q au lieu de la page de connexion", mc.method, path, res.Location)
 				}
 				if !mc.allowed[w] && want == http.StatusForbidden && !strings.Contains(res.Body, "accès") {
@@ -673,8 +684,7 @@ func matrixAsk(c *client, a *app, mc matrixCase, path string, form url.Values) r
 	}
 	switch {
 	case a.s.uploads[mc.pattern]:
-		fresh++
-		return c.upload(path, "piece.pdf", []byte(fmt.Sprintf("%s%% %d\n", testPDF, fresh)))
+		return c.upload(path, "piece.pdf", []byte(fmt.Sprintf("%s%% %d\n", testPDF, nextFresh())))
 	case mc.pattern == "/plateformes/:id/import":
 		return c.postFile(path, "file", "effectif.csv", []byte(matrixRoster), nil)
 	case strings.HasPrefix(mc.pattern, "/api/v1/"):
@@ -730,6 +740,7 @@ func TestScopeByURL(t *testing.T) {
 // or not: it is for a scraper on the machine or holding the token.
 func TestProbeRoutesMatrix(t *testing.T) {
 	a := newApp(t)
+	a.holderAccount()
 	for w := anon; w < nWho; w++ {
 		c := a.client()
 		if w != anon {
