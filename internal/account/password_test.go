@@ -1,6 +1,7 @@
 package account
 
 import (
+	"acquis/internal/fielderr"
 	"errors"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestCommonPasswordsRefused(t *testing.T) {
 	}
 	for _, pw := range weak {
 		err := CheckPasswordStrength(pw)
-		var ve *ValidationError
+		var ve *fielderr.Error
 		if !errors.As(err, &ve) {
 			t.Errorf("%q accepté", pw)
 			continue

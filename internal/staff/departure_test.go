@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"acquis/internal/fielderr"
 	"errors"
 	"strconv"
 	"strings"
@@ -41,7 +42,7 @@ func TestDepartureAndDeletion(t *testing.T) {
 	}
 	// A deletion needs a reason.
 	bruno := byName["Bruno Éon"]
-	var ve *ValidationError
+	var ve *fielderr.Error
 	if err := f.s.Delete(f.ctx, sys, f.platform, bruno.ID, " "); !errors.As(err, &ve) || ve.Field != "delete_reason" || f.count() != 10 {
 		t.Fatalf("suppression sans motif : %v", err)
 	}

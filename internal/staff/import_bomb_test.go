@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"acquis/internal/fielderr"
 	"archive/zip"
 	"bytes"
 	"compress/flate"
@@ -162,7 +163,7 @@ func TestImportTimeoutWritesNothing(t *testing.T) {
 	}
 	f.s.importTimeout = time.Nanosecond
 	n, err := f.s.Import(f.ctx, sys, f.platform, p)
-	ve, ok := err.(*ValidationError)
+	ve, ok := err.(*fielderr.Error)
 	if !ok || n != 0 || !strings.Contains(ve.Message, "rien n'a été écrit") {
 		t.Fatalf("import hors délai : %d, %v", n, err)
 	}

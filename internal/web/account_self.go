@@ -97,10 +97,8 @@ func (s *Server) accountPassword(c echo.Context) error {
 		return s.renderAccount(c, http.StatusTooManyRequests, FormErrors{"current": "Trop d'essais du mot de passe actuel ont échoué : attendez " +
 			account.FrenchDuration(te.Wait) + " avant de réessayer."})
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderAccount(c, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderAccount(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, "/compte", "Votre mot de passe a été changé. Vos autres sessions ont été fermées.")
 }
@@ -187,12 +185,12 @@ func (s *Server) tokenSubmit(purpose string) echo.HandlerFunc {
 			v.Invalid = true
 			return s.render.render(c, http.StatusGone, "token", v)
 		}
-		if errs, other := validationErrors(err); errs != nil {
-			v.Account, _ = s.accounts.TokenUser(c.Request().Context(), token, purpose)
-			v.Errors = errs
-			return s.render.render(c, http.StatusUnprocessableEntity, "token", v)
-		} else if other != nil {
-			return other
+		if err != nil {
+			return formError(err, func(errs FormErrors) error {
+				v.Account, _ = s.accounts.TokenUser(c.Request().Context(), token, purpose)
+				v.Errors = errs
+				return s.render.render(c, http.StatusUnprocessableEntity, "token", v)
+			})
 		}
 		if purpose == account.PurposeInvite {
 			// The person proved the address is theirs: their platform's

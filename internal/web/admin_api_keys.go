@@ -34,10 +34,8 @@ func (s *Server) adminAPIKeys(c echo.Context) error {
 // adminAPIKeyIssue creates a key and shows its token once.
 func (s *Server) adminAPIKeyIssue(c echo.Context) error {
 	token, _, err := s.accounts.IssueAPIKey(c.Request().Context(), actor(c), c.FormValue("name"), c.FormValue("region"))
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, "", errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderAPIKeys(c, http.StatusUnprocessableEntity, "", errs) })
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.renderAPIKeys(c, http.StatusCreated, token, nil)
@@ -49,10 +47,8 @@ func (s *Server) adminAPIKeyRevoke(c echo.Context) error {
 	if err != nil {
 		return echo.ErrNotFound
 	}
-	if errs, other := validationErrors(s.accounts.RevokeAPIKey(c.Request().Context(), actor(c), id)); errs != nil {
-		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, "", errs)
-	} else if other != nil {
-		return other
+	if err := s.accounts.RevokeAPIKey(c.Request().Context(), actor(c), id); err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderAPIKeys(c, http.StatusUnprocessableEntity, "", errs) })
 	}
 	return redirectWith(c, "/admin/api-keys", "Clé révoquée.")
 }

@@ -65,11 +65,9 @@ func (s *Server) adminCertifierSave(c echo.Context) error {
 		}
 	}
 	if err := s.certifier.Save(c.Request().Context(), actor(c), id, c.FormValue("remove_logo") == "1"); err != nil {
-		if errs, other := validationErrors(err); errs != nil {
+		return formError(err, func(errs FormErrors) error {
 			return s.renderAdminCertifier(c, http.StatusUnprocessableEntity, id, false, errs)
-		} else {
-			return other
-		}
+		})
 	}
 	return redirectWith(c, "/admin/certificateur", "Identité du certificateur enregistrée : elle figure sur les prochains documents.")
 }

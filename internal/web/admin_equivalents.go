@@ -48,10 +48,10 @@ func (s *Server) adminEquivalentCreate(c echo.Context) error {
 		decided = &t
 	}
 	_, err := s.staff.AddEquivalent(c.Request().Context(), actor(c), form.Title, form.DecisionRef, decided)
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderAdminEquivalents(c, http.StatusUnprocessableEntity, form, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error {
+			return s.renderAdminEquivalents(c, http.StatusUnprocessableEntity, form, errs)
+		})
 	}
 	return redirectWith(c, "/admin/certifications-equivalentes", "« "+strings.Join(strings.Fields(form.Title), " ")+" » est ajoutée à la liste des certifications reconnues équivalentes.")
 }

@@ -63,11 +63,7 @@ func (s *Server) adminOrgCreate(c echo.Context) error {
 		}
 	}
 	if _, err := s.accounts.CreateOrganisation(ctx, actor(c), n); err != nil {
-		if errs, other := validationErrors(err); errs != nil {
-			return s.renderAdminOrgs(c, http.StatusUnprocessableEntity, n, errs)
-		} else {
-			return other
-		}
+		return formError(err, func(errs FormErrors) error { return s.renderAdminOrgs(c, http.StatusUnprocessableEntity, n, errs) })
 	}
 	return redirectWith(c, "/admin/organisations", "Organisation « "+n.Name+" » créée.")
 }

@@ -200,10 +200,8 @@ func (s *Server) moveAs(c echo.Context, role account.Role) error {
 	if errors.As(err, &te) {
 		return s.renderCandidacyErrors(c, FormErrors{"": te.Error()})
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, errs) })
 	}
 	s.deliverMail(c) // the candidate is told of the step
 	return redirectWith(c, candidacyPath(cd.ID), "La candidature est maintenant : "+to.Label()+".")
@@ -217,10 +215,8 @@ func (s *Server) candidacySubmit(c echo.Context) error {
 	if errors.As(err, &te) {
 		return s.renderCandidacyErrors(c, FormErrors{"": te.Error()})
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, errs) })
 	}
 	s.deliverMail(c) // the receipt's e-mail
 	return redirectWith(c, candidacyPath(cd.ID)+"/depots/"+itoa(int64(dep.Number)), "Dossier déposé. Voici votre accusé de dépôt.")

@@ -83,10 +83,8 @@ func (s *Server) equivalenceProofUpload(c echo.Context) error {
 	if errors.Is(err, portfolio.ErrLocked) {
 		return s.uploadRefused(c, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, errs) })
 	}
 	if wantsJSON(c) {
 		return c.JSON(http.StatusCreated, doc)
@@ -111,10 +109,8 @@ func (s *Server) equivalenceDecide(c echo.Context) error {
 	}
 	cert, err := s.portfolio.DecideEquivalence(c.Request().Context(), actor(c), cd.ID, portfolio.EquivalenceDecision{BlockCode: code, Accept: accept,
 		Basis: c.FormValue("fondement"), Note: c.FormValue("motifs")})
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, errs) })
 	}
 	msg := "Équivalence refusée : le candidat en est informé et peut fournir une autre preuve."
 	if accept {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,12 +43,8 @@ func (s *Server) followupRecord(c echo.Context) error {
 		return s.renderFollowups(c, http.StatusUnprocessableEntity, FormErrors{"": "Date de réponse invalide : attendu AAAA-MM-JJ."})
 	}
 	err = s.indicators.RecordFollowup(c.Request().Context(), actor(c), id, c.FormValue("horizon"), c.FormValue("situation"), on, time.Now())
-	var fe *indicators.FollowupError
-	if errors.As(err, &fe) {
-		return s.renderFollowups(c, http.StatusUnprocessableEntity, FormErrors{"": fe.Message})
-	}
 	if err != nil {
-		return err
+		return formError(err, func(errs FormErrors) error { return s.renderFollowups(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, "/certificateur/suivi", "Réponse enregistrée.")
 }

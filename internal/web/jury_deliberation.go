@@ -42,10 +42,8 @@ func (s *Server) renderDeliberation(c echo.Context, status int, errs FormErrors)
 
 func (s *Server) chairAct(c echo.Context, do func() error, done string) error {
 	err := do()
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderDeliberation(c, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return juryError(other)
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderDeliberation(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, sessionPath(sessionOf(c).ID)+"/deliberation", done)
 }

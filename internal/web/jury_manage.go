@@ -82,10 +82,10 @@ func (s *Server) jurySessionCreate(c echo.Context) error {
 	}
 	id, err := s.jury.CreateSession(c.Request().Context(), actor(c), jury.NewSession{CertificationCode: form.Certification, StartsAt: starts,
 		Place: form.Place, Remote: form.Remote, DossierDeadline: deadline, PastReason: form.PastReason})
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error {
+			return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, errs)
+		})
 	}
 	if form.PastReason != "" {
 		return redirectWith(c, managePath(id), "Session passée enregistrée après coup : elle est marquée comme telle, avec son motif.")
@@ -162,10 +162,8 @@ func (s *Server) renderJuryManage(c echo.Context, status int, errs FormErrors) e
 // to the management page, with the refusal shown there.
 func (s *Server) juryAct(c echo.Context, do func() error, done string) error {
 	err := do()
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryManage(c, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderJuryManage(c, http.StatusUnprocessableEntity, errs) })
 	}
 	s.deliverMail(c) // the members or candidates the action concerns are told
 	return redirectWith(c, managePath(sessionOf(c).ID), done)
@@ -216,10 +214,8 @@ func (s *Server) juryMemberRemove(c echo.Context) error {
 // returned as is.
 func (s *Server) juryActErr(c echo.Context, do func() error) error {
 	err := do()
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryManage(c, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderJuryManage(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return nil
 }
@@ -321,11 +317,7 @@ func (s *Server) juryProfileSave(c echo.Context) error {
 		return fail(http.StatusNotFound, "Cette personne n'est pas dans le vivier du jury.")
 	}
 	if err := s.jury.SetProfile(c.Request().Context(), actor(c), p); err != nil {
-		if errs, other := validationErrors(err); errs != nil {
-			return s.renderJuryPool(c, http.StatusUnprocessableEntity, errs)
-		} else {
-			return other
-		}
+		return formError(err, func(errs FormErrors) error { return s.renderJuryPool(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, "/certificateur/vivier", "Profil enregistré.")
 }

@@ -1,11 +1,11 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/fielderr"
 	"acquis/internal/jury"
 	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
@@ -108,10 +108,8 @@ func (s *Server) candidatePath(c echo.Context) string {
 
 func (s *Server) juryDeclare(c echo.Context) error {
 	err := s.jury.Declare(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID)
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return juryError(other)
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, s.candidatePath(c), "Déclaration d'absence de conflit d'intérêts signée : le dossier du candidat vous est ouvert.")
 }
@@ -120,10 +118,8 @@ func (s *Server) juryDeclare(c echo.Context) error {
 // the candidate: they are recused for that candidate.
 func (s *Server) juryDeclareConflict(c echo.Context) error {
 	err := s.jury.DeclareConflict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, c.FormValue("note"))
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return juryError(other)
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, s.candidatePath(c), "Conflit d'intérêts déclaré : vous ne prenez pas part à l'évaluation ni à la délibération de ce candidat.")
 }
@@ -133,35 +129,22 @@ func (s *Server) juryDeclareConflict(c echo.Context) error {
 func (s *Server) juryVerdict(c echo.Context) error {
 	crit := c.FormValue("criterion")
 	_, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, crit, c.FormValue("verdict"), c.FormValue("comment"))
-	var ve *jury.ValidationError
-	if errors.As(err, &ve) {
-		return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, FormErrors{"c-" + crit: ve.Message})
+	if l, ok := fielderr.From(err); ok {
+		// The grid has one form per criterion: the message goes beside it.
+		return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, FormErrors{"c-" + crit: l[0].Message})
 	}
 	if err != nil {
-		return juryError(err)
+		return err
 	}
 	return redirectWith(c, s.candidatePath(c)+"#c-"+crit, "Critère enregistré.")
 }
 
 func (s *Server) jurySubmitGrid(c echo.Context) error {
 	err := s.jury.SubmitGrid(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID)
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return juryError(other)
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, s.candidatePath(c), "Grille remise. Les appréciations des autres membres vous sont maintenant visibles.")
-}
-
-// juryError turns the jury package's sentinels into French answers.
-func juryError(err error) error {
-	switch {
-	case errors.Is(err, jury.ErrSigned):
-		return fail(http.StatusConflict, "Le procès-verbal de cette session est signé : plus rien ne peut y être modifié (un avenant le corrige).")
-	case errors.Is(err, jury.ErrNotFound):
-		return fail(http.StatusForbidden, "Vous n'évaluez pas cette candidature.")
-	}
-	return err
 }
 
 type verdictRequest struct {
@@ -181,12 +164,8 @@ func (s *Server) apiJuryVerdict(c echo.Context) error {
 		return failField(http.StatusUnprocessableEntity, "verdict", apiVerdictMessage)
 	}
 	v, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, req.Criterion, verdict, req.Comment)
-	var ve *jury.ValidationError
-	if errors.As(err, &ve) {
-		return failField(http.StatusUnprocessableEntity, ve.Field, ve.Message)
-	}
 	if err != nil {
-		return juryError(err)
+		return err // a refused field is a 422 naming it (errors.go)
 	}
 	return c.JSON(http.StatusOK, v)
 }

@@ -90,10 +90,8 @@ func (s *Server) platformInvite(c echo.Context) error {
 		// address.
 		err = s.noticeExistingAccount(c, o, strings.ToLower(strings.TrimSpace(form.Email)))
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderPlatform(c, http.StatusUnprocessableEntity, form, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderPlatform(c, http.StatusUnprocessableEntity, form, errs) })
 	}
 	s.deliverMail(c)
 	return redirectWith(c, platformPath(o.ID), inviteSent(form.Email))

@@ -16,6 +16,7 @@ import (
 	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/blob"
+	"acquis/internal/fielderr"
 	"acquis/internal/staff"
 )
 
@@ -182,10 +183,8 @@ func (s *Server) saveStaff(c echo.Context, m *staff.Member, back string) error {
 		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs)
 	}
 	err := s.staff.Save(c.Request().Context(), actor(c), m)
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs) })
 	}
 	return redirectWith(c, back, "« "+m.FullName+" » est enregistré dans l'effectif.")
 }
@@ -278,10 +277,10 @@ func (s *Server) planTarget(c echo.Context) error {
 		return s.renderPlatform(c, http.StatusUnprocessableEntity, inviteForm{}, FormErrors{"target": "L'objectif doit être un nombre entier de personnes."})
 	}
 	err = s.staff.SetTarget(c.Request().Context(), actor(c), o.ID, year, target, c.FormValue("reason"))
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderPlatform(c, http.StatusUnprocessableEntity, inviteForm{}, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error {
+			return s.renderPlatform(c, http.StatusUnprocessableEntity, inviteForm{}, errs)
+		})
 	}
 	return redirectWith(c, platformPath(o.ID)+"#plan", "Objectif "+strconv.Itoa(year)+" enregistré.")
 }
@@ -348,7 +347,7 @@ func (s *Server) staffImportConfirm(c echo.Context) error {
 		return s.renderImport(c, o, name, data)
 	}
 	_, err = s.staff.Import(c.Request().Context(), actor(c), o.ID, p)
-	var ve *staff.ValidationError
+	var ve *fielderr.Error
 	if errors.As(err, &ve) {
 		p.Errors = append(p.Errors, ve)
 		return s.render.render(c, http.StatusUnprocessableEntity, "staff_import", importView{Layout: s.layout(c, "Import de l'effectif"), Platform: o,
@@ -398,13 +397,13 @@ func (s *Server) staffDeparture(c echo.Context) error {
 		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, FormErrors{"departure_on": "Indiquez la date de départ (attendu : AAAA-MM-JJ)."})
 	}
 	err = s.staff.RecordDeparture(c.Request().Context(), actor(c), m.PlatformID, m.ID, left, c.FormValue("left_reason"))
-	if errs, other := validationErrors(err); errs != nil {
-		if msg, ok := errs["left_on"]; ok {
-			errs = FormErrors{"departure_on": msg}
-		}
-		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error {
+			if msg, ok := errs["left_on"]; ok {
+				errs = FormErrors{"departure_on": msg}
+			}
+			return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs)
+		})
 	}
 	return redirectWith(c, platformPath(m.PlatformID)+"#effectif", "Départ de « "+m.FullName+" » enregistré au "+left.Format("02/01/2006")+".")
 }
@@ -414,10 +413,8 @@ func (s *Server) staffDeparture(c echo.Context) error {
 func (s *Server) staffDelete(c echo.Context) error {
 	m := staffOf(c)
 	err := s.staff.Delete(c.Request().Context(), actor(c), m.PlatformID, m.ID, c.FormValue("delete_reason"))
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderStaffEdit(c, http.StatusUnprocessableEntity, m, errs) })
 	}
 	return redirectWith(c, platformPath(m.PlatformID)+"#effectif", "« "+m.FullName+" » est retiré de l'effectif.")
 }
