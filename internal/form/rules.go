@@ -41,6 +41,10 @@ var rules = []rule{
 		_, err := strconv.Atoi(strings.TrimSpace(fl.Field().String()))
 		return err == nil
 	}, "{0} : écrivez un nombre entier"},
+	{"id", func(fl validator.FieldLevel) bool {
+		_, ok := ParseID(strings.TrimSpace(fl.Field().String()))
+		return ok
+	}, "{0} : choisissez dans la liste"},
 	{"notbefore", notBefore, "{0} précède {1}"},
 	{"printable", func(fl validator.FieldLevel) bool {
 		return strings.IndexFunc(fl.Field().String(), func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) < 0
@@ -92,6 +96,19 @@ func translate(tag string) validator.TranslationFunc {
 		}
 		return s
 	}
+}
+
+// ParseID reads the id of a row chosen in a list: digits only, positive,
+// small enough never to overflow (a forged huge value is refused, not a 500).
+func ParseID(v string) (int64, bool) {
+	var n int64
+	for _, r := range v {
+		if r < '0' || r > '9' || n > 1e15 {
+			return 0, false
+		}
+		n = n*10 + int64(r-'0')
+	}
+	return n, v != "" && n > 0
 }
 
 // ParseDate reads a posted date; blank is not a date.

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/account"
+	"acquis/internal/form"
 	"acquis/internal/geo"
 )
 
@@ -68,13 +69,5 @@ func (s *Server) adminOrgCreate(c echo.Context) error {
 	return redirectWith(c, "/admin/organisations", "Organisation « "+n.Name+" » créée.")
 }
 
-func parseID(v string) (int64, bool) {
-	var n int64
-	for _, r := range v {
-		if r < '0' || r > '9' || n > 1e15 {
-			return 0, false
-		}
-		n = n*10 + int64(r-'0')
-	}
-	return n, v != "" && n > 0
-}
+// parseID reads an id chosen in a list (form.ParseID).
+func parseID(v string) (int64, bool) { return form.ParseID(v) }

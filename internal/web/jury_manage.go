@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/fielderr"
 	"acquis/internal/jury"
 	"acquis/internal/paris"
 	"acquis/internal/portfolio"
@@ -26,10 +27,20 @@ type jurySessionsView struct {
 // scale the whole list weighed close to a megabyte.
 const jurySessionsPerPage = 50
 
+// sessionForm is the new-session form as posted. The day and the hour
+// are checked together by parisTime (one message, on the date).
 type sessionForm struct {
-	Certification, Date, Time, Place, Deadline, PastReason string
-	Remote                                                 bool
+	Certification string `form:"certification"`
+	Date          string `form:"date" validate:"isodate" msg:"Indiquez la date (AAAA-MM-JJ) et l'heure (HH:MM) de la session."`
+	Time          string `form:"time"`
+	Place         string `form:"place"`
+	Deadline      string `form:"deadline" validate:"isodate" msg:"Indiquez la date limite de dépôt (AAAA-MM-JJ)."`
+	RemoteBox     string `form:"remote"`
+	PastReason    string `form:"past_reason"`
 }
+
+// Remote is the "à distance" box, ticked.
+func (f sessionForm) Remote() bool { return f.RemoteBox == "oui" }
 
 func (s *Server) jurySessions(c echo.Context) error {
 	return s.renderJurySessions(c, http.StatusOK, sessionForm{Time: "09:00"}, nil)
@@ -70,18 +81,18 @@ func parisTime(day, clock string) (time.Time, bool) {
 }
 
 func (s *Server) jurySessionCreate(c echo.Context) error {
-	form := sessionForm{Certification: c.FormValue("certification"), Date: c.FormValue("date"), Time: c.FormValue("time"),
-		Place: c.FormValue("place"), Deadline: c.FormValue("deadline"), Remote: c.FormValue("remote") == "oui", PastReason: c.FormValue("past_reason")}
+	var form sessionForm
+	err := bindForm(c, &form)
 	starts, ok := parisTime(form.Date, form.Time)
-	if !ok {
-		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, FormErrors{"date": "Indiquez la date (AAAA-MM-JJ) et l'heure (HH:MM) de la session."})
+	if err == nil && !ok { // the day is good (validated), the hour is not
+		err = fielderr.New("date", "Indiquez la date (AAAA-MM-JJ) et l'heure (HH:MM) de la session.")
 	}
-	deadline, ok := parisTime(form.Deadline, "")
-	if !ok {
-		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, FormErrors{"deadline": "Indiquez la date limite de dépôt (AAAA-MM-JJ)."})
+	deadline, _ := parisTime(form.Deadline, "")
+	var id int64
+	if err == nil {
+		id, err = s.jury.CreateSession(c.Request().Context(), actor(c), jury.NewSession{CertificationCode: form.Certification, StartsAt: starts,
+			Place: form.Place, Remote: form.Remote(), DossierDeadline: deadline, PastReason: form.PastReason})
 	}
-	id, err := s.jury.CreateSession(c.Request().Context(), actor(c), jury.NewSession{CertificationCode: form.Certification, StartsAt: starts,
-		Place: form.Place, Remote: form.Remote, DossierDeadline: deadline, PastReason: form.PastReason})
 	if err != nil {
 		return formError(err, func(errs FormErrors) error {
 			return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, errs)
