@@ -4,6 +4,7 @@ import (
 	"acquis/internal/fielderr"
 	"acquis/internal/form"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -22,6 +23,21 @@ func (f FormErrors) Has(field string) bool { _, ok := f[field]; return ok }
 
 // Any reports whether the form has any error.
 func (f FormErrors) Any() bool { return len(f) > 0 }
+
+// Whole puts every message on the form as a whole (""), for pages that
+// hold many small forms whose fields have no id of their own.
+func (f FormErrors) Whole() FormErrors {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	msgs := make([]string, len(keys))
+	for i, k := range keys {
+		msgs[i] = f[k]
+	}
+	return FormErrors{"": strings.Join(msgs, " ")}
+}
 
 // bindForm reads the posted form into dst, a typed form struct, with
 // Echo's binder (its `form` tags), then validates it (package form: struct
