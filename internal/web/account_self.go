@@ -84,13 +84,21 @@ func (s *Server) renderAccount(c echo.Context, status int, errs FormErrors) erro
 	return s.render.render(c, status, "account", accountView{Layout: s.layout(c, "Mon compte"), Account: u, Roles: s.roleLines(c, u.Grants), Errors: errs, Mails: mails})
 }
 
+// passwordForm is a new password typed twice (and, on the account page,
+// the current one). The strength rules are account's.
+type passwordForm struct {
+	Current  string `form:"current"`
+	Password string `form:"password"`
+	Confirm  string `form:"confirm" validate:"eqfield=Password" msg:"Les deux mots de passe ne sont pas identiques."`
+}
+
 func (s *Server) accountPassword(c echo.Context) error {
-	cur, next, confirm := c.FormValue("current"), c.FormValue("password"), c.FormValue("confirm")
-	if next != confirm {
-		return s.renderAccount(c, http.StatusUnprocessableEntity, FormErrors{"confirm": "Les deux mots de passe ne sont pas identiques."})
+	var f passwordForm
+	if err := bindForm(c, &f); err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderAccount(c, http.StatusUnprocessableEntity, errs) })
 	}
 	hash, _ := c.Get(ctxSession).(string)
-	err := s.accounts.ChangePassword(c.Request().Context(), actor(c), principal(c).UserID, cur, next, hash)
+	err := s.accounts.ChangePassword(c.Request().Context(), actor(c), principal(c).UserID, f.Current, f.Password, hash)
 	var te *account.ThrottledError
 	if errors.As(err, &te) {
 		c.Response().Header().Set("Retry-After", itoa(int64(te.Wait.Seconds())+1))
@@ -175,12 +183,12 @@ func (s *Server) tokenSubmit(purpose string) echo.HandlerFunc {
 		title := tokenTitle(purpose)
 		token := c.Param("token")
 		v := tokenView{Layout: s.layout(c, title), Purpose: purpose, Token: token}
-		if c.FormValue("password") != c.FormValue("confirm") {
-			v.Account, _ = s.accounts.TokenUser(c.Request().Context(), token, purpose)
-			v.Errors = FormErrors{"confirm": "Les deux mots de passe ne sont pas identiques."}
-			return s.render.render(c, http.StatusUnprocessableEntity, "token", v)
+		var f passwordForm
+		err := bindForm(c, &f)
+		var uid int64
+		if err == nil {
+			uid, err = s.accounts.UseToken(c.Request().Context(), actor(c), token, purpose, f.Password)
 		}
-		uid, err := s.accounts.UseToken(c.Request().Context(), actor(c), token, purpose, c.FormValue("password"))
 		if errors.Is(err, account.ErrTokenInvalid) {
 			v.Invalid = true
 			return s.render.render(c, http.StatusGone, "token", v)
