@@ -31,9 +31,21 @@ func (s *Server) adminAPIKeys(c echo.Context) error {
 	return s.renderAPIKeys(c, http.StatusOK, "", nil)
 }
 
+// apiKeyForm names a new key and, for a regional one, its région (the
+// rules are account.IssueAPIKey's).
+type apiKeyForm struct {
+	Name   string `form:"name"`
+	Region string `form:"region"`
+}
+
 // adminAPIKeyIssue creates a key and shows its token once.
 func (s *Server) adminAPIKeyIssue(c echo.Context) error {
-	token, _, err := s.accounts.IssueAPIKey(c.Request().Context(), actor(c), c.FormValue("name"), c.FormValue("region"))
+	var f apiKeyForm
+	err := bindForm(c, &f)
+	var token string
+	if err == nil {
+		token, _, err = s.accounts.IssueAPIKey(c.Request().Context(), actor(c), f.Name, f.Region)
+	}
 	if err != nil {
 		return formError(err, func(errs FormErrors) error { return s.renderAPIKeys(c, http.StatusUnprocessableEntity, "", errs) })
 	}
