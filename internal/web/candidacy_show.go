@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -186,20 +185,29 @@ func (s *Server) candidacyDecide(c echo.Context) error {
 	return s.moveAs(c, account.RoleAdmin)
 }
 
+// moveForm asks for a candidacy's next state; whether the move is allowed
+// is portfolio.CheckTransition's to say.
+type moveForm struct {
+	To           string `form:"vers"`
+	Confirmation string `form:"confirmation"`
+	Reasons      string `form:"motifs"`
+	Attestation  string `form:"attestation"`
+}
+
 func (s *Server) moveAs(c echo.Context, role account.Role) error {
 	cd := candidacyOf(c)
-	to := portfolio.State(c.FormValue("vers"))
+	var f moveForm
+	if err := bindForm(c, &f); err != nil {
+		return err // no rule in the tags: only a malformed body (400)
+	}
+	to := portfolio.State(f.To)
 	if to == portfolio.DossierSubmitted {
 		return s.candidacySubmit(c)
 	}
-	if to == portfolio.Withdrawn && role == account.RoleCandidate && c.FormValue("confirmation") != "oui" {
+	if to == portfolio.Withdrawn && role == account.RoleCandidate && f.Confirmation != "oui" {
 		return s.renderCandidacyErrors(c, FormErrors{"confirmation": "Confirmez l'abandon : il est définitif, la candidature ne pourra plus être reprise."})
 	}
-	err := s.portfolio.Transition(c.Request().Context(), actor(c), cd.ID, to, role, c.FormValue("motifs"))
-	var te *portfolio.TransitionError
-	if errors.As(err, &te) {
-		return s.renderCandidacyErrors(c, FormErrors{"": te.Error()})
-	}
+	err := s.portfolio.Transition(c.Request().Context(), actor(c), cd.ID, to, role, f.Reasons)
 	if err != nil {
 		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, errs) })
 	}
@@ -210,11 +218,11 @@ func (s *Server) moveAs(c echo.Context, role account.Role) error {
 // candidacySubmit deposits the dossier and shows its receipt.
 func (s *Server) candidacySubmit(c echo.Context) error {
 	cd := candidacyOf(c)
-	dep, err := s.portfolio.SubmitSworn(c.Request().Context(), actor(c), cd.ID, c.FormValue("attestation") == "oui")
-	var te *portfolio.TransitionError
-	if errors.As(err, &te) {
-		return s.renderCandidacyErrors(c, FormErrors{"": te.Error()})
+	var f moveForm
+	if err := bindForm(c, &f); err != nil {
+		return err
 	}
+	dep, err := s.portfolio.SubmitSworn(c.Request().Context(), actor(c), cd.ID, f.Attestation == "oui")
 	if err != nil {
 		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, errs) })
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -27,7 +28,8 @@ type userError struct {
 	badKey bool
 }
 
-func (e *userError) Error() string { return e.msg }
+// Error is for logs; the person reads msg, through statusAndMessage.
+func (e *userError) Error() string { return fmt.Sprintf("refused with status %d: %s", e.status, e.msg) }
 
 // fail returns an error shown to the user as is, with that status.
 func fail(status int, msg string) error { return &userError{status: status, msg: msg} }

@@ -117,7 +117,13 @@ func (s *Server) juryDeclare(c echo.Context) error {
 // juryDeclareConflict records the member's statement of a conflict with
 // the candidate: they are recused for that candidate.
 func (s *Server) juryDeclareConflict(c echo.Context) error {
-	err := s.jury.DeclareConflict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, c.FormValue("note"))
+	var f struct {
+		Note string `form:"note"`
+	}
+	err := bindForm(c, &f)
+	if err == nil {
+		err = s.jury.DeclareConflict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, f.Note)
+	}
 	if err != nil {
 		return formError(err, func(errs FormErrors) error { return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, errs) })
 	}
@@ -127,8 +133,12 @@ func (s *Server) juryDeclareConflict(c echo.Context) error {
 // juryVerdict saves one criterion from the plain form (without
 // JavaScript); the autosave goes through apiJuryVerdict.
 func (s *Server) juryVerdict(c echo.Context) error {
-	crit := c.FormValue("criterion")
-	_, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, crit, c.FormValue("verdict"), c.FormValue("comment"))
+	var f verdictRequest
+	err := bindForm(c, &f)
+	crit := f.Criterion
+	if err == nil {
+		_, err = s.jury.RecordVerdict(c.Request().Context(), actor(c), sessionOf(c).ID, candidacyOf(c).ID, crit, f.Verdict, f.Comment)
+	}
 	if l, ok := fielderr.From(err); ok {
 		// The grid has one form per criterion: the message goes beside it.
 		return s.renderJuryCandidate(c, http.StatusUnprocessableEntity, FormErrors{"c-" + crit: l[0].Message})
@@ -147,10 +157,12 @@ func (s *Server) jurySubmitGrid(c echo.Context) error {
 	return redirectWith(c, s.candidatePath(c), "Grille remise. Les appréciations des autres membres vous sont maintenant visibles.")
 }
 
+// verdictRequest is one criterion's verdict: posted by the plain form
+// (form tags) or sent by the autosave (JSON).
 type verdictRequest struct {
-	Criterion string `json:"criterion"`
-	Verdict   string `json:"verdict"`
-	Comment   string `json:"comment"`
+	Criterion string `json:"criterion" form:"criterion"`
+	Verdict   string `json:"verdict" form:"verdict"`
+	Comment   string `json:"comment" form:"comment"`
 }
 
 // apiJuryVerdict is the grid's autosave: one criterion per request.
