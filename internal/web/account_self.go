@@ -134,7 +134,13 @@ func (s *Server) forgotForm(c echo.Context) error {
 }
 
 func (s *Server) forgotSubmit(c echo.Context) error {
-	email := c.FormValue("email")
+	var f struct {
+		Email string `form:"email"`
+	}
+	if err := bindForm(c, &f); err != nil {
+		return err // no rule in the tags: only a malformed body (400)
+	}
+	email := f.Email
 	if _, err := account.NormaliseEmail(email); err != nil {
 		return s.render.render(c, http.StatusUnprocessableEntity, "forgot", forgotView{Layout: s.layout(c, "Mot de passe oublié"), Email: email,
 			Errors: FormErrors{"email": "Indiquez une adresse électronique valide, par exemple nom@exemple.fr."}})
