@@ -55,7 +55,7 @@ var refusals = []sentinelMessage{
 	{account.ErrNotFound, http.StatusNotFound, "Ce compte ou cette organisation n'existe pas."},
 	{jury.ErrSigned, http.StatusConflict, "Le procès-verbal de cette session est signé : plus rien ne peut y être modifié (un avenant le corrige)."},
 	// The jury package says "not found" for a member who does not sit
-	// or does not evaluate: that is a sentinelMessage of access, not a missing page.
+	// or does not evaluate: that is a refusal of access, not a missing page.
 	{jury.ErrNotFound, http.StatusForbidden, "Vous n'évaluez pas cette candidature ou ne siégez pas à cette session."},
 }
 
@@ -80,7 +80,7 @@ func statusAndMessage(err error) (status int, msg string, unexpected bool) {
 	if errors.As(err, &ue) {
 		return ue.status, ue.msg, false
 	}
-	// A domain sentinelMessage of one field that no form caught is said as is.
+	// A domain refusal of one field that no form caught is said as is.
 	var fe *fielderr.Error
 	if errors.As(err, &fe) {
 		return http.StatusUnprocessableEntity, fe.Message, false
