@@ -3,10 +3,11 @@
 package account
 
 import (
-	"acquis/internal/fielderr"
 	"errors"
 	"fmt"
 	"time"
+
+	"acquis/internal/fielderr"
 )
 
 var (

@@ -1,10 +1,11 @@
 package account
 
 import (
-	"acquis/internal/fielderr"
 	"errors"
 	"strings"
 	"testing"
+
+	"acquis/internal/fielderr"
 )
 
 // TestCommonPasswordsRefused (issue 13, finding 4): long enough is not

@@ -6,13 +6,14 @@
 package indicators
 
 import (
-	"acquis/internal/fielderr"
 	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"acquis/internal/fielderr"
 )
 
 // Filter narrows an indicator. Zero fields do not filter.

@@ -1,10 +1,11 @@
 package jury
 
 import (
-	"acquis/internal/fielderr"
 	"errors"
 	"strings"
 	"testing"
+
+	"acquis/internal/fielderr"
 )
 
 // TestMemberAddChairRemove: a member already on the session is refused, a

@@ -1,11 +1,12 @@
 package staff
 
 import (
-	"acquis/internal/fielderr"
 	"errors"
 	"strconv"
 	"strings"
 	"testing"
+
+	"acquis/internal/fielderr"
 )
 
 // TestDepartureAndDeletion (issue 14 #10): a departure is recorded with

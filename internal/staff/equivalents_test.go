@@ -1,10 +1,11 @@
 package staff
 
 import (
-	"acquis/internal/fielderr"
 	"errors"
 	"strings"
 	"testing"
+
+	"acquis/internal/fielderr"
 )
 
 // TestEquivalentCertifications (issue 14 #8): the certifier keeps the

@@ -1,7 +1,6 @@
 package staff
 
 import (
-	"acquis/internal/fielderr"
 	"archive/zip"
 	"bytes"
 	"compress/flate"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"acquis/internal/fielderr"
 )
 
 const sheetHead = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +

@@ -16,9 +16,10 @@
 package staff
 
 import (
-	"acquis/internal/fielderr"
 	"errors"
 	"time"
+
+	"acquis/internal/fielderr"
 )
 
 // Function is what a staff member does on the platform.

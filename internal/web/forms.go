@@ -1,14 +1,15 @@
 package web
 
 import (
-	"acquis/internal/fielderr"
-	"acquis/internal/form"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"acquis/internal/fielderr"
+	"acquis/internal/form"
 )
 
 // FormErrors is how a template sees field refusals (fielderr, the one
@@ -51,7 +52,7 @@ func bindForm(c echo.Context, dst any) error {
 
 // formError is the one way a write handler answers a refusal: refused
 // fields (from the form or from a domain rule) render the page again
-// through again, with every message beside its field; any other error goes
+// through again(), with every message beside its field; any other error goes
 // to the error handler, which maps it (errors.go).
 func formError(err error, again func(FormErrors) error) error {
 	if l, ok := fielderr.From(err); ok {
