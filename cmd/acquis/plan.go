@@ -9,6 +9,7 @@ import (
 	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/config"
+	"acquis/internal/fielderr"
 	"acquis/internal/staff"
 )
 
@@ -47,7 +48,7 @@ func runPlan(ctx context.Context, args []string) error {
 		return err
 	}
 	if _, err := staff.NewStore(e.db).Freeze(ctx, audit.Actor{Role: "cli"}, platforms, *year, *correction); err != nil {
-		var ve *staff.ValidationError
+		var ve *fielderr.Error
 		if errors.As(err, &ve) {
 			return usageError{ve.Message}
 		}

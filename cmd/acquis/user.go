@@ -14,6 +14,7 @@ import (
 	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/config"
+	"acquis/internal/fielderr"
 )
 
 const userUsage = `Usage : acquis user create --email ADRESSE --name "Nom Prénom" --role admin [--password-stdin]
@@ -64,7 +65,7 @@ func runUser(ctx context.Context, args []string) error {
 	if errors.Is(err, account.ErrEmailTaken) {
 		return fmt.Errorf("un compte existe déjà avec l'adresse %s", *email)
 	}
-	var ve *account.ValidationError
+	var ve *fielderr.Error
 	if errors.As(err, &ve) {
 		return errors.New(ve.Message)
 	}

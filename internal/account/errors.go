@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"acquis/internal/fielderr"
 )
 
 var (
@@ -45,12 +47,5 @@ func FrenchDuration(d time.Duration) string {
 	return fmt.Sprintf("%d minutes", m)
 }
 
-// ValidationError names the form field at fault and says why, in French.
-type ValidationError struct {
-	Field   string
-	Message string
-}
-
-func (e *ValidationError) Error() string { return e.Field + " : " + e.Message }
-
-func invalid(field, msg string) error { return &ValidationError{Field: field, Message: msg} }
+// invalid refuses a field: the one field-error shape of every package.
+func invalid(field, msg string) error { return fielderr.New(field, msg) }

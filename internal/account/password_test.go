@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"acquis/internal/fielderr"
 )
 
 // TestCommonPasswordsRefused (issue 13, finding 4): long enough is not
@@ -20,7 +22,7 @@ func TestCommonPasswordsRefused(t *testing.T) {
 	}
 	for _, pw := range weak {
 		err := CheckPasswordStrength(pw)
-		var ve *ValidationError
+		var ve *fielderr.Error
 		if !errors.As(err, &ve) {
 			t.Errorf("%q accepté", pw)
 			continue

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"acquis/internal/audit"
+	"acquis/internal/fielderr"
 )
 
 const goodPassword = "un mot de passe assez long"
@@ -166,7 +167,7 @@ func TestPasswordChangeThrottled(t *testing.T) {
 	ctx := context.Background()
 	id := mustUser(t, s, "a@exemple.fr")
 	for i := 0; i < PairPolicy.Free; i++ {
-		var ve *ValidationError
+		var ve *fielderr.Error
 		if err := s.ChangePassword(ctx, sys, id, "mauvais", "une toute nouvelle phrase", ""); !errors.As(err, &ve) {
 			t.Fatalf("essai %d : %v", i, err)
 		}

@@ -19,6 +19,7 @@ import (
 	"acquis/internal/db/dbtest"
 	"acquis/internal/db/dbtest/seed"
 	"acquis/internal/demo"
+	"acquis/internal/fielderr"
 	"acquis/internal/jury"
 )
 
@@ -112,7 +113,7 @@ func TestExportValidAgainstXSD(t *testing.T) {
 		FirstName2: "Anne", BirthDate: time.Date(1988, 2, 29, 0, 0, 0, 0, time.UTC), Sex: "F", BirthINSEE: "35238", BirthCommune: "Rennes"}, now))
 	must(s.SaveCivilStatus(ctx, sys, accrochage.CivilStatus{UserID: users["Noël L'Hôte"], BirthName: "L'Hôte", FirstName1: "Noël",
 		BirthDate: time.Date(1979, 12, 3, 0, 0, 0, 0, time.UTC), Sex: "M", BirthINSEE: "2a004"}, now))
-	var fe *accrochage.FieldError
+	var fe *fielderr.Error
 	for _, bad := range []accrochage.CivilStatus{
 		{UserID: users["Partielle"], FirstName1: "P", BirthDate: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), Sex: "F", BirthINSEE: "35238"},
 		{UserID: users["Partielle"], BirthName: "P", FirstName1: "P", BirthDate: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), Sex: "X", BirthINSEE: "35238"},

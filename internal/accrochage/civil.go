@@ -9,7 +9,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +18,8 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
+	"acquis/internal/geo"
 )
 
 // Purpose is said beside the form: why acquis asks for a civil status.
@@ -38,16 +39,6 @@ type CivilStatus struct {
 	BirthCommune string    `db:"birth_commune"`
 }
 
-// FieldError is a refused field, said in French.
-type FieldError struct{ Field, Message string }
-
-func (e *FieldError) Error() string { return e.Message }
-
-// FieldName names the form field, for the web layer.
-func (e *FieldError) FieldName() string { return e.Field }
-
-var insee = regexp.MustCompile(`^[0-9][0-9AB][0-9]{3}$`)
-
 // Validate checks a civil status against what the flow accepts.
 func (c *CivilStatus) Validate(today time.Time) error {
 	trim := func(s *string) { *s = strings.Join(strings.Fields(*s), " ") }
@@ -57,23 +48,23 @@ func (c *CivilStatus) Validate(today time.Time) error {
 	c.BirthINSEE = strings.ToUpper(strings.TrimSpace(c.BirthINSEE))
 	long := func(field, v string) error {
 		if utf8.RuneCountInString(v) > 60 {
-			return &FieldError{field, "60 caractères au plus."}
+			return fielderr.New(field, "60 caractères au plus.")
 		}
 		return nil
 	}
 	switch {
 	case c.BirthName == "":
-		return &FieldError{"birth_name", "Le nom de naissance est obligatoire."}
+		return fielderr.New("birth_name", "Le nom de naissance est obligatoire.")
 	case c.FirstName1 == "":
-		return &FieldError{"first_name1", "Le premier prénom est obligatoire."}
+		return fielderr.New("first_name1", "Le premier prénom est obligatoire.")
 	case c.FirstName1 != "" && c.FirstName2 == "" && c.FirstName3 != "":
-		return &FieldError{"first_name2", "Renseignez le deuxième prénom avant le troisième."}
+		return fielderr.New("first_name2", "Renseignez le deuxième prénom avant le troisième.")
 	case c.BirthDate.IsZero() || c.BirthDate.Year() < 1900 || c.BirthDate.After(today.AddDate(-14, 0, 0)):
-		return &FieldError{"birth_date", "Date de naissance invalide."}
+		return fielderr.New("birth_date", "Date de naissance invalide.")
 	case c.Sex != "M" && c.Sex != "F":
-		return &FieldError{"sex", "Indiquez le sexe tel qu'il figure à l'état civil (M ou F), comme le demande la Caisse des Dépôts."}
-	case !insee.MatchString(c.BirthINSEE):
-		return &FieldError{"birth_insee", "Code INSEE de la commune de naissance : 5 caractères, par exemple 35238 pour Rennes ou 2A004 pour Ajaccio (99xxx pour une naissance à l'étranger)."}
+		return fielderr.New("sex", "Indiquez le sexe tel qu'il figure à l'état civil (M ou F), comme le demande la Caisse des Dépôts.")
+	case !geo.IsCommuneCode(c.BirthINSEE):
+		return fielderr.New("birth_insee", "Code INSEE de la commune de naissance : 5 caractères, par exemple 35238 pour Rennes ou 2A004 pour Ajaccio (99xxx pour une naissance à l'étranger).")
 	}
 	for f, v := range map[string]string{"birth_name": c.BirthName, "usage_name": c.UsageName, "first_name1": c.FirstName1, "first_name2": c.FirstName2, "first_name3": c.FirstName3, "birth_commune": c.BirthCommune} {
 		if err := long(f, v); err != nil {

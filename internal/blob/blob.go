@@ -42,10 +42,11 @@ func storageError(op string, err error) error {
 	return fmt.Errorf("%w: %s: %w", ErrStorage, op, err)
 }
 
-// RejectError is a refused file; Reason says why, in French.
+// RejectError is a refused file; Reason says why, in French, for people.
 type RejectError struct{ Reason string }
 
-func (e *RejectError) Error() string { return e.Reason }
+// Error is for logs; the page shows Reason.
+func (e *RejectError) Error() string { return "blob: file refused: " + e.Reason }
 
 // Limits bound one upload.
 type Limits struct {

@@ -21,6 +21,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"acquis/internal/audit"
+	"acquis/internal/fielderr"
 	"acquis/internal/frsize"
 	"acquis/internal/referentiel"
 )
@@ -43,14 +44,6 @@ type Identity struct {
 	LogoType          *string   `db:"logo_type" json:"logo_type"`
 	UpdatedAt         time.Time `db:"updated_at" json:"-"`
 }
-
-// ValidationError names the field at fault, in French.
-type ValidationError struct{ Field, Message string }
-
-func (e *ValidationError) Error() string { return e.Message }
-
-// FieldName is the form field the message belongs to.
-func (e *ValidationError) FieldName() string { return e.Field }
 
 // ErrNotSet is returned when no identity was ever saved.
 var ErrNotSet = errors.New("certifier: identité non renseignée")
@@ -136,13 +129,13 @@ func (id *Identity) normalise() error {
 	} {
 		*f.v = strings.TrimSpace(strings.ReplaceAll(*f.v, "\r\n", "\n"))
 		if f.required && *f.v == "" {
-			return &ValidationError{f.field, f.label + " est obligatoire."}
+			return fielderr.New(f.field, f.label+" est obligatoire.")
 		}
 		if n := utf8.RuneCountInString(*f.v); n > f.max {
-			return &ValidationError{f.field, fmt.Sprintf("%s dépasse %d caractères (%d).", f.label, f.max, n)}
+			return fielderr.New(f.field, fmt.Sprintf("%s dépasse %d caractères (%d).", f.label, f.max, n))
 		}
 		if !utf8.ValidString(*f.v) || strings.ContainsFunc(*f.v, func(r rune) bool { return r < 0x20 && r != '\n' }) {
-			return &ValidationError{f.field, f.label + " contient des caractères de contrôle."}
+			return fielderr.New(f.field, f.label+" contient des caractères de contrôle.")
 		}
 	}
 	if id.Logo == nil {
@@ -162,24 +155,24 @@ func (id *Identity) normalise() error {
 // its media type.
 func CheckLogo(b []byte) (string, error) {
 	if len(b) == 0 {
-		return "", &ValidationError{"logo", "Le fichier du logo est vide."}
+		return "", fielderr.New("logo", "Le fichier du logo est vide.")
 	}
 	if len(b) > MaxLogoBytes {
-		return "", &ValidationError{"logo", fmt.Sprintf("Le logo pèse %s : 512 Ko au plus.", frsize.Format(int64(len(b))))}
+		return "", fielderr.New("logo", fmt.Sprintf("Le logo pèse %s : 512 Ko au plus.", frsize.Format(int64(len(b)))))
 	}
 	mt := mimetype.Detect(b).String()
 	if mt != "image/png" && mt != "image/jpeg" {
-		return "", &ValidationError{"logo", "Le logo doit être une image PNG ou JPEG (fichier reçu : " + mt + ")."}
+		return "", fielderr.New("logo", "Le logo doit être une image PNG ou JPEG (fichier reçu : "+mt+").")
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
 	if err != nil {
-		return "", &ValidationError{"logo", "Le logo est une image illisible ou abîmée."}
+		return "", fielderr.New("logo", "Le logo est une image illisible ou abîmée.")
 	}
 	if cfg.Width < 1 || cfg.Height < 1 || cfg.Width > MaxLogoPixels || cfg.Height > MaxLogoPixels {
-		return "", &ValidationError{"logo", fmt.Sprintf("Le logo mesure %d × %d pixels : %d au plus de côté.", cfg.Width, cfg.Height, MaxLogoPixels)}
+		return "", fielderr.New("logo", fmt.Sprintf("Le logo mesure %d × %d pixels : %d au plus de côté.", cfg.Width, cfg.Height, MaxLogoPixels))
 	}
 	if _, _, err := image.Decode(bytes.NewReader(b)); err != nil {
-		return "", &ValidationError{"logo", "Le logo est une image illisible ou abîmée."}
+		return "", fielderr.New("logo", "Le logo est une image illisible ou abîmée.")
 	}
 	return mt, nil
 }

@@ -13,6 +13,7 @@ import (
 	"acquis/internal/audit"
 	"acquis/internal/db/dbtest"
 	"acquis/internal/referentiel"
+	"acquis/internal/fielderr"
 )
 
 func pngOf(t *testing.T, w, h int) []byte {
@@ -95,7 +96,7 @@ func TestSaveRejectsBadInput(t *testing.T) {
 		"logo trop lourd": {Identity{Name: "x", SignatoryName: "x", SignatoryFunction: "y", Logo: append(pngOf(t, 10, 10), make([]byte, MaxLogoBytes)...)}, "logo"},
 	} {
 		err := s.Save(ctx, audit.System, c.id, false)
-		var ve *ValidationError
+		var ve *fielderr.Error
 		if !errors.As(err, &ve) || ve.Field != c.field || ve.Message == "" {
 			t.Errorf("%s : erreur %v, attendu une erreur sur %q", name, err, c.field)
 		}

@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -118,3 +119,11 @@ func RegionName(code string) string {
 
 // IsOverseas reports whether a département is overseas (DROM).
 func IsOverseas(code string) bool { return len(code) == 3 && strings.HasPrefix(code, "97") }
+
+// communeCode is the shape of an INSEE commune code: five characters, the
+// second an A or B for Corsica (2A, 2B), 99xxx for a birth abroad.
+var communeCode = regexp.MustCompile(`^[0-9][0-9AB][0-9]{3}$`)
+
+// IsCommuneCode reports whether s has the shape of an INSEE commune code
+// (the list of communes is not held: the shape is what a form can check).
+func IsCommuneCode(s string) bool { return communeCode.MatchString(s) }

@@ -11,6 +11,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 )
 
 func annualSQL(f Filter) (string, []any, []string) {
@@ -116,15 +117,9 @@ func (s *Store) FollowupsDue(ctx context.Context, today time.Time, limit int) ([
 // message is French, for the form.
 var ErrFollowup = errors.New("suivi refusé")
 
-// FollowupError is a refused follow-up answer, said in French.
-type FollowupError struct{ Message string }
-
-func (e *FollowupError) Error() string { return e.Message }
-
-// Unwrap lets errors.Is(err, ErrFollowup) recognise it.
-func (e *FollowupError) Unwrap() error { return ErrFollowup }
-
-func refuse(msg string) error { return &FollowupError{msg} }
+// refuse is a refused follow-up answer, said in French, about the form as
+// a whole; errors.Is(err, ErrFollowup) holds.
+func refuse(msg string) error { return &fielderr.Error{Message: msg, Kind: ErrFollowup} }
 
 // RecordFollowup records (or corrects) the answer of a certified person
 // at one horizon, audited.

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"acquis/internal/fielderr"
 )
 
 // Filter narrows an indicator. Zero fields do not filter.
@@ -34,13 +36,10 @@ var Pathways = []struct{ Code, Label string }{
 // ErrInvalid wraps every message ParseFilter gives.
 var ErrInvalid = errors.New("filtre invalide")
 
-// FilterError is a French message about one filter field.
-type FilterError struct{ Field, Message string }
-
-func (e *FilterError) Error() string { return e.Message }
-
-// Unwrap lets errors.Is(err, ErrInvalid) recognise it.
-func (e *FilterError) Unwrap() error { return ErrInvalid }
+// badFilter refuses one filter field; errors.Is(err, ErrInvalid) holds.
+func badFilter(field, msg string) error {
+	return &fielderr.Error{Field: field, Message: msg, Kind: ErrInvalid}
+}
 
 // DefaultFilter covers the last five calendar years up to the end of the
 // current one.
@@ -67,7 +66,7 @@ func ParseFilter(q url.Values, now time.Time) (Filter, error) {
 		}
 		t, err := time.Parse("2006-01-02", v)
 		if err != nil || t.Year() < 1990 || t.Year() > 2100 {
-			return &FilterError{field, fmt.Sprintf("Date %q invalide : attendu AAAA-MM-JJ, entre 1990 et 2100.", v)}
+			return badFilter(field, fmt.Sprintf("Date %q invalide : attendu AAAA-MM-JJ, entre 1990 et 2100.", v))
 		}
 		*dst = t
 		return nil
@@ -79,11 +78,11 @@ func ParseFilter(q url.Values, now time.Time) (Filter, error) {
 		return f, err
 	}
 	if f.To.Before(f.From) {
-		return f, &FilterError{"au", "La fin de la période précède son début."}
+		return f, badFilter("au", "La fin de la période précède son début.")
 	}
 	f.Certification = get("certification", "certification")
 	if len(f.Certification) > 40 {
-		return f, &FilterError{"certification", "Code de certification trop long."}
+		return f, badFilter("certification", "Code de certification trop long.")
 	}
 	id := func(field, v string, dst *int64) error {
 		if v == "" {
@@ -91,7 +90,7 @@ func ParseFilter(q url.Values, now time.Time) (Filter, error) {
 		}
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
-			return &FilterError{field, fmt.Sprintf("%q n'est pas un identifiant valide.", v)}
+			return badFilter(field, fmt.Sprintf("%q n'est pas un identifiant valide.", v))
 		}
 		*dst = n
 		return nil
@@ -108,13 +107,13 @@ func ParseFilter(q url.Values, now time.Time) (Filter, error) {
 			ok = ok || x.Code == p
 		}
 		if !ok {
-			return f, &FilterError{"voie", "Voie d'accès inconnue : formation, vae ou equivalence."}
+			return f, badFilter("voie", "Voie d'accès inconnue : formation, vae ou equivalence.")
 		}
 		f.Pathway = p
 	}
 	f.Region = get("region", "region")
 	if len(f.Region) > 3 {
-		return f, &FilterError{"region", "Code de région invalide."}
+		return f, badFilter("region", "Code de région invalide.")
 	}
 	return f, nil
 }

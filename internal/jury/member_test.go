@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"acquis/internal/fielderr"
 )
 
 // TestMemberAddChairRemove: a member already on the session is refused, a
@@ -15,7 +17,7 @@ func TestMemberAddChairRemove(t *testing.T) {
 	f := newFx(t, "RNCP37779", "RNCP37779BC02")
 	must(t, f.s.AddMember(f.ctx, sys, f.session, f.members[0], true))
 	must(t, f.s.AddMember(f.ctx, sys, f.session, f.members[1], false))
-	var ve *ValidationError
+	var ve *fielderr.Error
 	if err := f.s.AddMember(f.ctx, sys, f.session, f.members[1], false); !errors.As(err, &ve) || !strings.Contains(ve.Message, "Juré 1 est déjà membre de cette session") {
 		t.Fatalf("membre ajouté deux fois : %v", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"acquis/internal/audit"
 	"acquis/internal/certifier"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 	"acquis/internal/portfolio"
 )
 
@@ -463,7 +464,7 @@ func (s *Store) Amend(ctx context.Context, actor audit.Actor, sessionID int64, r
 			}
 			p, err := checkPreconisations(want, p)
 			if err != nil {
-				var ve *ValidationError
+				var ve *fielderr.Error
 				if errors.As(err, &ve) {
 					ve.Message += " (" + line.CandidateName + ")"
 				}

@@ -7,7 +7,6 @@ package jury
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 	"acquis/internal/paris"
 	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
@@ -28,19 +28,9 @@ var (
 	ErrSigned = errors.New("jury: session signée")
 )
 
-// ValidationError is a refusal said in French, tied to a form field.
-type ValidationError struct {
-	Field   string
-	Message string
-}
-
-func (e *ValidationError) Error() string { return e.Message }
-
-// FieldName is the form field the message belongs to.
-func (e *ValidationError) FieldName() string { return e.Field }
-
+// invalid refuses a field: the one field-error shape of every package.
 func invalid(field, format string, args ...any) error {
-	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+	return fielderr.Newf(field, format, args...)
 }
 
 // Status is where a session stands.

@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 	"acquis/internal/portfolio"
 )
 
@@ -21,7 +22,7 @@ func TestSessionDates(t *testing.T) {
 	f := newFx(t, "RNCP37779", "RNCP37779BC02")
 	yesterday := time.Now().Add(-26 * time.Hour)
 	n := NewSession{CertificationCode: "RNCP37779", StartsAt: yesterday, Place: "Rennes", DossierDeadline: yesterday.AddDate(0, 0, -14)}
-	var ve *ValidationError
+	var ve *fielderr.Error
 	if _, err := f.s.CreateSession(f.ctx, sys, n); !errors.As(err, &ve) || ve.Field != "date" || !strings.Contains(ve.Message, "passée") {
 		t.Fatalf("session passée acceptée : %v", err)
 	}

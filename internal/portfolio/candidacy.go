@@ -14,6 +14,7 @@ import (
 	"acquis/internal/audit"
 	"acquis/internal/civil"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 	"acquis/internal/referentiel"
 )
 
@@ -25,18 +26,8 @@ var (
 	ErrLocked = errors.New("portfolio: dossier verrouillé")
 )
 
-// ValidationError names the field at fault, in French.
-type ValidationError struct {
-	Field   string
-	Message string
-}
-
-func (e *ValidationError) Error() string { return e.Message }
-
-// FieldName is the form field the message belongs to.
-func (e *ValidationError) FieldName() string { return e.Field }
-
-func invalid(field, msg string) error { return &ValidationError{Field: field, Message: msg} }
+// invalid refuses a field: the one field-error shape of every package.
+func invalid(field, msg string) error { return fielderr.New(field, msg) }
 
 // Pathway is how a bloc is validated.
 type Pathway string
@@ -245,7 +236,7 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, n NewCandidacy) (
 		// Two submissions at once: the index refused the second.
 		return 0, liveCandidacy(cert.Title, Draft)
 	}
-	var ve *ValidationError
+	var ve *fielderr.Error
 	if errors.As(err, &ve) {
 		return 0, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 	"acquis/internal/mail"
 )
 
@@ -184,7 +185,7 @@ func (s *Store) DecideEquivalence(ctx context.Context, actor audit.Actor, candid
 		}
 		return nil
 	})
-	var ve *ValidationError
+	var ve *fielderr.Error
 	if err != nil && !errors.As(err, &ve) && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("portfolio: équivalence : %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"acquis/internal/account"
 	"acquis/internal/audit"
+	"acquis/internal/fielderr"
 	"acquis/internal/referentiel"
 )
 
@@ -21,7 +22,7 @@ import (
 func TestEquivalenceEndToEnd(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	var ve *ValidationError
+	var ve *fielderr.Error
 	_, err := f.s.Create(ctx, f.actor(), NewCandidacy{CandidateID: f.candidate, CertificationCode: "RNCP36625", Pathways: map[string]Pathway{"RNCP36625BC01": Equivalence}})
 	if !errors.As(err, &ve) || !strings.Contains(ve.Message, "ne prévoit pas de validation par équivalence") {
 		t.Fatalf("équivalence CASP : %v", err)

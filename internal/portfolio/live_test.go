@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"acquis/internal/account"
+	"acquis/internal/fielderr"
 )
 
 // TestOneLiveCandidacy: a second candidacy for the same certification is
@@ -19,7 +20,7 @@ func TestOneLiveCandidacy(t *testing.T) {
 	first, err := f.s.Create(ctx, f.actor(), NewCandidacy{CandidateID: f.candidate, CertificationCode: "RNCP37779", Pathways: allVAE("RNCP37779BC01")})
 	must(t, err)
 	_, err = f.s.Create(ctx, f.actor(), NewCandidacy{CandidateID: f.candidate, CertificationCode: "RNCP37779", Pathways: allVAE("RNCP37779BC02")})
-	var ve *ValidationError
+	var ve *fielderr.Error
 	if !errors.As(err, &ve) || !strings.Contains(ve.Message, "déjà une candidature en cours") || !strings.Contains(ve.Message, "Brouillon") {
 		t.Fatalf("seconde candidature : %v", err)
 	}

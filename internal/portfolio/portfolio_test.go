@@ -15,6 +15,7 @@ import (
 	"acquis/internal/db"
 	"acquis/internal/db/dbtest"
 	"acquis/internal/db/dbtest/seed"
+	"acquis/internal/fielderr"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m, seed.Referentiels) }
@@ -253,7 +254,7 @@ func TestAcquiredBlocksExcludedAndAward(t *testing.T) {
 	must(t, err)
 	// A new candidacy cannot target an acquired bloc…
 	_, err = f.s.Create(ctx, f.actor(), NewCandidacy{CandidateID: f.candidate, CertificationCode: "RNCP37779", Pathways: allVAE("RNCP37779BC01", "RNCP37779BC03")})
-	var ve *ValidationError
+	var ve *fielderr.Error
 	if !errors.As(err, &ve) || !strings.Contains(ve.Message, "acquis à vie") {
 		t.Fatalf("bloc acquis visé : %v", err)
 	}

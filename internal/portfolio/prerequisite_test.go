@@ -8,6 +8,7 @@ import (
 
 	"acquis/internal/account"
 	"acquis/internal/audit"
+	"acquis/internal/fielderr"
 )
 
 // TestCASPPrerequisiteEvidence: entering CASP training needs 18 months of
@@ -25,7 +26,7 @@ func TestCASPPrerequisiteEvidence(t *testing.T) {
 	id, err := f.s.Create(ctx, f.actor(), NewCandidacy{CandidateID: f.candidate, CertificationCode: CASPCode,
 		Pathways: map[string]Pathway{"RNCP36625BC01": Formation}, ExperienceMonths: 24})
 	must(t, err)
-	var ve *ValidationError
+	var ve *fielderr.Error
 	if err := f.s.Transition(ctx, f.actor(), id, AdmissibilitySubmitted, account.RoleCandidate, ""); !errors.As(err, &ve) || !strings.Contains(ve.Message, "joignez le justificatif") {
 		t.Fatalf("recevabilité demandée sans justificatif : %v", err)
 	}

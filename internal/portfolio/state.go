@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"acquis/internal/account"
+	"acquis/internal/fielderr"
 )
 
 // State is where a candidacy stands.
@@ -94,22 +95,16 @@ const RoleSystem account.Role = "system"
 // this role.
 var ErrTransition = errors.New("portfolio: transition refusée")
 
-// TransitionError says in French why a move is refused.
-type TransitionError struct {
-	From, To State
-	Role     account.Role
-	allowed  bool // the move exists, but for another role
-}
-
-func (e *TransitionError) Error() string {
-	if e.allowed {
-		return fmt.Sprintf("Passer de « %s » à « %s » ne vous revient pas.", e.From.Label(), e.To.Label())
+// refusedMove says in French why a move is refused, about the form as a
+// whole; errors.Is(err, ErrTransition) holds. allowed is true when the
+// move exists but belongs to another role.
+func refusedMove(from, to State, allowed bool) error {
+	msg := fmt.Sprintf("Une candidature « %s » ne peut pas passer à « %s ».", from.Label(), to.Label())
+	if allowed {
+		msg = fmt.Sprintf("Passer de « %s » à « %s » ne vous revient pas.", from.Label(), to.Label())
 	}
-	return fmt.Sprintf("Une candidature « %s » ne peut pas passer à « %s ».", e.From.Label(), e.To.Label())
+	return &fielderr.Error{Message: msg, Kind: ErrTransition}
 }
-
-// Unwrap lets callers test errors.Is(err, ErrTransition).
-func (e *TransitionError) Unwrap() error { return ErrTransition }
 
 // CheckTransition is the one function that decides whether role may move a
 // candidacy from one state to another. The candidate may withdraw at any
@@ -119,7 +114,7 @@ func CheckTransition(from, to State, role account.Role) error {
 		if role == account.RoleCandidate && !from.Terminal() && from != Evaluated {
 			return nil
 		}
-		return &TransitionError{From: from, To: to, Role: role, allowed: !from.Terminal() && from != Evaluated}
+		return refusedMove(from, to, !from.Terminal() && from != Evaluated)
 	}
 	exists := false
 	for _, s := range steps {
@@ -130,7 +125,7 @@ func CheckTransition(from, to State, role account.Role) error {
 			}
 		}
 	}
-	return &TransitionError{From: from, To: to, Role: role, allowed: exists}
+	return refusedMove(from, to, exists)
 }
 
 // NextSteps lists the moves role may make from a state, for the page's

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"acquis/internal/fielderr"
 )
 
 // TestDepartureAndDeletion (issue 14 #10): a departure is recorded with
@@ -41,7 +43,7 @@ func TestDepartureAndDeletion(t *testing.T) {
 	}
 	// A deletion needs a reason.
 	bruno := byName["Bruno Éon"]
-	var ve *ValidationError
+	var ve *fielderr.Error
 	if err := f.s.Delete(f.ctx, sys, f.platform, bruno.ID, " "); !errors.As(err, &ve) || ve.Field != "delete_reason" || f.count() != 10 {
 		t.Fatalf("suppression sans motif : %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 )
 
 // EquivalentCertification is one title the certifier recognises as
@@ -50,7 +51,7 @@ func SortEquivalents(list []EquivalentCertification) {
 func (s *Store) AddEquivalent(ctx context.Context, actor audit.Actor, title, decisionRef string, decidedOn *time.Time) (int64, error) {
 	title = strings.Join(strings.Fields(title), " ")
 	decisionRef = strings.TrimSpace(decisionRef)
-	var errs []*ValidationError
+	var errs []*fielderr.Error
 	switch {
 	case title == "":
 		errs = append(errs, invalid("title", "Le titre de la certification est obligatoire."))
@@ -116,7 +117,7 @@ func equivalentTitles(list []EquivalentCertification) map[string]int64 {
 
 // unlistedEquivalent refuses a title the certifier has not listed, and
 // says which ones are.
-func unlistedEquivalent(title string, list []EquivalentCertification) *ValidationError {
+func unlistedEquivalent(title string, list []EquivalentCertification) *fielderr.Error {
 	if len(list) == 0 {
 		return invalid("equivalent_id", "« %s » ne figure pas dans la liste des certifications reconnues équivalentes : le certificateur n'en a encore reconnu aucune.", title)
 	}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"acquis/internal/fielderr"
 )
 
 // TestEquivalentCertifications (issue 14 #8): the certifier keeps the
@@ -15,7 +17,7 @@ import (
 // the export round trip stays « inchangé ».
 func TestEquivalentCertifications(t *testing.T) {
 	f := newFx(t)
-	var ve *ValidationError
+	var ve *fielderr.Error
 	if _, err := f.s.AddEquivalent(f.ctx, sys, "Diplôme d'État d'éducateur spécialisé", " ", ptr(d("2026-03-02"))); !errors.As(err, &ve) || ve.Field != "decision_ref" {
 		t.Fatalf("sans référence de décision : %v", err)
 	}

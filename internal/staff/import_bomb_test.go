@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"acquis/internal/fielderr"
 )
 
 const sheetHead = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` +
@@ -162,7 +164,7 @@ func TestImportTimeoutWritesNothing(t *testing.T) {
 	}
 	f.s.importTimeout = time.Nanosecond
 	n, err := f.s.Import(f.ctx, sys, f.platform, p)
-	ve, ok := err.(*ValidationError)
+	ve, ok := err.(*fielderr.Error)
 	if !ok || n != 0 || !strings.Contains(ve.Message, "rien n'a été écrit") {
 		t.Fatalf("import hors délai : %d, %v", n, err)
 	}

@@ -19,6 +19,7 @@ import (
 	"acquis/internal/audit"
 	"acquis/internal/csvexport"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 )
 
 // MaxImportBytes bounds a roster file: a platform's roster is a few dozen
@@ -57,7 +58,7 @@ var columnOf = map[string]string{"full_name": "nom", "email": "email", "function
 
 // atLine places a validation error on a line of the file, under its
 // column's name.
-func atLine(ve *ValidationError, line int) *ValidationError {
+func atLine(ve *fielderr.Error, line int) *fielderr.Error {
 	ve.Line = line
 	if c, ok := columnOf[ve.Field]; ok {
 		ve.Field = c
@@ -90,7 +91,7 @@ type ImportRow struct {
 // line and field. Nothing is written while Errors is not empty.
 type Preview struct {
 	Rows   []ImportRow
-	Errors []*ValidationError
+	Errors []*fielderr.Error
 }
 
 // Count says how many lines do what, for the preview's summary.
@@ -112,11 +113,11 @@ func (p *Preview) Count(a ImportAction) int {
 // and marked as an addition, an update or unchanged.
 func (s *Store) ParseRoster(ctx context.Context, platformID int64, name string, data []byte) (*Preview, error) {
 	if len(data) > MaxImportBytes {
-		return &Preview{Errors: []*ValidationError{{Field: "fichier", Message: fmt.Sprintf("Le fichier dépasse %d Ko.", MaxImportBytes>>10)}}}, nil
+		return &Preview{Errors: []*fielderr.Error{{Field: "fichier", Message: fmt.Sprintf("Le fichier dépasse %d Ko.", MaxImportBytes>>10)}}}, nil
 	}
 	records, err := readRecords(name, data)
 	if err != nil {
-		return &Preview{Errors: []*ValidationError{{Field: "fichier", Message: err.Error()}}}, nil
+		return &Preview{Errors: []*fielderr.Error{{Field: "fichier", Message: err.Error()}}}, nil
 	}
 	existing, err := s.Roster(ctx, platformID)
 	if err != nil {
@@ -293,7 +294,7 @@ func indexRoster(existing []Member) roster {
 // match finds the roster's member a line is about: by the id column (an
 // id of no one in this roster is an error), else by e-mail, else by name
 // and date of taking the post.
-func (r roster) match(id string, m *Member) (*Member, *ValidationError) {
+func (r roster) match(id string, m *Member) (*Member, *fielderr.Error) {
 	if id != "" {
 		if prev, ok := r.byID[strings.TrimSuffix(id, ".0")]; ok {
 			return prev, nil
@@ -325,7 +326,7 @@ func parseRecordsWith(records [][]string, platformID int64, existing []Member, e
 	titles := equivalentTitles(equivalents)
 	p := &Preview{}
 	if len(records) == 0 {
-		p.Errors = append(p.Errors, &ValidationError{Line: 1, Field: "en-tête", Message: "Le fichier est vide."})
+		p.Errors = append(p.Errors, &fielderr.Error{Line: 1, Field: "en-tête", Message: "Le fichier est vide."})
 		return p
 	}
 	col := map[string]int{}
@@ -335,18 +336,18 @@ func parseRecordsWith(records [][]string, platformID int64, existing []Member, e
 		}
 		c := columnFor(h)
 		if c == "" {
-			p.Errors = append(p.Errors, &ValidationError{Line: 1, Field: "en-tête", Message: fmt.Sprintf("Colonne inconnue « %s ». Colonnes attendues : %s.", h, strings.Join(Columns, ", "))})
+			p.Errors = append(p.Errors, &fielderr.Error{Line: 1, Field: "en-tête", Message: fmt.Sprintf("Colonne inconnue « %s ». Colonnes attendues : %s.", h, strings.Join(Columns, ", "))})
 			continue
 		}
 		if prev, dup := col[c]; dup {
-			p.Errors = append(p.Errors, &ValidationError{Line: 1, Field: "en-tête", Message: fmt.Sprintf("Les colonnes « %s » et « %s » disent la même chose (%s) : gardez-en une.", records[0][prev], h, c)})
+			p.Errors = append(p.Errors, &fielderr.Error{Line: 1, Field: "en-tête", Message: fmt.Sprintf("Les colonnes « %s » et « %s » disent la même chose (%s) : gardez-en une.", records[0][prev], h, c)})
 			continue
 		}
 		col[c] = i
 	}
 	for _, c := range requiredColumns {
 		if _, ok := col[c]; !ok {
-			p.Errors = append(p.Errors, &ValidationError{Line: 1, Field: "en-tête", Message: fmt.Sprintf("Colonne obligatoire absente : « %s ».", c)})
+			p.Errors = append(p.Errors, &fielderr.Error{Line: 1, Field: "en-tête", Message: fmt.Sprintf("Colonne obligatoire absente : « %s ».", c)})
 		}
 	}
 	if len(p.Errors) > 0 {
@@ -410,21 +411,21 @@ func parseRecordsWith(records [][]string, platformID int64, existing []Member, e
 		}
 		if m.Email != nil {
 			if l, dup := seenEmail[*m.Email]; dup {
-				p.Errors = append(p.Errors, &ValidationError{Line: line, Field: "email", Message: fmt.Sprintf("L'adresse %s figure déjà à la ligne %d.", *m.Email, l)})
+				p.Errors = append(p.Errors, &fielderr.Error{Line: line, Field: "email", Message: fmt.Sprintf("L'adresse %s figure déjà à la ligne %d.", *m.Email, l)})
 				continue
 			}
 			seenEmail[*m.Email] = line
 		}
 		k := nameHired(m.FullName, m.HiredOn)
 		if l, dup := seenKey[k]; dup && m.Email == nil {
-			p.Errors = append(p.Errors, &ValidationError{Line: line, Field: "nom", Message: fmt.Sprintf("%s, en poste depuis le %s, figure déjà à la ligne %d.", m.FullName, m.HiredOn.Format("02/01/2006"), l)})
+			p.Errors = append(p.Errors, &fielderr.Error{Line: line, Field: "nom", Message: fmt.Sprintf("%s, en poste depuis le %s, figure déjà à la ligne %d.", m.FullName, m.HiredOn.Format("02/01/2006"), l)})
 			continue
 		}
 		seenKey[k] = line
 		row := ImportRow{Line: line, Member: m, Action: ActionAdd}
 		if prev != nil {
 			if l, dup := seenID[prev.ID]; dup {
-				p.Errors = append(p.Errors, &ValidationError{Line: line, Field: "id", Message: fmt.Sprintf("Cette ligne désigne la même personne que la ligne %d (%s).", l, prev.FullName)})
+				p.Errors = append(p.Errors, &fielderr.Error{Line: line, Field: "id", Message: fmt.Sprintf("Cette ligne désigne la même personne que la ligne %d (%s).", l, prev.FullName)})
 				continue
 			}
 			seenID[prev.ID] = line
@@ -436,7 +437,7 @@ func parseRecordsWith(records [][]string, platformID int64, existing []Member, e
 		p.Rows = append(p.Rows, row)
 	}
 	if len(p.Rows) == 0 && len(p.Errors) == 0 {
-		p.Errors = append(p.Errors, &ValidationError{Line: 2, Field: "fichier", Message: "Le fichier ne contient aucune ligne de personnel."})
+		p.Errors = append(p.Errors, &fielderr.Error{Line: 2, Field: "fichier", Message: "Le fichier ne contient aucune ligne de personnel."})
 	}
 	return p
 }
@@ -505,10 +506,10 @@ func keepAbsent(m, prev *Member, col map[string]int) {
 
 // memberFromCells reads one line's cells and returns every cell that does
 // not parse; Validate then checks the rules.
-func memberFromCells(cell func(string) string) (Member, []*ValidationError) {
-	var errs []*ValidationError
+func memberFromCells(cell func(string) string) (Member, []*fielderr.Error) {
+	var errs []*fielderr.Error
 	fail := func(err error) {
-		if ve, ok := err.(*ValidationError); ok {
+		if ve, ok := err.(*fielderr.Error); ok {
 			errs = append(errs, ve)
 		}
 	}
@@ -586,7 +587,7 @@ func (s *Store) Import(ctx context.Context, actor audit.Actor, platformID int64,
 			m := p.Rows[i].Member
 			m.PlatformID = platformID
 			if err := s.saveTx(ctx, tx, actor, &m); err != nil {
-				if ve, ok := err.(*ValidationError); ok {
+				if ve, ok := err.(*fielderr.Error); ok {
 					atLine(ve, p.Rows[i].Line)
 				}
 				return err
@@ -596,7 +597,7 @@ func (s *Store) Import(ctx context.Context, actor audit.Actor, platformID int64,
 			"added": p.Count(ActionAdd), "updated": p.Count(ActionUpdate), "unchanged": p.Count(ActionUnchanged)}))
 	})
 	if err != nil && (ctx.Err() != nil || db.IsCode(err, "57014")) {
-		return 0, &ValidationError{Field: "fichier", Message: "L'import a pris trop de temps et a été annulé : rien n'a été écrit. Réessayez dans un instant."}
+		return 0, &fielderr.Error{Field: "fichier", Message: "L'import a pris trop de temps et a été annulé : rien n'a été écrit. Réessayez dans un instant."}
 	}
 	if err != nil {
 		return 0, err

@@ -6,6 +6,7 @@ import (
 
 	"acquis/internal/account"
 	"acquis/internal/audit"
+	"acquis/internal/fielderr"
 	"acquis/internal/portfolio"
 )
 
@@ -71,7 +72,7 @@ func TestAccountLinkStaysInScope(t *testing.T) {
 	}
 	// The same address twice in A's roster: refused, naming A only.
 	err = f.s.Save(f.ctx, sys, member(f.platform, "karim.b@exemple.fr"))
-	ve, ok := err.(*ValidationError)
+	ve, ok := err.(*fielderr.Error)
 	if !ok || ve.Field != "email" || !strings.Contains(ve.Message, "l'effectif de cette plateforme") {
 		t.Fatalf("doublon dans l'effectif : %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 	"acquis/internal/paris"
 )
 
@@ -94,7 +95,7 @@ func (s *Store) Freeze(ctx context.Context, actor audit.Actor, platforms []accou
 		case err != nil:
 			return err
 		case correction == "":
-			return &ValidationError{Field: "year", Message: fmt.Sprintf("L'année %d a déjà été arrêtée le %s. Pour la corriger, donnez le motif (--correction « … ») : la correction est enregistrée comme telle.",
+			return &fielderr.Error{Field: "year", Message: fmt.Sprintf("L'année %d a déjà été arrêtée le %s. Pour la corriger, donnez le motif (--correction « … ») : la correction est enregistrée comme telle.",
 				year, first.In(paris.Location).Format("02/01/2006 à 15:04"))}
 		}
 		var by *int64
@@ -158,7 +159,7 @@ func (s *Store) FreezeDue(ctx context.Context, platforms []account.Organisation)
 		return 0, err
 	}
 	if _, err := s.Freeze(ctx, audit.System, platforms, year, ""); err != nil {
-		var ve *ValidationError
+		var ve *fielderr.Error
 		if errors.As(err, &ve) {
 			return 0, nil // another instance froze it meanwhile
 		}

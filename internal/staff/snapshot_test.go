@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"acquis/internal/account"
+	"acquis/internal/fielderr"
 )
 
 // TestAnnualIndicatorFrozen (issue 14 #3): seed 001's annual indicator
@@ -49,7 +50,7 @@ func TestAnnualIndicatorFrozen(t *testing.T) {
 	if year, err := f.s.FreezeDue(f.ctx, platforms); err != nil || year != 0 {
 		t.Fatalf("second passage de l'arrêté automatique : %d %v", year, err)
 	}
-	var ve *ValidationError
+	var ve *fielderr.Error
 	if _, err := f.s.Freeze(f.ctx, sys, platforms, 2026, ""); !errors.As(err, &ve) || !strings.Contains(ve.Message, "déjà été arrêtée") {
 		t.Fatalf("second arrêté de 2026 : %v", err)
 	}

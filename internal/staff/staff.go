@@ -17,8 +17,9 @@ package staff
 
 import (
 	"errors"
-	"fmt"
 	"time"
+
+	"acquis/internal/fielderr"
 )
 
 // Function is what a staff member does on the platform.
@@ -152,24 +153,8 @@ type Member struct {
 // ErrNotFound is returned for an unknown staff member.
 var ErrNotFound = errors.New("staff: introuvable")
 
-// ValidationError is a refusal a person can act on: the field (and the
-// line, in an import) and a French message.
-type ValidationError struct {
-	Line    int // 0 outside an import
-	Field   string
-	Message string
-}
-
-func (e *ValidationError) Error() string {
-	if e.Line > 0 {
-		return fmt.Sprintf("ligne %d, %s : %s", e.Line, e.Field, e.Message)
-	}
-	return e.Message
-}
-
-// FieldName returns the field the error is about, for forms.
-func (e *ValidationError) FieldName() string { return e.Field }
-
-func invalid(field, format string, args ...any) *ValidationError {
-	return &ValidationError{Field: field, Message: fmt.Sprintf(format, args...)}
+// invalid refuses a field (and, in an import, its line is set after):
+// the one field-error shape of every package.
+func invalid(field, format string, args ...any) *fielderr.Error {
+	return fielderr.Newf(field, format, args...)
 }

@@ -1,6 +1,7 @@
 package staff
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -33,7 +34,7 @@ func TestStaffingIndicators(t *testing.T) {
 	}
 	got := map[string]bool{}
 	for _, e := range p.Errors {
-		got[strings.Split(e.Error(), " :")[0]] = true
+		got[fmt.Sprintf("ligne %d, %s", e.Line, e.Field)] = true
 	}
 	for _, want := range []string{"ligne 2, personnes_accompagnees", "ligne 3, dont_en_veille", "ligne 4, etp", "ligne 4, personnes_accompagnees", "ligne 5, dont_en_veille"} {
 		if !got[want] {

@@ -15,6 +15,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 )
 
 // Title is the certification the plan is about.
@@ -131,8 +132,8 @@ func Validate(m *Member, today time.Time) error {
 // ValidateAll checks a member like Validate and returns every refusal, in
 // the order of the fields, so an import reports all the errors of a line
 // at once.
-func ValidateAll(m *Member, today time.Time) []*ValidationError {
-	var errs []*ValidationError
+func ValidateAll(m *Member, today time.Time) []*fielderr.Error {
+	var errs []*fielderr.Error
 	add := func(field, format string, args ...any) { errs = append(errs, invalid(field, format, args...)) }
 	today = day(today)
 	m.FullName = strings.TrimSpace(m.FullName)

@@ -15,6 +15,7 @@ import (
 	"acquis/internal/audit"
 	"acquis/internal/db/dbtest"
 	"acquis/internal/db/dbtest/seed"
+	"acquis/internal/fielderr"
 	"acquis/internal/portfolio"
 )
 
@@ -73,7 +74,7 @@ func TestImportAllOrNothing(t *testing.T) {
 		t.Fatalf("erreurs : %v", p.Errors)
 	}
 	for _, e := range p.Errors {
-		if want[e.Line] != e.Field || !strings.Contains(e.Error(), "ligne") {
+		if want[e.Line] != e.Field || !strings.Contains(e.Error(), "line") {
 			t.Errorf("erreur inattendue : %v (champ %s)", e, e.Field)
 		}
 	}
@@ -230,7 +231,7 @@ func TestSaveRefusals(t *testing.T) {
 		}
 		change(&m)
 		err := f.s.Save(f.ctx, sys, &m)
-		ve, isVE := err.(*ValidationError)
+		ve, isVE := err.(*fielderr.Error)
 		if !isVE || ve.Field != name {
 			t.Errorf("%s : %v", name, err)
 		}

@@ -20,6 +20,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 )
 
 // ErrNotFound means no certificate or attestation has that code. The
@@ -267,10 +268,10 @@ func (s *Store) Lookup(ctx context.Context, code string) (*Record, error) {
 func (s *Store) Withdraw(ctx context.Context, actor audit.Actor, certificateID int64, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return &InvalidError{Field: "reason", Msg: "Indiquez le motif du retrait (par exemple : fraude constatée le …)."}
+		return &fielderr.Error{Field: "reason", Message: "Indiquez le motif du retrait (par exemple : fraude constatée le …)."}
 	}
 	if len(reason) > 2000 {
-		return &InvalidError{Field: "reason", Msg: "Le motif du retrait est limité à 2 000 caractères."}
+		return &fielderr.Error{Field: "reason", Message: "Le motif du retrait est limité à 2 000 caractères."}
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		var c struct {
@@ -286,7 +287,7 @@ func (s *Store) Withdraw(ctx context.Context, actor audit.Actor, certificateID i
 		}
 		if err := tx.GetContext(ctx, &c, `SELECT user_id, certification_code, number FROM certificates WHERE id = $1`, certificateID); err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				return &InvalidError{Field: "certificate", Msg: "Ce certificat n'existe pas."}
+				return &fielderr.Error{Field: "certificate", Message: "Ce certificat n'existe pas."}
 			}
 			return err
 		}
@@ -304,14 +305,9 @@ func (s *Store) Withdraw(ctx context.Context, actor audit.Actor, certificateID i
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return &InvalidError{Field: "certificate", Msg: "Ce certificat est déjà retiré."}
+			return &fielderr.Error{Field: "certificate", Message: "Ce certificat est déjà retiré."}
 		}
 		return audit.Record(ctx, tx, actor.Entry("certificate.withdrawn", "certificate", strconv.FormatInt(certificateID, 10),
 			map[string]any{"number": c.Number, "user_id": c.UserID, "reason": reason, "codes": len(codes)}))
 	})
 }
-
-// InvalidError is a refused request, with a French message for the user.
-type InvalidError struct{ Field, Msg string }
-
-func (e *InvalidError) Error() string { return e.Msg }

@@ -14,6 +14,7 @@ import (
 	"acquis/internal/audit"
 	"acquis/internal/db/dbtest"
 	"acquis/internal/db/dbtest/seed"
+	"acquis/internal/fielderr"
 	"acquis/internal/portfolio"
 	"acquis/migrations"
 )
@@ -130,7 +131,7 @@ func TestWithdraw(t *testing.T) {
 	f := certified(t)
 	ctx := context.Background()
 	actor := audit.Actor{UserID: f.admin, Role: "admin"}
-	var ie *InvalidError
+	var ie *fielderr.Error
 	if err := f.s.Withdraw(ctx, actor, f.cert.ID, "   "); !errors.As(err, &ie) || ie.Field != "reason" {
 		t.Fatalf("motif vide : %v", err)
 	}

@@ -84,23 +84,29 @@ func (s *Server) renderAccount(c echo.Context, status int, errs FormErrors) erro
 	return s.render.render(c, status, "account", accountView{Layout: s.layout(c, "Mon compte"), Account: u, Roles: s.roleLines(c, u.Grants), Errors: errs, Mails: mails})
 }
 
+// passwordForm is a new password typed twice (and, on the account page,
+// the current one). The strength rules are account's.
+type passwordForm struct {
+	Current  string `form:"current"`
+	Password string `form:"password"`
+	Confirm  string `form:"confirm" validate:"eqfield=Password" msg:"Les deux mots de passe ne sont pas identiques."`
+}
+
 func (s *Server) accountPassword(c echo.Context) error {
-	cur, next, confirm := c.FormValue("current"), c.FormValue("password"), c.FormValue("confirm")
-	if next != confirm {
-		return s.renderAccount(c, http.StatusUnprocessableEntity, FormErrors{"confirm": "Les deux mots de passe ne sont pas identiques."})
+	var f passwordForm
+	if err := bindForm(c, &f); err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderAccount(c, http.StatusUnprocessableEntity, errs) })
 	}
 	hash, _ := c.Get(ctxSession).(string)
-	err := s.accounts.ChangePassword(c.Request().Context(), actor(c), principal(c).UserID, cur, next, hash)
+	err := s.accounts.ChangePassword(c.Request().Context(), actor(c), principal(c).UserID, f.Current, f.Password, hash)
 	var te *account.ThrottledError
 	if errors.As(err, &te) {
 		c.Response().Header().Set("Retry-After", itoa(int64(te.Wait.Seconds())+1))
 		return s.renderAccount(c, http.StatusTooManyRequests, FormErrors{"current": "Trop d'essais du mot de passe actuel ont échoué : attendez " +
 			account.FrenchDuration(te.Wait) + " avant de réessayer."})
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderAccount(c, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderAccount(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, "/compte", "Votre mot de passe a été changé. Vos autres sessions ont été fermées.")
 }
@@ -128,7 +134,13 @@ func (s *Server) forgotForm(c echo.Context) error {
 }
 
 func (s *Server) forgotSubmit(c echo.Context) error {
-	email := c.FormValue("email")
+	var f struct {
+		Email string `form:"email"`
+	}
+	if err := bindForm(c, &f); err != nil {
+		return err // no rule in the tags: only a malformed body (400)
+	}
+	email := f.Email
 	if _, err := account.NormaliseEmail(email); err != nil {
 		return s.render.render(c, http.StatusUnprocessableEntity, "forgot", forgotView{Layout: s.layout(c, "Mot de passe oublié"), Email: email,
 			Errors: FormErrors{"email": "Indiquez une adresse électronique valide, par exemple nom@exemple.fr."}})
@@ -177,22 +189,22 @@ func (s *Server) tokenSubmit(purpose string) echo.HandlerFunc {
 		title := tokenTitle(purpose)
 		token := c.Param("token")
 		v := tokenView{Layout: s.layout(c, title), Purpose: purpose, Token: token}
-		if c.FormValue("password") != c.FormValue("confirm") {
-			v.Account, _ = s.accounts.TokenUser(c.Request().Context(), token, purpose)
-			v.Errors = FormErrors{"confirm": "Les deux mots de passe ne sont pas identiques."}
-			return s.render.render(c, http.StatusUnprocessableEntity, "token", v)
+		var f passwordForm
+		err := bindForm(c, &f)
+		var uid int64
+		if err == nil {
+			uid, err = s.accounts.UseToken(c.Request().Context(), actor(c), token, purpose, f.Password)
 		}
-		uid, err := s.accounts.UseToken(c.Request().Context(), actor(c), token, purpose, c.FormValue("password"))
 		if errors.Is(err, account.ErrTokenInvalid) {
 			v.Invalid = true
 			return s.render.render(c, http.StatusGone, "token", v)
 		}
-		if errs, other := validationErrors(err); errs != nil {
-			v.Account, _ = s.accounts.TokenUser(c.Request().Context(), token, purpose)
-			v.Errors = errs
-			return s.render.render(c, http.StatusUnprocessableEntity, "token", v)
-		} else if other != nil {
-			return other
+		if err != nil {
+			return formError(err, func(errs FormErrors) error {
+				v.Account, _ = s.accounts.TokenUser(c.Request().Context(), token, purpose)
+				v.Errors = errs
+				return s.render.render(c, http.StatusUnprocessableEntity, "token", v)
+			})
 		}
 		if purpose == account.PurposeInvite {
 			// The person proved the address is theirs: their platform's

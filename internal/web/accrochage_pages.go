@@ -3,12 +3,12 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/accrochage"
+	"acquis/internal/form"
 )
 
 type civilView struct {
@@ -31,23 +31,37 @@ func (s *Server) civilStatusForm(c echo.Context) error {
 	return s.render.render(c, http.StatusOK, "civil_status", v)
 }
 
+// civilForm is the civil-status form as posted. The form checks the
+// shape of each field; accrochage.CivilStatus.Validate keeps the rules of
+// the Caisse des Dépôts flow (age, order of the first names).
+type civilForm struct {
+	BirthName    string `form:"birth_name" label:"Le nom de naissance" validate:"required,max=60"`
+	UsageName    string `form:"usage_name" label:"Le nom d'usage" validate:"max=60"`
+	FirstName1   string `form:"first_name1" label:"Le premier prénom" validate:"required,max=60"`
+	FirstName2   string `form:"first_name2" label:"Le deuxième prénom" validate:"max=60"`
+	FirstName3   string `form:"first_name3" label:"Le troisième prénom" validate:"max=60"`
+	BirthDate    string `form:"birth_date" label:"La date de naissance" validate:"isodate"`
+	Sex          string `form:"sex" label:"Le sexe" validate:"oneof=M F"`
+	BirthINSEE   string `form:"birth_insee" label:"Code INSEE de la commune de naissance" validate:"insee"`
+	BirthCommune string `form:"birth_commune" label:"La commune de naissance" validate:"max=60"`
+}
+
 // civilStatusSave stores it; a refused field is shown beside itself.
 func (s *Server) civilStatusSave(c echo.Context) error {
-	cs := accrochage.CivilStatus{UserID: principal(c).UserID, BirthName: c.FormValue("birth_name"), UsageName: c.FormValue("usage_name"),
-		FirstName1: c.FormValue("first_name1"), FirstName2: c.FormValue("first_name2"), FirstName3: c.FormValue("first_name3"),
-		Sex: c.FormValue("sex"), BirthINSEE: c.FormValue("birth_insee"), BirthCommune: c.FormValue("birth_commune")}
-	bd, err := time.Parse("2006-01-02", strings.TrimSpace(c.FormValue("birth_date")))
+	var f civilForm
+	err := bindForm(c, &f)
+	cs := accrochage.CivilStatus{UserID: principal(c).UserID, BirthName: f.BirthName, UsageName: f.UsageName,
+		FirstName1: f.FirstName1, FirstName2: f.FirstName2, FirstName3: f.FirstName3,
+		Sex: f.Sex, BirthINSEE: f.BirthINSEE, BirthCommune: f.BirthCommune}
+	cs.BirthDate, _ = form.ParseDate(f.BirthDate)
 	if err == nil {
-		cs.BirthDate = bd
-	}
-	err = s.accrochage.SaveCivilStatus(c.Request().Context(), actor(c), cs, time.Now())
-	var fe *accrochage.FieldError
-	if errors.As(err, &fe) {
-		return s.render.render(c, http.StatusUnprocessableEntity, "civil_status", civilView{Layout: s.layout(c, "Mon état civil"),
-			Purpose: accrochage.Purpose, Civil: cs, Errors: FormErrors{fe.Field: fe.Message}})
+		err = s.accrochage.SaveCivilStatus(c.Request().Context(), actor(c), cs, time.Now())
 	}
 	if err != nil {
-		return err
+		return formError(err, func(errs FormErrors) error {
+			return s.render.render(c, http.StatusUnprocessableEntity, "civil_status", civilView{Layout: s.layout(c, "Mon état civil"),
+				Purpose: accrochage.Purpose, Civil: cs, Errors: errs})
+		})
 	}
 	return redirectWith(c, "/compte", "État civil enregistré.")
 }

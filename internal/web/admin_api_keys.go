@@ -31,13 +31,23 @@ func (s *Server) adminAPIKeys(c echo.Context) error {
 	return s.renderAPIKeys(c, http.StatusOK, "", nil)
 }
 
+// apiKeyForm names a new key and, for a regional one, its région (the
+// rules are account.IssueAPIKey's).
+type apiKeyForm struct {
+	Name   string `form:"name"`
+	Region string `form:"region"`
+}
+
 // adminAPIKeyIssue creates a key and shows its token once.
 func (s *Server) adminAPIKeyIssue(c echo.Context) error {
-	token, _, err := s.accounts.IssueAPIKey(c.Request().Context(), actor(c), c.FormValue("name"), c.FormValue("region"))
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, "", errs)
-	} else if other != nil {
-		return other
+	var f apiKeyForm
+	err := bindForm(c, &f)
+	var token string
+	if err == nil {
+		token, _, err = s.accounts.IssueAPIKey(c.Request().Context(), actor(c), f.Name, f.Region)
+	}
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderAPIKeys(c, http.StatusUnprocessableEntity, "", errs) })
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return s.renderAPIKeys(c, http.StatusCreated, token, nil)
@@ -49,10 +59,8 @@ func (s *Server) adminAPIKeyRevoke(c echo.Context) error {
 	if err != nil {
 		return echo.ErrNotFound
 	}
-	if errs, other := validationErrors(s.accounts.RevokeAPIKey(c.Request().Context(), actor(c), id)); errs != nil {
-		return s.renderAPIKeys(c, http.StatusUnprocessableEntity, "", errs)
-	} else if other != nil {
-		return other
+	if err := s.accounts.RevokeAPIKey(c.Request().Context(), actor(c), id); err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderAPIKeys(c, http.StatusUnprocessableEntity, "", errs) })
 	}
 	return redirectWith(c, "/admin/api-keys", "Clé révoquée.")
 }

@@ -44,12 +44,27 @@ func (s *Server) renderAdminCertifier(c echo.Context, status int, form certifier
 	return s.render.render(c, status, "admin_certifier", v)
 }
 
+// certifierForm is the certifier's identity as posted (the logo is a
+// file, read apart). Lengths and characters are certifier's rules.
+type certifierForm struct {
+	Name              string `form:"name"`
+	Address           string `form:"address"`
+	SignatoryName     string `form:"signatory_name"`
+	SignatoryFunction string `form:"signatory_function"`
+	RNCPReference     string `form:"rncp_reference"`
+	RemoveLogo        string `form:"remove_logo"`
+}
+
 // adminCertifierSave stores the identity (audited by the store). The logo
 // is optional: without a new file the stored one is kept, unless
 // « retirer le logo » is ticked.
 func (s *Server) adminCertifierSave(c echo.Context) error {
-	id := certifier.Identity{Name: c.FormValue("name"), Address: c.FormValue("address"), SignatoryName: c.FormValue("signatory_name"),
-		SignatoryFunction: c.FormValue("signatory_function"), RNCPReference: c.FormValue("rncp_reference")}
+	var f certifierForm
+	if err := bindForm(c, &f); err != nil {
+		return err // no rule in the tags: only a malformed body (400)
+	}
+	id := certifier.Identity{Name: f.Name, Address: f.Address, SignatoryName: f.SignatoryName,
+		SignatoryFunction: f.SignatoryFunction, RNCPReference: f.RNCPReference}
 	if fh, err := c.FormFile("logo"); err == nil && fh.Size > 0 {
 		if fh.Size > certifier.MaxLogoBytes {
 			return s.renderAdminCertifier(c, http.StatusUnprocessableEntity, id, false, FormErrors{"logo": "Le logo pèse " + frsize.Format(fh.Size) + " : 512 Ko au plus."})
@@ -64,12 +79,10 @@ func (s *Server) adminCertifierSave(c echo.Context) error {
 			return err
 		}
 	}
-	if err := s.certifier.Save(c.Request().Context(), actor(c), id, c.FormValue("remove_logo") == "1"); err != nil {
-		if errs, other := validationErrors(err); errs != nil {
+	if err := s.certifier.Save(c.Request().Context(), actor(c), id, f.RemoveLogo == "1"); err != nil {
+		return formError(err, func(errs FormErrors) error {
 			return s.renderAdminCertifier(c, http.StatusUnprocessableEntity, id, false, errs)
-		} else {
-			return other
-		}
+		})
 	}
 	return redirectWith(c, "/admin/certificateur", "Identité du certificateur enregistrée : elle figure sur les prochains documents.")
 }

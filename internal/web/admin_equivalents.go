@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/form"
 	"acquis/internal/staff"
 )
 
@@ -20,7 +21,12 @@ type adminEquivalentsView struct {
 }
 
 // equivalentForm is the form as typed, shown again on a refusal.
-type equivalentForm struct{ Title, DecisionRef, DecidedOn string }
+// equivalentForm is a title recognised as equivalent, with its decision.
+type equivalentForm struct {
+	Title       string `form:"title"`
+	DecisionRef string `form:"decision_ref"`
+	DecidedOn   string `form:"decided_on" label:"La date de la décision" validate:"omitempty,isodate"`
+}
 
 // adminEquivalents lists the titles recognised as equivalent (issue 14 #8).
 func (s *Server) adminEquivalents(c echo.Context) error {
@@ -38,20 +44,19 @@ func (s *Server) renderAdminEquivalents(c echo.Context, status int, form equival
 
 // adminEquivalentCreate adds a recognised title with its decision.
 func (s *Server) adminEquivalentCreate(c echo.Context) error {
-	form := equivalentForm{Title: c.FormValue("title"), DecisionRef: c.FormValue("decision_ref"), DecidedOn: strings.TrimSpace(c.FormValue("decided_on"))}
+	var f equivalentForm
+	err := bindForm(c, &f)
 	var decided *time.Time
-	if form.DecidedOn != "" {
-		t, err := time.Parse("2006-01-02", form.DecidedOn)
-		if err != nil {
-			return s.renderAdminEquivalents(c, http.StatusUnprocessableEntity, form, FormErrors{"decided_on": "Date invalide (attendu : AAAA-MM-JJ)."})
-		}
+	if t, ok := form.ParseDate(f.DecidedOn); ok {
 		decided = &t
 	}
-	_, err := s.staff.AddEquivalent(c.Request().Context(), actor(c), form.Title, form.DecisionRef, decided)
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderAdminEquivalents(c, http.StatusUnprocessableEntity, form, errs)
-	} else if other != nil {
-		return other
+	if err == nil {
+		_, err = s.staff.AddEquivalent(c.Request().Context(), actor(c), f.Title, f.DecisionRef, decided)
 	}
-	return redirectWith(c, "/admin/certifications-equivalentes", "« "+strings.Join(strings.Fields(form.Title), " ")+" » est ajoutée à la liste des certifications reconnues équivalentes.")
+	if err != nil {
+		return formError(err, func(errs FormErrors) error {
+			return s.renderAdminEquivalents(c, http.StatusUnprocessableEntity, f, errs)
+		})
+	}
+	return redirectWith(c, "/admin/certifications-equivalentes", "« "+strings.Join(strings.Fields(f.Title), " ")+" » est ajoutée à la liste des certifications reconnues équivalentes.")
 }

@@ -2,10 +2,13 @@ package web
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/account"
+	"acquis/internal/form"
 	"acquis/internal/geo"
 )
 
@@ -38,20 +41,29 @@ func (s *Server) renderAdminOrgs(c echo.Context, status int, form account.NewOrg
 		Orgs: orgs, Kinds: account.OrgKinds, Departements: geo.Departements(), Carriers: carriers, Form: form, Errors: errs})
 }
 
+// orgForm is a new organisation as posted; its carriers are chosen in
+// lists (ids).
+type orgForm struct {
+	Kind        string   `form:"kind"`
+	Name        string   `form:"name"`
+	Departement string   `form:"departement"`
+	SIRET       string   `form:"siret"`
+	Lead        string   `form:"lead" validate:"omitempty,integer" msg:"Structure porteuse invalide."`
+	CoPorteurs  []string `form:"co_porteurs" validate:"dive,id" msg:"Co-porteur invalide."`
+}
+
 func (s *Server) adminOrgCreate(c echo.Context) error {
-	n := account.NewOrganisation{Kind: account.OrgKind(c.FormValue("kind")), Name: c.FormValue("name"),
-		DepartementCode: c.FormValue("departement"), SIRET: c.FormValue("siret")}
-	lead, ok := formInt(c, "lead")
-	if !ok {
-		return s.renderAdminOrgs(c, http.StatusUnprocessableEntity, n, FormErrors{"lead": "Structure porteuse invalide."})
-	}
-	n.LeadID = lead
-	for _, v := range c.Request().Form["co_porteurs"] {
-		id, ok := parseID(v)
-		if !ok {
-			return s.renderAdminOrgs(c, http.StatusUnprocessableEntity, n, FormErrors{"co_porteurs": "Co-porteur invalide."})
+	var f orgForm
+	err := bindForm(c, &f)
+	n := account.NewOrganisation{Kind: account.OrgKind(f.Kind), Name: f.Name, DepartementCode: f.Departement, SIRET: f.SIRET}
+	n.LeadID, _ = strconv.ParseInt(strings.TrimSpace(f.Lead), 10, 64)
+	for _, v := range f.CoPorteurs {
+		if id, ok := parseID(v); ok {
+			n.CoPorteurIDs = append(n.CoPorteurIDs, id)
 		}
-		n.CoPorteurIDs = append(n.CoPorteurIDs, id)
+	}
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderAdminOrgs(c, http.StatusUnprocessableEntity, n, errs) })
 	}
 	ctx := c.Request().Context()
 	for _, id := range append([]int64{n.LeadID}, n.CoPorteurIDs...) {
@@ -63,22 +75,10 @@ func (s *Server) adminOrgCreate(c echo.Context) error {
 		}
 	}
 	if _, err := s.accounts.CreateOrganisation(ctx, actor(c), n); err != nil {
-		if errs, other := validationErrors(err); errs != nil {
-			return s.renderAdminOrgs(c, http.StatusUnprocessableEntity, n, errs)
-		} else {
-			return other
-		}
+		return formError(err, func(errs FormErrors) error { return s.renderAdminOrgs(c, http.StatusUnprocessableEntity, n, errs) })
 	}
 	return redirectWith(c, "/admin/organisations", "Organisation « "+n.Name+" » créée.")
 }
 
-func parseID(v string) (int64, bool) {
-	var n int64
-	for _, r := range v {
-		if r < '0' || r > '9' || n > 1e15 {
-			return 0, false
-		}
-		n = n*10 + int64(r-'0')
-	}
-	return n, v != "" && n > 0
-}
+// parseID reads an id chosen in a list (form.ParseID).
+func parseID(v string) (int64, bool) { return form.ParseID(v) }

@@ -123,10 +123,8 @@ func (s *Server) adminUserInvite(c echo.Context) error {
 	if errors.Is(err, account.ErrEmailTaken) {
 		return s.renderAdminUsers(c, http.StatusUnprocessableEntity, form, FormErrors{"email": "Un compte existe déjà avec cette adresse."})
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderAdminUsers(c, http.StatusUnprocessableEntity, form, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderAdminUsers(c, http.StatusUnprocessableEntity, form, errs) })
 	}
 	s.deliverMail(c)
 	return redirectWith(c, "/admin/users", "Invitation envoyée à "+form.Email+".")
@@ -175,11 +173,7 @@ func (s *Server) adminUserGrant(c echo.Context) error {
 		return s.renderAdminUser(c, http.StatusUnprocessableEntity, errs)
 	}
 	if err := s.accounts.AddGrant(c.Request().Context(), actor(c), id, g); err != nil {
-		if errs, other := validationErrors(err); errs != nil {
-			return s.renderAdminUser(c, http.StatusUnprocessableEntity, errs)
-		} else {
-			return other
-		}
+		return formError(err, func(errs FormErrors) error { return s.renderAdminUser(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, c.Request().URL.Path[:strings.LastIndex(c.Request().URL.Path, "/")], "Rôle ajouté.")
 }
@@ -194,11 +188,7 @@ func (s *Server) adminUserRevoke(c echo.Context) error {
 		return err
 	}
 	if err := s.accounts.RemoveGrant(c.Request().Context(), actor(c), id, gid); err != nil {
-		if errs, other := validationErrors(err); errs != nil {
-			return s.renderAdminUser(c, http.StatusUnprocessableEntity, errs)
-		} else {
-			return other
-		}
+		return formError(err, func(errs FormErrors) error { return s.renderAdminUser(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, "/admin/users/"+itoa(id), "Rôle retiré.")
 }
@@ -210,11 +200,7 @@ func (s *Server) adminUserDisable(disabled bool) echo.HandlerFunc {
 			return err
 		}
 		if err := s.accounts.SetDisabled(c.Request().Context(), actor(c), id, disabled); err != nil {
-			if errs, other := validationErrors(err); errs != nil {
-				return s.renderAdminUser(c, http.StatusUnprocessableEntity, errs)
-			} else {
-				return other
-			}
+			return formError(err, func(errs FormErrors) error { return s.renderAdminUser(c, http.StatusUnprocessableEntity, errs) })
 		}
 		msg := "Compte réactivé."
 		if disabled {
@@ -245,11 +231,7 @@ func (s *Server) adminUserPseudonymise(c echo.Context) error {
 		return s.renderAdminUser(c, http.StatusUnprocessableEntity, FormErrors{"confirm": "Cochez la case pour confirmer la pseudonymisation, qui est définitive."})
 	}
 	if err := s.accounts.Pseudonymise(c.Request().Context(), actor(c), id); err != nil {
-		if errs, other := validationErrors(err); errs != nil {
-			return s.renderAdminUser(c, http.StatusUnprocessableEntity, errs)
-		} else {
-			return other
-		}
+		return formError(err, func(errs FormErrors) error { return s.renderAdminUser(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, "/admin/users/"+itoa(id), "Compte pseudonymisé : l'identité est effacée, les décisions et certifications restent.")
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
@@ -185,23 +184,30 @@ func (s *Server) candidacyDecide(c echo.Context, cd *portfolio.Candidacy) error 
 	return s.moveAs(c, cd, account.RoleAdmin)
 }
 
+// moveForm asks for a candidacy's next state; whether the move is allowed
+// is portfolio.CheckTransition's to say.
+type moveForm struct {
+	To           string `form:"vers"`
+	Confirmation string `form:"confirmation"`
+	Reasons      string `form:"motifs"`
+	Attestation  string `form:"attestation"`
+}
+
 func (s *Server) moveAs(c echo.Context, cd *portfolio.Candidacy, role account.Role) error {
-	to := portfolio.State(c.FormValue("vers"))
+	var f moveForm
+	if err := bindForm(c, &f); err != nil {
+		return err // no rule in the tags: only a malformed body (400)
+	}
+	to := portfolio.State(f.To)
 	if to == portfolio.DossierSubmitted {
 		return s.candidacySubmit(c, cd)
 	}
-	if to == portfolio.Withdrawn && role == account.RoleCandidate && c.FormValue("confirmation") != "oui" {
+	if to == portfolio.Withdrawn && role == account.RoleCandidate && f.Confirmation != "oui" {
 		return s.renderCandidacyErrors(c, cd, FormErrors{"confirmation": "Confirmez l'abandon : il est définitif, la candidature ne pourra plus être reprise."})
 	}
-	err := s.portfolio.Transition(c.Request().Context(), actor(c), cd.ID, to, role, c.FormValue("motifs"))
-	var te *portfolio.TransitionError
-	if errors.As(err, &te) {
-		return s.renderCandidacyErrors(c, cd, FormErrors{"": te.Error()})
-	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, cd, errs)
-	} else if other != nil {
-		return other
+	err := s.portfolio.Transition(c.Request().Context(), actor(c), cd.ID, to, role, f.Reasons)
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, cd, errs) })
 	}
 	s.deliverMail(c) // the candidate is told of the step
 	return redirectWith(c, candidacyPath(cd.ID), "La candidature est maintenant : "+to.Label()+".")
@@ -209,15 +215,13 @@ func (s *Server) moveAs(c echo.Context, cd *portfolio.Candidacy, role account.Ro
 
 // candidacySubmit deposits the dossier and shows its receipt.
 func (s *Server) candidacySubmit(c echo.Context, cd *portfolio.Candidacy) error {
-	dep, err := s.portfolio.SubmitSworn(c.Request().Context(), actor(c), cd.ID, c.FormValue("attestation") == "oui")
-	var te *portfolio.TransitionError
-	if errors.As(err, &te) {
-		return s.renderCandidacyErrors(c, cd, FormErrors{"": te.Error()})
+	var f moveForm
+	if err := bindForm(c, &f); err != nil {
+		return err
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, cd, errs)
-	} else if other != nil {
-		return other
+	dep, err := s.portfolio.SubmitSworn(c.Request().Context(), actor(c), cd.ID, f.Attestation == "oui")
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, cd, errs) })
 	}
 	s.deliverMail(c) // the receipt's e-mail
 	return redirectWith(c, candidacyPath(cd.ID)+"/depots/"+itoa(int64(dep.Number)), "Dossier déposé. Voici votre accusé de dépôt.")

@@ -170,10 +170,10 @@ func (s *Server) candidacyCreate(c echo.Context) error {
 	}
 	n.ExperienceMonths = int(months)
 	id, err := s.portfolio.Create(c.Request().Context(), actor(c), n)
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderNewCandidacy(c, http.StatusUnprocessableEntity, form, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error {
+			return s.renderNewCandidacy(c, http.StatusUnprocessableEntity, form, errs)
+		})
 	}
 	return redirectWith(c, candidacyPath(id), "Candidature créée. Demandez la recevabilité quand elle est complète.")
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -25,11 +24,7 @@ func (s *Server) certificateWithdraw(c echo.Context) error {
 	// unknown certificate is refused by Withdraw itself.
 	cd, _ := s.portfolio.CertificateCandidacy(c.Request().Context(), id)
 	err = s.verify.Withdraw(c.Request().Context(), actor(c), id, c.FormValue("reason"))
-	var ie *verify.InvalidError
-	if errors.As(err, &ie) {
-		return fail(http.StatusUnprocessableEntity, ie.Msg)
-	}
-	if err != nil {
+	if err != nil { // a refused reason is a 422 with its message (errors.go)
 		return err
 	}
 	flash(c, "Certificat retiré : la page de vérification et le statut du badge indiquent désormais « retiré ».")

@@ -183,10 +183,8 @@ func (s *Server) documentDelete(c echo.Context, at documentAt) error {
 	if errors.Is(err, portfolio.ErrLocked) {
 		return s.renderCandidacyErrors(c, cd, FormErrors{"": "Le dossier est déposé : on ne peut plus supprimer de document."})
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, cd, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, cd, errs) })
 	}
 	return redirectWith(c, candidacyPath(d.CandidacyID), "Document supprimé (il reste dans l'historique).")
 }

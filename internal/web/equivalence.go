@@ -82,15 +82,20 @@ func (s *Server) equivalenceProofUpload(c echo.Context, cd *portfolio.Candidacy)
 	if errors.Is(err, portfolio.ErrLocked) {
 		return s.uploadRefused(c, cd, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, cd, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, cd, errs) })
 	}
 	if wantsJSON(c) {
 		return c.JSON(http.StatusCreated, doc)
 	}
 	return redirectWith(c, candidacyPath(cd.ID)+"#eq-"+code, "Preuve « "+name+" » enregistrée : le certificateur va statuer sur l'équivalence.")
+}
+
+// equivalenceForm is the certifier's decision on a proof of equivalence.
+type equivalenceForm struct {
+	Decision string `form:"decision" validate:"oneof=accepter refuser" msg:"Choisissez d'accepter ou de refuser l'équivalence."`
+	Basis    string `form:"fondement"`
+	Note     string `form:"motifs"`
 }
 
 // equivalenceDecide is the certifier accepting or refusing a proof.
@@ -99,20 +104,16 @@ func (s *Server) equivalenceDecide(c echo.Context, cd *portfolio.Candidacy) erro
 	if err != nil {
 		return err
 	}
-	var accept bool
-	switch c.FormValue("decision") {
-	case "accepter":
-		accept = true
-	case "refuser":
-	default:
-		return s.renderCandidacyErrors(c, cd, FormErrors{"decision": "Choisissez d'accepter ou de refuser l'équivalence."})
+	var f equivalenceForm
+	err = bindForm(c, &f)
+	accept := f.Decision == "accepter"
+	var cert *portfolio.Certificate
+	if err == nil {
+		cert, err = s.portfolio.DecideEquivalence(c.Request().Context(), actor(c), cd.ID, portfolio.EquivalenceDecision{BlockCode: code, Accept: accept,
+			Basis: f.Basis, Note: f.Note})
 	}
-	cert, err := s.portfolio.DecideEquivalence(c.Request().Context(), actor(c), cd.ID, portfolio.EquivalenceDecision{BlockCode: code, Accept: accept,
-		Basis: c.FormValue("fondement"), Note: c.FormValue("motifs")})
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, cd, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, cd, errs) })
 	}
 	msg := "Équivalence refusée : le candidat en est informé et peut fournir une autre preuve."
 	if accept {

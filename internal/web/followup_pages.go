@@ -1,14 +1,13 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/form"
 	"acquis/internal/indicators"
 )
 
@@ -33,23 +32,28 @@ func (s *Server) renderFollowups(c echo.Context, status int, errs FormErrors) er
 		Situations: indicators.Situations, Today: time.Now(), Errors: errs})
 }
 
+// followupForm is one answer of a follow-up survey. The page lists every
+// certificate with a small form each: the messages go on top ("" field).
+type followupForm struct {
+	Horizon    string `form:"horizon"`
+	Situation  string `form:"situation"`
+	AnsweredOn string `form:"answered_on" validate:"isodate" msg:"Date de réponse invalide : attendu AAAA-MM-JJ."`
+}
+
 // followupRecord records one answer.
 func (s *Server) followupRecord(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("cert"), 10, 64)
 	if err != nil {
 		return echo.ErrNotFound
 	}
-	on, err := time.Parse("2006-01-02", strings.TrimSpace(c.FormValue("answered_on")))
-	if err != nil {
-		return s.renderFollowups(c, http.StatusUnprocessableEntity, FormErrors{"": "Date de réponse invalide : attendu AAAA-MM-JJ."})
-	}
-	err = s.indicators.RecordFollowup(c.Request().Context(), actor(c), id, c.FormValue("horizon"), c.FormValue("situation"), on, time.Now())
-	var fe *indicators.FollowupError
-	if errors.As(err, &fe) {
-		return s.renderFollowups(c, http.StatusUnprocessableEntity, FormErrors{"": fe.Message})
+	var f followupForm
+	err = bindForm(c, &f)
+	on, _ := form.ParseDate(f.AnsweredOn)
+	if err == nil {
+		err = s.indicators.RecordFollowup(c.Request().Context(), actor(c), id, f.Horizon, f.Situation, on, time.Now())
 	}
 	if err != nil {
-		return err
+		return formError(err, func(errs FormErrors) error { return s.renderFollowups(c, http.StatusUnprocessableEntity, errs.Whole()) })
 	}
 	return redirectWith(c, "/certificateur/suivi", "Réponse enregistrée.")
 }

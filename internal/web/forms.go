@@ -1,17 +1,22 @@
 package web
 
 import (
-	"errors"
+	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"acquis/internal/account"
+	"acquis/internal/fielderr"
+	"acquis/internal/form"
 )
 
-// FormErrors maps a field name to its French message; "" is for the form
-// as a whole. Templates tie each message to its field with aria-describedby.
+// FormErrors is how a template sees field refusals (fielderr, the one
+// field-error type): the French message of each field by its form name,
+// "" for the form as a whole. Templates tie each message to its field with
+// aria-describedby; the API says the same refusal in a problem document's
+// field and detail.
 type FormErrors map[string]string
 
 // Has reports whether field has an error.
@@ -20,25 +25,40 @@ func (f FormErrors) Has(field string) bool { _, ok := f[field]; return ok }
 // Any reports whether the form has any error.
 func (f FormErrors) Any() bool { return len(f) > 0 }
 
-// validationErrors turns a domain validation error into form errors; other
-// errors are returned for the error handler.
-func validationErrors(err error) (FormErrors, error) {
-	var ve *account.ValidationError
-	if errors.As(err, &ve) {
-		return FormErrors{ve.Field: ve.Message}, nil
+// Whole puts every message on the form as a whole (""), for pages that
+// hold many small forms whose fields have no id of their own.
+func (f FormErrors) Whole() FormErrors {
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
 	}
-	var fe FieldError
-	if errors.As(err, &fe) {
-		return FormErrors{fe.FieldName(): fe.Error()}, nil
+	sort.Strings(keys)
+	msgs := make([]string, len(keys))
+	for i, k := range keys {
+		msgs[i] = f[k]
 	}
-	return nil, err
+	return FormErrors{"": strings.Join(msgs, " ")}
 }
 
-// FieldError is implemented by the domain packages' validation errors so
-// the web layer can place a message beside its field.
-type FieldError interface {
-	error
-	FieldName() string
+// bindForm reads the posted form into dst, a typed form struct, with
+// Echo's binder (its `form` tags), then validates it (package form: struct
+// tags, French messages). A refusal is a fielderr.List for formError.
+func bindForm(c echo.Context, dst any) error {
+	if err := (&echo.DefaultBinder{}).BindBody(c, dst); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest).SetInternal(err)
+	}
+	return form.Validate(dst)
+}
+
+// formError is the one way a write handler answers a refusal: refused
+// fields (from the form or from a domain rule) render the page again
+// through again(), with every message beside its field; any other error goes
+// to the error handler, which maps it (errors.go).
+func formError(err error, again func(FormErrors) error) error {
+	if l, ok := fielderr.From(err); ok {
+		return again(FormErrors(l.Messages()))
+	}
+	return err
 }
 
 // formInt reads an optional integer field; ok is false when it is present

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/account"
+	"acquis/internal/fielderr"
 	"acquis/internal/geo"
 	"acquis/internal/indicators"
 	"acquis/internal/referentiel"
@@ -39,8 +40,10 @@ type indicatorView struct {
 // already pinned a regional observer (or API key) to their région.
 func indicatorFilter(c echo.Context) (indicators.Filter, error) {
 	f, err := indicators.ParseFilter(c.QueryParams(), time.Now())
-	var fe *indicators.FilterError
+	var fe *fielderr.Error
 	if errors.As(err, &fe) {
+		// A filter is read from the address, not posted: a bad one is a
+		// malformed request (400), not a refused form.
 		return f, failField(http.StatusBadRequest, fe.Field, fe.Message)
 	}
 	return f, err

@@ -39,10 +39,8 @@ func (s *Server) renderDeliberation(c echo.Context, sess *jury.Session, status i
 
 func (s *Server) chairAct(c echo.Context, sess *jury.Session, do func() error, done string) error {
 	err := do()
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderDeliberation(c, sess, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return juryError(other)
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderDeliberation(c, sess, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, sessionPath(sess.ID)+"/deliberation", done)
 }

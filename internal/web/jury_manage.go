@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/account"
+	"acquis/internal/fielderr"
 	"acquis/internal/jury"
 	"acquis/internal/paris"
 	"acquis/internal/referentiel"
@@ -26,10 +27,20 @@ type jurySessionsView struct {
 // scale the whole list weighed close to a megabyte.
 const jurySessionsPerPage = 50
 
+// sessionForm is the new-session form as posted. The day and the hour
+// are checked together by parisTime (one message, on the date).
 type sessionForm struct {
-	Certification, Date, Time, Place, Deadline, PastReason string
-	Remote                                                 bool
+	Certification string `form:"certification"`
+	Date          string `form:"date" validate:"isodate" msg:"Indiquez la date (AAAA-MM-JJ) et l'heure (HH:MM) de la session."`
+	Time          string `form:"time"`
+	Place         string `form:"place"`
+	Deadline      string `form:"deadline" validate:"isodate" msg:"Indiquez la date limite de dépôt (AAAA-MM-JJ)."`
+	RemoteBox     string `form:"remote"`
+	PastReason    string `form:"past_reason"`
 }
+
+// Remote is the "à distance" box, ticked.
+func (f sessionForm) Remote() bool { return f.RemoteBox == "oui" }
 
 func (s *Server) jurySessions(c echo.Context) error {
 	return s.renderJurySessions(c, http.StatusOK, sessionForm{Time: "09:00"}, nil)
@@ -70,22 +81,22 @@ func parisTime(day, clock string) (time.Time, bool) {
 }
 
 func (s *Server) jurySessionCreate(c echo.Context) error {
-	form := sessionForm{Certification: c.FormValue("certification"), Date: c.FormValue("date"), Time: c.FormValue("time"),
-		Place: c.FormValue("place"), Deadline: c.FormValue("deadline"), Remote: c.FormValue("remote") == "oui", PastReason: c.FormValue("past_reason")}
+	var form sessionForm
+	err := bindForm(c, &form)
 	starts, ok := parisTime(form.Date, form.Time)
-	if !ok {
-		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, FormErrors{"date": "Indiquez la date (AAAA-MM-JJ) et l'heure (HH:MM) de la session."})
+	if err == nil && !ok { // the day is good (validated), the hour is not
+		err = fielderr.New("date", "Indiquez la date (AAAA-MM-JJ) et l'heure (HH:MM) de la session.")
 	}
-	deadline, ok := parisTime(form.Deadline, "")
-	if !ok {
-		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, FormErrors{"deadline": "Indiquez la date limite de dépôt (AAAA-MM-JJ)."})
+	deadline, _ := parisTime(form.Deadline, "")
+	var id int64
+	if err == nil {
+		id, err = s.jury.CreateSession(c.Request().Context(), actor(c), jury.NewSession{CertificationCode: form.Certification, StartsAt: starts,
+			Place: form.Place, Remote: form.Remote(), DossierDeadline: deadline, PastReason: form.PastReason})
 	}
-	id, err := s.jury.CreateSession(c.Request().Context(), actor(c), jury.NewSession{CertificationCode: form.Certification, StartsAt: starts,
-		Place: form.Place, Remote: form.Remote, DossierDeadline: deadline, PastReason: form.PastReason})
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error {
+			return s.renderJurySessions(c, http.StatusUnprocessableEntity, form, errs)
+		})
 	}
 	if form.PastReason != "" {
 		return redirectWith(c, managePath(id), "Session passée enregistrée après coup : elle est marquée comme telle, avec son motif.")
@@ -116,10 +127,8 @@ func (s *Server) renderJuryManage(c echo.Context, sess *jury.Session, status int
 // to the management page, with the refusal shown there.
 func (s *Server) juryAct(c echo.Context, sess *jury.Session, do func() error, done string) error {
 	err := do()
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, errs) })
 	}
 	s.deliverMail(c) // the members or candidates the action concerns are told
 	return redirectWith(c, managePath(sess.ID), done)
@@ -170,10 +179,8 @@ func (s *Server) juryMemberRemove(c echo.Context, sess *jury.Session) error {
 // returned as is.
 func (s *Server) juryActErr(c echo.Context, sess *jury.Session, do func() error) error {
 	err := do()
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, errs) })
 	}
 	return nil
 }
@@ -275,11 +282,7 @@ func (s *Server) juryProfileSave(c echo.Context) error {
 		return fail(http.StatusNotFound, "Cette personne n'est pas dans le vivier du jury.")
 	}
 	if err := s.jury.SetProfile(c.Request().Context(), actor(c), p); err != nil {
-		if errs, other := validationErrors(err); errs != nil {
-			return s.renderJuryPool(c, http.StatusUnprocessableEntity, errs)
-		} else {
-			return other
-		}
+		return formError(err, func(errs FormErrors) error { return s.renderJuryPool(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, "/certificateur/vivier", "Profil enregistré.")
 }

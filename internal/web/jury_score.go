@@ -1,11 +1,11 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/fielderr"
 	"acquis/internal/jury"
 	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
@@ -80,10 +80,8 @@ func (s *Server) candidatePath(c echo.Context, at juryCandidate) string {
 
 func (s *Server) juryDeclare(c echo.Context, at juryCandidate) error {
 	err := s.jury.Declare(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID)
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return juryError(other)
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, s.candidatePath(c, at), "Déclaration d'absence de conflit d'intérêts signée : le dossier du candidat vous est ouvert.")
 }
@@ -91,11 +89,15 @@ func (s *Server) juryDeclare(c echo.Context, at juryCandidate) error {
 // juryDeclareConflict records the member's statement of a conflict with
 // the candidate: they are recused for that candidate.
 func (s *Server) juryDeclareConflict(c echo.Context, at juryCandidate) error {
-	err := s.jury.DeclareConflict(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, c.FormValue("note"))
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return juryError(other)
+	var f struct {
+		Note string `form:"note"`
+	}
+	err := bindForm(c, &f)
+	if err == nil {
+		err = s.jury.DeclareConflict(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, f.Note)
+	}
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, s.candidatePath(c, at), "Conflit d'intérêts déclaré : vous ne prenez pas part à l'évaluation ni à la délibération de ce candidat.")
 }
@@ -103,43 +105,36 @@ func (s *Server) juryDeclareConflict(c echo.Context, at juryCandidate) error {
 // juryVerdict saves one criterion from the plain form (without
 // JavaScript); the autosave goes through apiJuryVerdict.
 func (s *Server) juryVerdict(c echo.Context, at juryCandidate) error {
-	crit := c.FormValue("criterion")
-	_, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, crit, c.FormValue("verdict"), c.FormValue("comment"))
-	var ve *jury.ValidationError
-	if errors.As(err, &ve) {
-		return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, FormErrors{"c-" + crit: ve.Message})
+	var f verdictRequest
+	err := bindForm(c, &f)
+	crit := f.Criterion
+	if err == nil {
+		_, err = s.jury.RecordVerdict(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, crit, f.Verdict, f.Comment)
+	}
+	if l, ok := fielderr.From(err); ok {
+		// The grid has one form per criterion: the message goes beside it.
+		return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, FormErrors{"c-" + crit: l[0].Message})
 	}
 	if err != nil {
-		return juryError(err)
+		return err
 	}
 	return redirectWith(c, s.candidatePath(c, at)+"#c-"+crit, "Critère enregistré.")
 }
 
 func (s *Server) jurySubmitGrid(c echo.Context, at juryCandidate) error {
 	err := s.jury.SubmitGrid(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID)
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, errs)
-	} else if other != nil {
-		return juryError(other)
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, s.candidatePath(c, at), "Grille remise. Les appréciations des autres membres vous sont maintenant visibles.")
 }
 
-// juryError turns the jury package's sentinels into French answers.
-func juryError(err error) error {
-	switch {
-	case errors.Is(err, jury.ErrSigned):
-		return fail(http.StatusConflict, "Le procès-verbal de cette session est signé : plus rien ne peut y être modifié (un avenant le corrige).")
-	case errors.Is(err, jury.ErrNotFound):
-		return fail(http.StatusForbidden, "Vous n'évaluez pas cette candidature.")
-	}
-	return err
-}
-
+// verdictRequest is one criterion's verdict: posted by the plain form
+// (form tags) or sent by the autosave (JSON).
 type verdictRequest struct {
-	Criterion string `json:"criterion"`
-	Verdict   string `json:"verdict"`
-	Comment   string `json:"comment"`
+	Criterion string `json:"criterion" form:"criterion"`
+	Verdict   string `json:"verdict" form:"verdict"`
+	Comment   string `json:"comment" form:"comment"`
 }
 
 // apiJuryVerdict is the grid's autosave: one criterion per request.
@@ -153,12 +148,8 @@ func (s *Server) apiJuryVerdict(c echo.Context, at juryCandidate) error {
 		return failField(http.StatusUnprocessableEntity, "verdict", apiVerdictMessage)
 	}
 	v, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, req.Criterion, verdict, req.Comment)
-	var ve *jury.ValidationError
-	if errors.As(err, &ve) {
-		return failField(http.StatusUnprocessableEntity, ve.Field, ve.Message)
-	}
 	if err != nil {
-		return juryError(err)
+		return err // a refused field is a 422 naming it (errors.go)
 	}
 	return c.JSON(http.StatusOK, v)
 }

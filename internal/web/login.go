@@ -23,17 +23,23 @@ func (s *Server) loginForm(c echo.Context) error {
 	return s.render.render(c, http.StatusOK, "login", loginView{Layout: s.layout(c, "Connexion"), Next: safeNext(c.QueryParam("suite"))})
 }
 
+// loginForm is the sign-in form; the password is never trimmed.
+type loginForm struct {
+	Email    string `form:"email" validate:"required" msg:"Indiquez votre adresse électronique."`
+	Password string `form:"password" validate:"required" msg:"Indiquez votre mot de passe."`
+	Next     string `form:"suite"`
+}
+
 func (s *Server) loginSubmit(c echo.Context) error {
-	email, pw, next := c.FormValue("email"), c.FormValue("password"), safeNext(c.FormValue("suite"))
-	v := loginView{Layout: s.layout(c, "Connexion"), Email: email, Next: next, Errors: FormErrors{}}
-	if email == "" || pw == "" {
-		if email == "" {
-			v.Errors["email"] = "Indiquez votre adresse électronique."
-		}
-		if pw == "" {
-			v.Errors["password"] = "Indiquez votre mot de passe."
-		}
-		return s.render.render(c, http.StatusUnprocessableEntity, "login", v)
+	var f loginForm
+	err := bindForm(c, &f)
+	email, pw := f.Email, f.Password
+	v := loginView{Layout: s.layout(c, "Connexion"), Email: email, Next: safeNext(f.Next), Errors: FormErrors{}}
+	if err != nil {
+		return formError(err, func(errs FormErrors) error {
+			v.Errors = errs
+			return s.render.render(c, http.StatusUnprocessableEntity, "login", v)
+		})
 	}
 	ctx := c.Request().Context()
 	var device string
@@ -69,7 +75,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	if r.NewDevice != "" {
 		s.setDeviceCookie(c, r.NewDevice)
 	}
-	return redirectWith(c, nextOr(c.FormValue("suite"), landingFor(&account.Principal{UserID: u.ID, Grants: u.Grants})), "Bienvenue, "+u.FullName+".")
+	return redirectWith(c, nextOr(f.Next, landingFor(&account.Principal{UserID: u.ID, Grants: u.Grants})), "Bienvenue, "+u.FullName+".")
 }
 
 // nextOr is the safe page asked for (the « suite » a protected page sent

@@ -85,10 +85,8 @@ func (s *Server) platformInvite(c echo.Context, o account.Organisation) error {
 		// address.
 		err = s.accounts.NoticeExistingAccount(c.Request().Context(), actor(c), o, principal(c).Name, strings.ToLower(strings.TrimSpace(form.Email)), s.cfg.BaseURL)
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderPlatform(c, o, http.StatusUnprocessableEntity, form, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderPlatform(c, o, http.StatusUnprocessableEntity, form, errs) })
 	}
 	s.deliverMail(c)
 	return redirectWith(c, platformPath(o.ID), inviteSent(form.Email))

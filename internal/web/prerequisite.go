@@ -51,10 +51,8 @@ func (s *Server) prerequisiteEvidenceUpload(c echo.Context, cd *portfolio.Candid
 	if errors.Is(err, portfolio.ErrLocked) {
 		return s.uploadRefused(c, cd, http.StatusConflict, "La candidature n'accepte plus de nouveau document.")
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, cd, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, cd, errs) })
 	}
 	return redirectWith(c, candidacyPath(cd.ID)+"#prerequis", "Justificatif « "+name+" » enregistré : le certificateur le vérifiera avec votre demande de recevabilité.")
 }
@@ -66,10 +64,8 @@ func (s *Server) prerequisiteCheck(c echo.Context, cd *portfolio.Candidacy) erro
 		return s.renderCandidacyErrors(c, cd, FormErrors{"months": "Indiquez le nombre de mois d'expérience que montrent les justificatifs."})
 	}
 	err := s.portfolio.CheckPrerequisite(c.Request().Context(), actor(c), cd.ID, c.Param("code"), int(months), c.FormValue("accepte") == "oui", c.FormValue("motifs"))
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderCandidacyErrors(c, cd, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, cd, errs) })
 	}
 	return redirectWith(c, candidacyPath(cd.ID)+"#prerequis", "Vérification du prérequis enregistrée.")
 }

@@ -57,10 +57,7 @@ func writeProblem(c echo.Context, status int, msg string, err error) error {
 	if id, ok := c.Get(ctxRequestID).(string); ok {
 		p.RequestID = id
 	}
-	var ue *userError
-	if errors.As(err, &ue) {
-		p.Field = ue.field
-	}
+	p.Field = fieldOf(err)
 	body, merr := json.Marshal(p)
 	if merr != nil {
 		return merr

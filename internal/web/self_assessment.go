@@ -79,10 +79,10 @@ func (s *Server) selfAssessmentSave(c echo.Context, cd *portfolio.Candidacy) err
 	if errors.Is(err, portfolio.ErrLocked) {
 		return s.renderSelfAssessment(c, cd, http.StatusConflict, posted, FormErrors{"": "Le dossier est déposé : l'auto-évaluation ne peut plus changer."})
 	}
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderSelfAssessment(c, cd, http.StatusUnprocessableEntity, posted, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error {
+			return s.renderSelfAssessment(c, cd, http.StatusUnprocessableEntity, posted, errs)
+		})
 	}
 	return redirectWith(c, candidacyPath(cd.ID), "Auto-évaluation enregistrée.")
 }

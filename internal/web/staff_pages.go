@@ -16,6 +16,8 @@ import (
 	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/blob"
+	"acquis/internal/fielderr"
+	"acquis/internal/form"
 	"acquis/internal/staff"
 )
 
@@ -80,92 +82,82 @@ func (s *Server) staffScope() scope[staffAt] {
 	}}
 }
 
-// memberFromForm reads the staff form. A date or number that does not
-// parse is reported on its field.
-func memberFromForm(c echo.Context, m *staff.Member) FormErrors {
-	errs := FormErrors{}
-	m.FullName = c.FormValue("full_name")
-	if e := strings.TrimSpace(c.FormValue("email")); e != "" {
+// staffForm is the staff member form as posted. The form checks that
+// each value reads (a date, a number); staff.Validate keeps the rules of
+// the roster (ranges, dates in order), shared with the import.
+type staffForm struct {
+	FullName             string `form:"full_name"`
+	Email                string `form:"email"`
+	Function             string `form:"function"`
+	Employer             string `form:"employer"`
+	Status               string `form:"status"`
+	CertificateNumber    string `form:"certificate_number"`
+	EquivalentID         string `form:"equivalent_id" label:"La certification équivalente" validate:"omitempty,id" msg:"Choisissez la certification dans la liste."`
+	TrainingBody         string `form:"training_body"`
+	SupervisorTraining   string `form:"supervisor_training"`
+	FTE                  string `form:"fte" label:"Le temps de travail (ETP)" validate:"required,decimal"`
+	HiredOn              string `form:"hired_on" label:"La date de prise de poste" validate:"omitempty,isodate"`
+	LeftOn               string `form:"left_on" label:"La date de départ" validate:"omitempty,isodate"`
+	StatusOn             string `form:"status_on" label:"La date du statut" validate:"omitempty,isodate"`
+	TrainingEnd          string `form:"training_end" label:"La fin prévue de la formation" validate:"omitempty,isodate"`
+	SupervisorTrainingOn string `form:"supervisor_training_on" label:"La date de la formation à l'encadrement" validate:"omitempty,isodate"`
+	Accompanied          string `form:"persons_accompanied" label:"Le nombre de personnes accompagnées" validate:"omitempty,integer"`
+	Veille               string `form:"persons_veille" label:"Le nombre de personnes en veille" validate:"omitempty,integer"`
+	PlannedYear          string `form:"planned_year" label:"L'année prévue" validate:"omitempty,integer"`
+}
+
+// memberFromForm reads the staff form into m, refused values left empty
+// so the page shows the form again with what could be read.
+func memberFromForm(c echo.Context, m *staff.Member) error {
+	var f staffForm
+	err := bindForm(c, &f)
+	m.FullName = f.FullName
+	if e := strings.TrimSpace(f.Email); e != "" {
 		m.Email = &e
 	} else {
 		m.Email = nil
 	}
-	m.Function = staff.Function(c.FormValue("function"))
-	m.Employer = c.FormValue("employer")
-	m.Status = staff.Status(c.FormValue("status"))
-	m.CertificateNumber = c.FormValue("certificate_number")
+	m.Function = staff.Function(f.Function)
+	m.Employer = f.Employer
+	m.Status = staff.Status(f.Status)
+	m.CertificateNumber = f.CertificateNumber
 	m.EquivalentID, m.EquivalentName = nil, ""
-	if v := strings.TrimSpace(c.FormValue("equivalent_id")); v != "" {
-		if id, ok := parseID(v); ok {
-			m.EquivalentID = &id
-		} else {
-			errs["equivalent_id"] = "Choisissez la certification dans la liste."
-		}
+	if id, ok := form.ParseID(strings.TrimSpace(f.EquivalentID)); ok {
+		m.EquivalentID = &id
 	}
-	m.TrainingBody = c.FormValue("training_body")
-	m.SupervisorTraining = c.FormValue("supervisor_training")
-	if v := strings.ReplaceAll(strings.TrimSpace(c.FormValue("fte")), ",", "."); v != "" {
-		f, err := strconv.ParseFloat(v, 64)
-		if err != nil {
-			errs["fte"] = "Écrivez le temps de travail comme un nombre, par exemple 0,8."
+	m.TrainingBody = f.TrainingBody
+	m.SupervisorTraining = f.SupervisorTraining
+	m.FTE, _ = form.ParseDecimal(f.FTE)
+	date := func(v string) *time.Time {
+		if t, ok := form.ParseDate(v); ok {
+			return &t
 		}
-		m.FTE = f
-	} else {
-		errs["fte"] = "Le temps de travail (ETP) est obligatoire."
+		return nil
 	}
-	date := func(name string) *time.Time {
-		v := strings.TrimSpace(c.FormValue(name))
-		if v == "" {
-			return nil
-		}
-		t, err := time.Parse("2006-01-02", v)
-		if err != nil {
-			errs[name] = "Date invalide (attendu : AAAA-MM-JJ)."
-			return nil
-		}
-		return &t
-	}
-	if h := date("hired_on"); h != nil {
+	m.HiredOn = time.Time{}
+	if h := date(f.HiredOn); h != nil {
 		m.HiredOn = *h
-	} else {
-		m.HiredOn = time.Time{}
 	}
-	m.LeftOn, m.StatusOn, m.TrainingEnd, m.SupervisorTrainingOn = date("left_on"), date("status_on"), date("training_end"), date("supervisor_training_on")
-	count := func(name string) *int {
-		v := strings.TrimSpace(c.FormValue(name))
-		if v == "" {
-			return nil
+	m.LeftOn, m.StatusOn, m.TrainingEnd, m.SupervisorTrainingOn = date(f.LeftOn), date(f.StatusOn), date(f.TrainingEnd), date(f.SupervisorTrainingOn)
+	count := func(v string) *int {
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+			return &n
 		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			errs[name] = "Écrivez un nombre entier de personnes, par exemple 18."
-			return nil
-		}
-		return &n
+		return nil
 	}
-	m.Accompanied, m.Veille = count("persons_accompanied"), count("persons_veille")
-	m.PlannedYear = nil
-	if v := strings.TrimSpace(c.FormValue("planned_year")); v != "" {
-		y, err := strconv.Atoi(v)
-		if err != nil {
-			errs["planned_year"] = "L'année prévue doit être une année entre 2026 et 2030."
-		}
-		m.PlannedYear = &y
-	}
-	return errs
+	m.Accompanied, m.Veille, m.PlannedYear = count(f.Accompanied), count(f.Veille), count(f.PlannedYear)
+	return err
 }
 
 // saveStaff validates and stores a staff member from the form, or renders
 // the form again with the messages.
 func (s *Server) saveStaff(c echo.Context, o account.Organisation, m *staff.Member, back string) error {
-	if errs := memberFromForm(c, m); len(errs) > 0 {
-		return s.renderStaffEdit(c, o, http.StatusUnprocessableEntity, m, errs)
+	err := memberFromForm(c, m)
+	if err == nil {
+		err = s.staff.Save(c.Request().Context(), actor(c), m)
 	}
-	err := s.staff.Save(c.Request().Context(), actor(c), m)
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderStaffEdit(c, o, http.StatusUnprocessableEntity, m, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderStaffEdit(c, o, http.StatusUnprocessableEntity, m, errs) })
 	}
 	return redirectWith(c, back, "« "+m.FullName+" » est enregistré dans l'effectif.")
 }
@@ -247,18 +239,27 @@ func (s *Server) staffEvidenceDownload(c echo.Context, at staffAt) error {
 	return c.Stream(http.StatusOK, m.EvidenceMIME, f)
 }
 
+// targetForm is one year's target of the plan, with why it changed. The
+// year is a hidden field: a wrong one is refused by staff.SetTarget.
+type targetForm struct {
+	Year   string `form:"year"`
+	Target string `form:"target" validate:"integer" msg:"L'objectif doit être un nombre entier de personnes."`
+	Reason string `form:"reason"`
+}
+
 // planTarget changes one year's target, with its reason.
 func (s *Server) planTarget(c echo.Context, o account.Organisation) error {
-	year, _ := strconv.Atoi(c.FormValue("year"))
-	target, err := strconv.Atoi(strings.TrimSpace(c.FormValue("target")))
-	if err != nil {
-		return s.renderPlatform(c, o, http.StatusUnprocessableEntity, inviteForm{}, FormErrors{"target": "L'objectif doit être un nombre entier de personnes."})
+	var f targetForm
+	err := bindForm(c, &f)
+	year, _ := strconv.Atoi(f.Year)
+	target, _ := strconv.Atoi(strings.TrimSpace(f.Target))
+	if err == nil {
+		err = s.staff.SetTarget(c.Request().Context(), actor(c), o.ID, year, target, f.Reason)
 	}
-	err = s.staff.SetTarget(c.Request().Context(), actor(c), o.ID, year, target, c.FormValue("reason"))
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderPlatform(c, o, http.StatusUnprocessableEntity, inviteForm{}, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error {
+			return s.renderPlatform(c, o, http.StatusUnprocessableEntity, inviteForm{}, errs)
+		})
 	}
 	return redirectWith(c, platformPath(o.ID)+"#plan", "Objectif "+strconv.Itoa(year)+" enregistré.")
 }
@@ -323,7 +324,7 @@ func (s *Server) staffImportConfirm(c echo.Context, o account.Organisation) erro
 		return s.renderImport(c, o, name, data)
 	}
 	_, err = s.staff.Import(c.Request().Context(), actor(c), o.ID, p)
-	var ve *staff.ValidationError
+	var ve *fielderr.Error
 	if errors.As(err, &ve) {
 		p.Errors = append(p.Errors, ve)
 		return s.render.render(c, http.StatusUnprocessableEntity, "staff_import", importView{Layout: s.layout(c, "Import de l'effectif"), Platform: o,
@@ -365,20 +366,29 @@ func (s *Server) staffExport(kind string) func(echo.Context, account.Organisatio
 // staffDeparture records that a person left the platform, and why: a
 // counsellor of the plan who leaves without the title leaves the plan
 // from that day.
+// departureForm records that a member left.
+type departureForm struct {
+	LeftOn string `form:"left_on" validate:"isodate" msg:"Indiquez la date de départ (attendu : AAAA-MM-JJ)."`
+	Reason string `form:"left_reason"`
+}
+
 func (s *Server) staffDeparture(c echo.Context, at staffAt) error {
 	m := at.Member
-	left, err := time.Parse("2006-01-02", strings.TrimSpace(c.FormValue("left_on")))
-	if err != nil {
-		return s.renderStaffEdit(c, at.Platform, http.StatusUnprocessableEntity, m, FormErrors{"departure_on": "Indiquez la date de départ (attendu : AAAA-MM-JJ)."})
+	var f departureForm
+	err := bindForm(c, &f)
+	left, _ := form.ParseDate(f.LeftOn)
+	if err == nil {
+		err = s.staff.RecordDeparture(c.Request().Context(), actor(c), m.PlatformID, m.ID, left, f.Reason)
 	}
-	err = s.staff.RecordDeparture(c.Request().Context(), actor(c), m.PlatformID, m.ID, left, c.FormValue("left_reason"))
-	if errs, other := validationErrors(err); errs != nil {
-		if msg, ok := errs["left_on"]; ok {
-			errs = FormErrors{"departure_on": msg}
-		}
-		return s.renderStaffEdit(c, at.Platform, http.StatusUnprocessableEntity, m, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error {
+			// The edit form has its own left_on: the departure's
+			// message has a name of its own on the page.
+			if msg, ok := errs["left_on"]; ok {
+				errs = FormErrors{"departure_on": msg}
+			}
+			return s.renderStaffEdit(c, at.Platform, http.StatusUnprocessableEntity, m, errs)
+		})
 	}
 	return redirectWith(c, platformPath(m.PlatformID)+"#effectif", "Départ de « "+m.FullName+" » enregistré au "+left.Format("02/01/2006")+".")
 }
@@ -388,10 +398,8 @@ func (s *Server) staffDeparture(c echo.Context, at staffAt) error {
 func (s *Server) staffDelete(c echo.Context, at staffAt) error {
 	m := at.Member
 	err := s.staff.Delete(c.Request().Context(), actor(c), m.PlatformID, m.ID, c.FormValue("delete_reason"))
-	if errs, other := validationErrors(err); errs != nil {
-		return s.renderStaffEdit(c, at.Platform, http.StatusUnprocessableEntity, m, errs)
-	} else if other != nil {
-		return other
+	if err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderStaffEdit(c, at.Platform, http.StatusUnprocessableEntity, m, errs) })
 	}
 	return redirectWith(c, platformPath(m.PlatformID)+"#effectif", "« "+m.FullName+" » est retiré de l'effectif.")
 }
