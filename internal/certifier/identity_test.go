@@ -12,8 +12,8 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db/dbtest"
-	"acquis/internal/referentiel"
 	"acquis/internal/fielderr"
+	"acquis/internal/referentiel"
 )
 
 func pngOf(t *testing.T, w, h int) []byte {

@@ -40,7 +40,9 @@ func (s *Server) renderDeliberation(c echo.Context, sess *jury.Session, status i
 func (s *Server) chairAct(c echo.Context, sess *jury.Session, do func() error, done string) error {
 	err := do()
 	if err != nil {
-		return formError(err, func(errs FormErrors) error { return s.renderDeliberation(c, sess, http.StatusUnprocessableEntity, errs) })
+		return formError(err, func(errs FormErrors) error {
+			return s.renderDeliberation(c, sess, http.StatusUnprocessableEntity, errs)
+		})
 	}
 	return redirectWith(c, sessionPath(sess.ID)+"/deliberation", done)
 }

@@ -399,7 +399,9 @@ func (s *Server) staffDelete(c echo.Context, at staffAt) error {
 	m := at.Member
 	err := s.staff.Delete(c.Request().Context(), actor(c), m.PlatformID, m.ID, c.FormValue("delete_reason"))
 	if err != nil {
-		return formError(err, func(errs FormErrors) error { return s.renderStaffEdit(c, at.Platform, http.StatusUnprocessableEntity, m, errs) })
+		return formError(err, func(errs FormErrors) error {
+			return s.renderStaffEdit(c, at.Platform, http.StatusUnprocessableEntity, m, errs)
+		})
 	}
 	return redirectWith(c, platformPath(m.PlatformID)+"#effectif", "« "+m.FullName+" » est retiré de l'effectif.")
 }
