@@ -54,7 +54,14 @@ func (s *Server) documentScope(c echo.Context) (account.Resource, error) {
 		return account.Resource{}, err
 	}
 	c.Set("document", d)
-	return s.scopeOfCandidacy(c, d.CandidacyID)
+	res, err := s.scopeOfCandidacy(c, d.CandidacyID)
+	if err != nil || !res.JuryEvaluator {
+		return res, err
+	}
+	// An evaluator opens only what the candidate deposited: not a version
+	// superseded before the deposit, nor one uploaded after it.
+	res.JuryEvaluator, err = s.portfolio.Deposited(c.Request().Context(), d.CandidacyID, d.ID)
+	return res, err
 }
 
 func candidacyOf(c echo.Context) *portfolio.Candidacy {
