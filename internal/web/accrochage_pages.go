@@ -9,13 +9,52 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/accrochage"
+	"acquis/internal/geo"
 )
 
 type civilView struct {
 	Layout
 	Purpose string
 	Civil   accrochage.CivilStatus
-	Errors  FormErrors
+	// Place is the commune of birth as the field shows it: « Rennes
+	// (35238) », or the country code for a birth abroad, or what was typed.
+	Place string
+	// Matches are the communes the typed place may mean, to choose from
+	// (the form's way without JavaScript).
+	Matches []communeView
+	// Town is the town of a birth abroad, typed freely.
+	Town   string
+	Errors FormErrors
+}
+
+// communeView is a commune as the form and the search offer it.
+type communeView struct {
+	Choice string `json:"choix"`   // what the field takes: « Rennes (35238) »
+	Label  string `json:"libelle"` // département, former commune, postal codes
+	Code   string `json:"code"`
+	Name   string `json:"nom"`
+}
+
+func communeViews(cs []geo.Commune) []communeView {
+	out := make([]communeView, len(cs))
+	for i, c := range cs {
+		out[i] = communeView{Choice: c.Choice(), Label: c.Label(), Code: c.Code, Name: c.Name}
+	}
+	return out
+}
+
+// placeOf is the saved commune of birth as the field shows it.
+func placeOf(cs accrochage.CivilStatus) string {
+	if cs.BirthINSEE == "" || accrochage.Abroad(cs.BirthINSEE) {
+		return cs.BirthINSEE
+	}
+	if c, ok := geo.CommuneOfChoice(cs.BirthCommune + " (" + cs.BirthINSEE + ")"); ok {
+		return c.Choice()
+	}
+	if c, ok := geo.CommuneByCode(cs.BirthINSEE); ok {
+		return c.Choice()
+	}
+	return cs.BirthINSEE
 }
 
 // civilStatusForm is the candidate's civil status, with why it is asked.
@@ -26,30 +65,108 @@ func (s *Server) civilStatusForm(c echo.Context) error {
 	}
 	v := civilView{Layout: s.layout(c, "Mon état civil"), Purpose: accrochage.Purpose}
 	if cs != nil {
-		v.Civil = *cs
+		v.Civil, v.Place = *cs, placeOf(*cs)
+		if accrochage.Abroad(cs.BirthINSEE) {
+			v.Town = cs.BirthCommune
+		}
 	}
 	return s.render.render(c, http.StatusOK, "civil_status", v)
 }
 
-// civilStatusSave stores it; a refused field is shown beside itself.
+// communeLimit bounds the communes offered for one search.
+const communeLimit = 30
+
+// civilStatusSave stores it; a refused field is shown beside itself. The
+// commune of birth is chosen from the official list: a commune picked in
+// the list (or among the matches the page offered) is taken as is; a
+// typed name or postal code that means one commune only is taken too;
+// one that means several comes back with them to choose from, every other
+// value kept. A birth abroad is said as before, by the country's code
+// (99…) and the town typed freely.
 func (s *Server) civilStatusSave(c echo.Context) error {
 	cs := accrochage.CivilStatus{UserID: principal(c).UserID, BirthName: c.FormValue("birth_name"), UsageName: c.FormValue("usage_name"),
 		FirstName1: c.FormValue("first_name1"), FirstName2: c.FormValue("first_name2"), FirstName3: c.FormValue("first_name3"),
-		Sex: c.FormValue("sex"), BirthINSEE: c.FormValue("birth_insee"), BirthCommune: c.FormValue("birth_commune")}
+		Sex: c.FormValue("sex")}
 	bd, err := time.Parse("2006-01-02", strings.TrimSpace(c.FormValue("birth_date")))
 	if err == nil {
 		cs.BirthDate = bd
 	}
+	place := strings.Join(strings.Fields(c.FormValue("birth_place")), " ")
+	v := civilView{Layout: s.layout(c, "Mon état civil"), Purpose: accrochage.Purpose, Place: place, Town: c.FormValue("birth_commune")}
+	refuse := func(field, msg string) error {
+		v.Civil, v.Errors = cs, FormErrors{field: msg}
+		return s.render.render(c, http.StatusUnprocessableEntity, "civil_status", v)
+	}
+	chosen, ok := geo.CommuneOfChoice(c.FormValue("birth_choice"))
+	switch {
+	case ok:
+	case accrochage.Abroad(strings.ToUpper(place)):
+		cs.BirthINSEE, cs.BirthCommune = strings.ToUpper(place), c.FormValue("birth_commune")
+	case place == "":
+		return refuse("birth_place", "Indiquez votre commune de naissance : tapez son nom ou son code postal, puis choisissez-la.")
+	default:
+		matches := geo.SearchCommunes(place, communeLimit)
+		if exact := exactCommune(matches, place); exact != nil {
+			matches = []geo.Commune{*exact}
+		}
+		switch len(matches) {
+		case 0:
+			return refuse("birth_place", "Aucune commune de la liste officielle ne correspond à « "+place+" » : vérifiez l'orthographe, ou tapez le code postal.")
+		case 1:
+			chosen, ok = matches[0], true
+		default:
+			v.Matches = communeViews(matches)
+			msg := "Plusieurs communes correspondent à « " + place + " » : choisissez la vôtre dans la liste ci-dessous, puis enregistrez."
+			if len(matches) == communeLimit {
+				msg = "Beaucoup de communes correspondent à « " + place + " » : choisissez la vôtre ci-dessous, ou précisez le nom ou le code postal."
+			}
+			return refuse("birth_place", msg)
+		}
+	}
+	if ok {
+		cs.BirthINSEE, cs.BirthCommune = chosen.Code, chosen.Name
+		v.Place = chosen.Choice()
+	}
 	err = s.accrochage.SaveCivilStatus(c.Request().Context(), actor(c), cs, time.Now())
 	var fe *accrochage.FieldError
 	if errors.As(err, &fe) {
-		return s.render.render(c, http.StatusUnprocessableEntity, "civil_status", civilView{Layout: s.layout(c, "Mon état civil"),
-			Purpose: accrochage.Purpose, Civil: cs, Errors: FormErrors{fe.Field: fe.Message}})
+		field := fe.Field
+		if field == "birth_insee" {
+			field = "birth_place"
+		}
+		return refuse(field, fe.Message)
 	}
 	if err != nil {
 		return err
 	}
 	return redirectWith(c, "/compte", "État civil enregistré.")
+}
+
+// exactCommune is the one match named exactly as typed, if only one is:
+// « Rennes » means Rennes, not Rennes-le-Château.
+func exactCommune(matches []geo.Commune, typed string) *geo.Commune {
+	var found *geo.Commune
+	for i, m := range matches {
+		if geo.SameName(m.Name, typed) {
+			if found != nil {
+				return nil
+			}
+			found = &matches[i]
+		}
+	}
+	return found
+}
+
+// communeSearch answers the civil status form's list as the person types:
+// communes by the start of their name (accents ignored) or postal code.
+func (s *Server) communeSearch(c echo.Context) error {
+	q := c.QueryParam("q")
+	if len([]rune(q)) > 100 {
+		return fail(http.StatusBadRequest, "Recherche trop longue.")
+	}
+	return c.JSON(http.StatusOK, struct {
+		Communes []communeView `json:"communes"`
+	}{communeViews(geo.SearchCommunes(q, communeLimit))})
 }
 
 type accrochageView struct {

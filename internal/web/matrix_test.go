@@ -138,6 +138,7 @@ func matrix(x ids) []matrixCase {
 		{"GET", "/admin/accrochage/flux.xml", "/admin/accrochage/flux.xml", nil, admins},
 		{"GET", "/compte/etat-civil", "/compte/etat-civil", nil, signedIn},
 		{"POST", "/compte/etat-civil", "/compte/etat-civil", url.Values{"birth_name": {""}}, signedIn},
+		{"GET", "/compte/communes", "/compte/communes?q=rennes", nil, signedIn},
 		{"POST", "/certificateur/suivi/:cert", "/certificateur/suivi/999999", url.Values{"answered_on": {"x"}}, admins},
 		{"GET", "/plateformes/:id/personnel/nouveau", "/plateformes/" + pA + "/personnel/nouveau", nil, only(admin, mgrA)},
 		{"POST", "/plateformes/:id/personnel", "/plateformes/" + pA + "/personnel", url.Values{"full_name": {""}}, only(admin, mgrA)},
