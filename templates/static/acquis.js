@@ -121,3 +121,46 @@ document.addEventListener("submit", function (ev) {
     }
   });
 })();
+
+// Commune of birth: as the person types a name or a postal code, the
+// official communes that match fill the field's list (a native datalist,
+// read by screen readers); the status says how many. Without JavaScript
+// the page offers the matches after « Enregistrer ».
+(function () {
+  var field = document.getElementById("birth_place");
+  if (!field || !field.hasAttribute("data-search") || !window.fetch) {
+    return;
+  }
+  var list = document.getElementById(field.getAttribute("list"));
+  var status = document.getElementById("birth_place-status");
+  var timer = null;
+  var asked = "";
+  function fill(q) {
+    asked = q;
+    fetch(field.getAttribute("data-search") + "?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (res) { return res.ok ? res.json() : { communes: [] }; })
+      .then(function (data) {
+        if (q !== asked) {
+          return; // an older answer arriving late
+        }
+        list.textContent = "";
+        data.communes.forEach(function (c) {
+          var o = document.createElement("option");
+          o.value = c.choix;
+          o.label = c.libelle;
+          list.appendChild(o);
+        });
+        var n = data.communes.length;
+        status.textContent = n === 0 ? "Aucune commune ne correspond." : n === 1 ? "1 commune proposée dans la liste." : n + " communes proposées dans la liste.";
+      })
+      .catch(function () { status.textContent = ""; });
+  }
+  field.addEventListener("input", function () {
+    var q = field.value.trim();
+    clearTimeout(timer);
+    if (q.length < 2 || /^99/.test(q) || /\(\w{5}\)$/.test(q)) {
+      return; // too short, a country code, or a commune already chosen
+    }
+    timer = setTimeout(function () { fill(q); }, 250);
+  });
+})();
