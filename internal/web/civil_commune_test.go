@@ -49,6 +49,7 @@ func TestCivilStatusCommuneChosen(t *testing.T) {
 	if a.id(`SELECT count(*) FROM civil_status WHERE user_id = $1`, uid) != 0 {
 		t.Fatal("enregistré avant le choix")
 	}
+	validHTML(t, map[string]string{"état civil, communes à choisir": res.Body})
 	if res := c.post("/compte/etat-civil", form("saint denis", "birth_choice", "Saint-Denis (97411)")); res.Status != http.StatusSeeOther {
 		t.Fatalf("commune choisie : %d", res.Status)
 	}

@@ -67,6 +67,7 @@ func TestJuryGridFormKeepsEveryChoice(t *testing.T) {
 	if n := verdicts(); n != 2 {
 		t.Fatalf("un envoi refusé a enregistré %d critères", n-2)
 	}
+	validHTML(t, map[string]string{"grille revenue avec son erreur": res.Body, "grille": body})
 	for _, want := range []string{`id="a-` + crits[2] + `" name="verdict-` + crits[2] + `" value="acquis" checked`, `id="n-` + crits[3] + `" name="verdict-` + crits[3] + `" value="non_acquis" checked`} {
 		if !strings.Contains(res.Body, want) {
 			t.Fatalf("choix perdu au retour de l'erreur : %s", want)
