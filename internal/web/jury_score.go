@@ -184,8 +184,12 @@ func (s *Server) juryVerdict(c echo.Context) error {
 	}
 	posted := map[string]jury.Verdict{}
 	var marks []jury.VerdictInput
+	focus, back := c.FormValue("focus"), s.candidatePath(c)
 	for _, b := range g.Blocks {
 		for _, cr := range b.Criteria {
+			if cr.Code == focus {
+				back += "#c-" + focus // the criterion whose button was pressed, never other text
+			}
 			m := jury.VerdictInput{Criterion: cr.Code, Verdict: c.FormValue("verdict-" + cr.Code), Comment: c.FormValue("comment-" + cr.Code)}
 			if m.Verdict == "" && strings.TrimSpace(m.Comment) == "" {
 				continue
@@ -196,11 +200,6 @@ func (s *Server) juryVerdict(c echo.Context) error {
 			}
 			marks = append(marks, m)
 		}
-	}
-	focus := c.FormValue("focus")
-	back := s.candidatePath(c)
-	if focus != "" {
-		back += "#c-" + focus
 	}
 	if len(marks) == 0 {
 		return redirectWith(c, back, "Aucun changement à enregistrer.")
