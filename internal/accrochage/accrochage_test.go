@@ -120,6 +120,8 @@ func TestExportValidAgainstXSD(t *testing.T) {
 		{UserID: users["Partielle"], BirthName: "P", FirstName1: "P", BirthDate: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), Sex: "F", BirthINSEE: "Rennes"},
 		{UserID: users["Partielle"], BirthName: "P", FirstName1: "P", BirthDate: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), Sex: "F", BirthINSEE: "35238"},
 		{UserID: users["Partielle"], BirthName: strings.Repeat("é", 61), FirstName1: "P", BirthDate: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), Sex: "F", BirthINSEE: "35238"},
+		// Well formed but no commune of the official list has it.
+		{UserID: users["Partielle"], BirthName: "P", FirstName1: "P", BirthDate: time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC), Sex: "F", BirthINSEE: "35999"},
 	} {
 		if err := s.SaveCivilStatus(ctx, sys, bad, now); !errors.As(err, &fe) {
 			t.Fatalf("état civil invalide accepté : %+v (%v)", bad, err)

@@ -39,6 +39,12 @@ type CivilStatus struct {
 	BirthCommune string    `db:"birth_commune"`
 }
 
+// Abroad tells a birth abroad: the INSEE code of a foreign country, 99
+// then three digits (the country list is not embedded, so any is taken).
+func Abroad(code string) bool {
+	return len(code) == 5 && strings.HasPrefix(code, "99") && geo.IsCommuneCode(code)
+}
+
 // Validate checks a civil status against what the flow accepts.
 func (c *CivilStatus) Validate(today time.Time) error {
 	trim := func(s *string) { *s = strings.Join(strings.Fields(*s), " ") }
@@ -65,6 +71,8 @@ func (c *CivilStatus) Validate(today time.Time) error {
 		return fielderr.New("sex", "Indiquez le sexe tel qu'il figure à l'état civil (M ou F), comme le demande la Caisse des Dépôts.")
 	case !geo.IsCommuneCode(c.BirthINSEE):
 		return fielderr.New("birth_insee", "Code INSEE de la commune de naissance : 5 caractères, par exemple 35238 pour Rennes ou 2A004 pour Ajaccio (99xxx pour une naissance à l'étranger).")
+	case !Abroad(c.BirthINSEE) && !geo.CommuneKnown(c.BirthINSEE):
+		return fielderr.New("birth_insee", "Le code "+c.BirthINSEE+" n'est celui d'aucune commune de la liste officielle (INSEE) : choisissez votre commune de naissance par son nom ou son code postal.")
 	}
 	for f, v := range map[string]string{"birth_name": c.BirthName, "usage_name": c.UsageName, "first_name1": c.FirstName1, "first_name2": c.FirstName2, "first_name3": c.FirstName3, "birth_commune": c.BirthCommune} {
 		if err := long(f, v); err != nil {

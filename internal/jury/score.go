@@ -13,6 +13,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db"
+	"acquis/internal/fielderr"
 	"acquis/internal/referentiel"
 )
 
@@ -38,31 +39,107 @@ type Verdict struct {
 // share-locked so the session cannot leave "open" while the write is in
 // flight.
 func (s *Store) RecordVerdict(ctx context.Context, actor audit.Actor, sessionID, candidacyID int64, criterion, verdict, comment string) (Verdict, error) {
-	v := Verdict{EvaluatorID: actor.UserID, CriterionCode: criterion, Verdict: verdict, Comment: strings.TrimSpace(comment)}
-	if verdict != Acquis && verdict != NonAcquis {
-		return v, invalid("verdict", "Choisissez « acquis » ou « non acquis ».")
-	}
-	if verdict == NonAcquis && v.Comment == "" {
-		return v, invalid("comment", "Un commentaire est obligatoire pour un critère non acquis : il explique la décision au candidat.")
-	}
-	if len([]rune(v.Comment)) > 4000 {
-		return v, invalid("comment", "Le commentaire ne peut dépasser 4 000 caractères.")
-	}
-	entry := actor.Entry("jury.verdict", "candidacy", strconv.FormatInt(candidacyID, 10),
-		map[string]any{"session_id": sessionID, "criterion": criterion, "verdict": verdict, "comment": v.Comment})
-	auditArgs, err := entry.Values()
+	v, args, err := verdictArgs(actor, sessionID, candidacyID, VerdictInput{Criterion: criterion, Verdict: verdict, Comment: comment})
 	if err != nil {
 		return v, err
 	}
-	var res struct {
-		Status    Status     `db:"status"`
-		Declared  *time.Time `db:"declared_at"`
-		Submitted *time.Time `db:"submitted_at"`
-		Block     *string    `db:"block_code"`
-		UpdatedAt *time.Time `db:"updated_at"`
-	}
-	args := append([]any{sessionID, candidacyID, actor.UserID, criterion, sessionLockClass, verdict, v.Comment}, auditArgs...)
+	var res verdictResult
 	err = s.verdictQ.Get(ctx, &res, args...)
+	return res.outcome(v, err)
+}
+
+// VerdictInput is one criterion's mark as a form or a request gives it.
+type VerdictInput struct{ Criterion, Verdict, Comment string }
+
+// CriterionError is a refused mark in a whole grid, said beside its
+// criterion.
+type CriterionError struct {
+	Criterion string
+	Refusal   *fielderr.Error
+}
+
+func (e *CriterionError) Error() string { return "criterion " + e.Criterion + ": " + e.Refusal.Error() }
+
+// Unwrap gives the refusal, so errors.As finds the field error too.
+func (e *CriterionError) Unwrap() error { return e.Refusal }
+
+// RecordVerdicts saves the marks of a whole grid in one transaction: the
+// form without JavaScript posts every criterion at once, so a choice made
+// on one criterion is never lost by saving another. Each mark goes through
+// the autosave's statement (same checks, one audit row each); one refused
+// mark refuses them all, as a CriterionError, and nothing changes.
+func (s *Store) RecordVerdicts(ctx context.Context, actor audit.Actor, sessionID, candidacyID int64, marks []VerdictInput) ([]Verdict, error) {
+	type prepared struct {
+		v    Verdict
+		args []any
+	}
+	todo := make([]prepared, 0, len(marks))
+	for _, m := range marks {
+		v, args, err := verdictArgs(actor, sessionID, candidacyID, m)
+		if err != nil {
+			return nil, criterionError(m.Criterion, err)
+		}
+		todo = append(todo, prepared{v, args})
+	}
+	out := make([]Verdict, 0, len(todo))
+	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
+		for _, p := range todo {
+			var res verdictResult
+			v, err := res.outcome(p.v, tx.GetContext(ctx, &res, verdictQuery, p.args...))
+			if err != nil {
+				return criterionError(p.v.CriterionCode, err)
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func criterionError(criterion string, err error) error {
+	var ve *fielderr.Error
+	if errors.As(err, &ve) {
+		return &CriterionError{Criterion: criterion, Refusal: ve}
+	}
+	return err
+}
+
+// verdictArgs checks a mark and returns the autosave statement's arguments.
+func verdictArgs(actor audit.Actor, sessionID, candidacyID int64, m VerdictInput) (Verdict, []any, error) {
+	v := Verdict{EvaluatorID: actor.UserID, CriterionCode: m.Criterion, Verdict: m.Verdict, Comment: strings.TrimSpace(m.Comment)}
+	if m.Verdict != Acquis && m.Verdict != NonAcquis {
+		return v, nil, invalid("verdict", "Choisissez « acquis » ou « non acquis ».")
+	}
+	if m.Verdict == NonAcquis && v.Comment == "" {
+		return v, nil, invalid("comment", "Un commentaire est obligatoire pour un critère non acquis : il explique la décision au candidat.")
+	}
+	if len([]rune(v.Comment)) > 4000 {
+		return v, nil, invalid("comment", "Le commentaire ne peut dépasser 4 000 caractères.")
+	}
+	entry := actor.Entry("jury.verdict", "candidacy", strconv.FormatInt(candidacyID, 10),
+		map[string]any{"session_id": sessionID, "criterion": m.Criterion, "verdict": m.Verdict, "comment": v.Comment})
+	auditArgs, err := entry.Values()
+	if err != nil {
+		return v, nil, err
+	}
+	return v, append([]any{sessionID, candidacyID, actor.UserID, m.Criterion, sessionLockClass, m.Verdict, v.Comment}, auditArgs...), nil
+}
+
+// verdictResult is what verdictQuery reads back: the checks, and the
+// write's time when it happened.
+type verdictResult struct {
+	Status    Status     `db:"status"`
+	Declared  *time.Time `db:"declared_at"`
+	Submitted *time.Time `db:"submitted_at"`
+	Block     *string    `db:"block_code"`
+	UpdatedAt *time.Time `db:"updated_at"`
+}
+
+// outcome turns the statement's checks into the refusal's message.
+func (res verdictResult) outcome(v Verdict, err error) (Verdict, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, errNotEvaluator
 	}

@@ -92,14 +92,19 @@ func (s *Store) Documents(ctx context.Context, candidacyID int64) ([]Document, e
 	return out, nil
 }
 
-// DossierDocuments lists the versions of the files of the dossier the
-// jury assesses: the deliverables of the blocs presented to it, never the
-// proof of an équivalence nor the evidence of a prerequisite, which are
-// the certifier's to judge.
+// DossierDocuments lists the files the jury assesses: exactly the
+// versions listed on the candidacy's latest deposit receipt, the one
+// current when the candidate deposited. A version superseded before the
+// deposit, or uploaded after it (the certifier reopened the dossier and
+// the candidate has not deposited again), is not the dossier the jury
+// judges. Never the proof of an équivalence nor the evidence of a
+// prerequisite either, which are the certifier's to judge (the receipt
+// leaves them out; older receipts are filtered again here).
 func (s *Store) DossierDocuments(ctx context.Context, candidacyID int64) ([]Document, error) {
 	var out []Document
 	err := s.db.SelectContext(ctx, &out, `SELECT `+documentColumns+` FROM documents d JOIN users u ON u.id = d.uploaded_by
-		WHERE d.candidacy_id = $1 AND EXISTS (SELECT 1 FROM candidacy_blocks cb JOIN candidacies c ON c.id = cb.candidacy_id
+		WHERE d.candidacy_id = $1 AND d.id IN (`+depositedIDs+`)
+		AND EXISTS (SELECT 1 FROM candidacy_blocks cb JOIN candidacies c ON c.id = cb.candidacy_id
 			JOIN blocks b ON b.version_id = c.version_id AND b.code = cb.block_code
 			JOIN deliverables dl ON dl.block_id = b.id AND dl.code = d.deliverable_code
 			WHERE cb.candidacy_id = d.candidacy_id)
@@ -108,6 +113,22 @@ func (s *Store) DossierDocuments(ctx context.Context, candidacyID int64) ([]Docu
 		return nil, fmt.Errorf("portfolio: dossier documents: %w", err)
 	}
 	return out, nil
+}
+
+// depositedIDs selects the document ids on the latest deposit receipt of
+// candidacy $1.
+const depositedIDs = `SELECT (f->>'document_id')::bigint FROM deposits dp CROSS JOIN jsonb_array_elements(dp.files) f
+	WHERE dp.candidacy_id = $1 AND dp.number = (SELECT max(number) FROM deposits WHERE candidacy_id = $1)`
+
+// Deposited tells whether document docID of candidacyID is on the latest
+// deposit receipt: what a jury member may open.
+func (s *Store) Deposited(ctx context.Context, candidacyID, docID int64) (bool, error) {
+	var ok bool
+	err := s.db.GetContext(ctx, &ok, `SELECT $2 IN (`+depositedIDs+`)`, candidacyID, docID)
+	if err != nil {
+		return false, fmt.Errorf("portfolio: deposited: %w", err)
+	}
+	return ok, nil
 }
 
 // DeleteDocument withdraws a version before submission. The row and the

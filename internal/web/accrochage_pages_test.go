@@ -32,14 +32,14 @@ func TestCivilStatusAndAccrochage(t *testing.T) {
 	if res := c.get("/compte/etat-civil"); res.Status != http.StatusOK || !strings.Contains(res.Body, "Caisse des Dépôts") {
 		t.Fatalf("formulaire : %d", res.Status)
 	}
-	good := url.Values{"birth_name": {"Durand"}, "first_name1": {"Élodie"}, "birth_date": {"1984-07-14"}, "sex": {"F"}, "birth_insee": {"29019"}, "birth_commune": {"Brest"}}
+	good := url.Values{"birth_name": {"Durand"}, "first_name1": {"Élodie"}, "birth_date": {"1984-07-14"}, "sex": {"F"}, "birth_place": {"29200"}}
 	bad := url.Values{}
 	for k, v := range good {
 		bad[k] = v
 	}
-	bad.Set("birth_insee", "Brest")
-	if res := c.post("/compte/etat-civil", bad); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Code INSEE de la commune de naissance : 5 caractères") || !strings.Contains(res.Body, `aria-invalid="true"`) {
-		t.Fatalf("INSEE invalide : %d", res.Status)
+	bad.Set("birth_place", "Brestt")
+	if res := c.post("/compte/etat-civil", bad); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Aucune commune de la liste officielle ne correspond à « Brestt »") || !strings.Contains(res.Body, `aria-invalid="true"`) {
+		t.Fatalf("commune inconnue : %d", res.Status)
 	}
 	if a.id(`SELECT count(*) FROM civil_status WHERE user_id = $1`, uid) != 0 {
 		t.Fatal("un état civil refusé a été enregistré")

@@ -61,6 +61,12 @@ func (s *Server) documentScope() scope[documentAt] {
 			return documentAt{}, account.Resource{}, err
 		}
 		cd, res, err := s.scopeOfCandidacy(c, d.CandidacyID)
+		if err != nil || !res.JuryEvaluator {
+			return documentAt{Document: d, Candidacy: cd}, res, err
+		}
+		// An evaluator opens only what the candidate deposited: not a version
+		// superseded before the deposit, nor one uploaded after it.
+		res.JuryEvaluator, err = s.portfolio.Deposited(c.Request().Context(), d.CandidacyID, d.ID)
 		return documentAt{Document: d, Candidacy: cd}, res, err
 	}}
 }

@@ -90,16 +90,19 @@ func TestJuryJourney(t *testing.T) {
 	if strings.Contains(member.get(page).Body, "Hélène Marchand : acquis") {
 		t.Fatal("votes visibles sur la page avant remise")
 	}
-	// The member scores bloc 3 non acquis through the plain form.
+	// The member scores bloc 3 non acquis through the plain form: the
+	// whole grid in one post.
 	member.get(page)
+	form := url.Values{"focus": {grid.Criteria[0].Code}}
 	for _, cr := range grid.Criteria {
-		form := url.Values{"criterion": {cr.Code}, "verdict": {"acquis"}}
+		form.Set("verdict-"+cr.Code, "acquis")
 		if strings.HasPrefix(cr.Code, "RNCP37779BC03") {
-			form = url.Values{"criterion": {cr.Code}, "verdict": {"non_acquis"}, "comment": {"<script>alert('x')</script> Partenariats peu décrits."}}
+			form.Set("verdict-"+cr.Code, "non_acquis")
+			form.Set("comment-"+cr.Code, "<script>alert('x')</script> Partenariats peu décrits.")
 		}
-		if res := member.post(page+"/verdicts", form); res.Status != http.StatusSeeOther {
-			t.Fatalf("formulaire : %d %s", res.Status, res.Body)
-		}
+	}
+	if res := member.post(page+"/verdicts", form); res.Status != http.StatusSeeOther {
+		t.Fatalf("formulaire : %d %s", res.Status, res.Body)
 	}
 	member.get(page)
 	if res := member.post(page+"/remettre", nil); res.Status != http.StatusSeeOther {

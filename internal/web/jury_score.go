@@ -1,11 +1,12 @@
 package web
 
 import (
+	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
-	"acquis/internal/fielderr"
 	"acquis/internal/jury"
 	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
@@ -39,6 +40,13 @@ type juryCandidateView struct {
 	// ConflictLabel says why the member takes no part, if they do not.
 	ConflictLabel string
 	Errors        FormErrors
+	// Mine is the viewer's marks as the form shows them: the saved ones,
+	// or the ones just posted when the grid comes back with an error.
+	Mine map[string]jury.Verdict
+	// Scored of Total criteria are marked; GridState says where the grid
+	// stands, beside that counter.
+	Scored, Total int
+	GridState     string
 }
 
 func (s *Server) juryCandidate(c echo.Context, at juryCandidate) error {
@@ -46,6 +54,28 @@ func (s *Server) juryCandidate(c echo.Context, at juryCandidate) error {
 }
 
 func (s *Server) renderJuryCandidate(c echo.Context, at juryCandidate, status int, errs FormErrors) error {
+	return s.renderJuryGrid(c, at, status, errs, nil)
+}
+
+// gridState says in French where a grid stands, beside its counter.
+func gridState(g *jury.Grid, open bool, scored, total int) string {
+	switch {
+	case g.Submitted:
+		return "grille remise."
+	case !g.Declared:
+		return "déclaration d'absence de conflit d'intérêts à signer."
+	case !open:
+		return "session non ouverte à l'évaluation."
+	case scored == total:
+		return "grille complète, à remettre."
+	}
+	return "grille en cours, non remise."
+}
+
+// renderJuryGrid renders the page; posted, when not nil, are the marks of
+// a refused whole-grid post, shown instead of the saved ones so that
+// nothing typed is lost.
+func (s *Server) renderJuryGrid(c echo.Context, at juryCandidate, status int, errs FormErrors, posted map[string]jury.Verdict) error {
 	ctx := c.Request().Context()
 	sess, cd := at.Session, at.Candidacy
 	uid := principal(c).UserID
@@ -66,11 +96,22 @@ func (s *Server) renderJuryCandidate(c echo.Context, at juryCandidate, status in
 			return err
 		}
 	}
+	v.Mine = g.Mine
+	if posted != nil {
+		v.Mine = posted
+	}
 	for _, b := range g.Blocks {
 		for _, cp := range b.Competences {
 			v.Competence[cp.Code] = cp
 		}
+		for _, cr := range b.Criteria {
+			v.Total++
+			if _, ok := g.Mine[cr.Code]; ok {
+				v.Scored++
+			}
+		}
 	}
+	v.GridState = gridState(g, sess.Status == jury.Open, v.Scored, v.Total)
 	return s.render.render(c, status, "jury_candidate", v)
 }
 
@@ -102,23 +143,53 @@ func (s *Server) juryDeclareConflict(c echo.Context, at juryCandidate) error {
 	return redirectWith(c, s.candidatePath(c, at), "Conflit d'intérêts déclaré : vous ne prenez pas part à l'évaluation ni à la délibération de ce candidat.")
 }
 
-// juryVerdict saves one criterion from the plain form (without
-// JavaScript); the autosave goes through apiJuryVerdict.
+// juryVerdict saves the whole grid from the plain form (without
+// JavaScript): every criterion chosen or changed, in one transaction, so
+// saving one criterion never loses a choice made on another. The autosave
+// goes through apiJuryVerdict, one criterion at a time.
 func (s *Server) juryVerdict(c echo.Context, at juryCandidate) error {
-	var f verdictRequest
-	err := bindForm(c, &f)
-	crit := f.Criterion
-	if err == nil {
-		_, err = s.jury.RecordVerdict(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, crit, f.Verdict, f.Comment)
+	ctx := c.Request().Context()
+	g, err := s.jury.Grid(ctx, at.Session.ID, at.Candidacy.ID, principal(c).UserID)
+	if err != nil {
+		return err
 	}
-	if l, ok := fielderr.From(err); ok {
-		// The grid has one form per criterion: the message goes beside it.
-		return s.renderJuryCandidate(c, at, http.StatusUnprocessableEntity, FormErrors{"c-" + crit: l[0].Message})
+	if !g.Evaluator {
+		return jury.ErrNotFound
+	}
+	posted := map[string]jury.Verdict{}
+	var marks []jury.VerdictInput
+	focus, back := c.FormValue("focus"), s.candidatePath(c, at)
+	for _, b := range g.Blocks {
+		for _, cr := range b.Criteria {
+			if cr.Code == focus {
+				back += "#c-" + focus // the criterion whose button was pressed, never other text
+			}
+			m := jury.VerdictInput{Criterion: cr.Code, Verdict: c.FormValue("verdict-" + cr.Code), Comment: c.FormValue("comment-" + cr.Code)}
+			if m.Verdict == "" && strings.TrimSpace(m.Comment) == "" {
+				continue
+			}
+			posted[cr.Code] = jury.Verdict{CriterionCode: cr.Code, Verdict: m.Verdict, Comment: m.Comment}
+			if old, ok := g.Mine[cr.Code]; ok && old.Verdict == m.Verdict && old.Comment == strings.TrimSpace(m.Comment) {
+				continue // unchanged: no write, no audit row
+			}
+			marks = append(marks, m)
+		}
+	}
+	if len(marks) == 0 {
+		return redirectWith(c, back, "Aucun changement à enregistrer.")
+	}
+	_, err = s.jury.RecordVerdicts(ctx, actor(c), at.Session.ID, at.Candidacy.ID, marks)
+	var ce *jury.CriterionError
+	if errors.As(err, &ce) {
+		return s.renderJuryGrid(c, at, http.StatusUnprocessableEntity, FormErrors{"c-" + ce.Criterion: ce.Refusal.Message}, posted)
 	}
 	if err != nil {
 		return err
 	}
-	return redirectWith(c, s.candidatePath(c, at)+"#c-"+crit, "Critère enregistré.")
+	if len(marks) == 1 {
+		return redirectWith(c, back, "Critère "+marks[0].Criterion+" enregistré.")
+	}
+	return redirectWith(c, back, itoa(int64(len(marks)))+" critères enregistrés.")
 }
 
 func (s *Server) jurySubmitGrid(c echo.Context, at juryCandidate) error {

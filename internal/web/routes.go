@@ -52,6 +52,7 @@ func (s *Server) routes() {
 	s.handle(get, "/compte/donnees", account.ActSelf, nil, s.accountData)
 	s.handle(get, "/compte/etat-civil", account.ActSelf, nil, s.civilStatusForm)
 	s.handle(post, "/compte/etat-civil", account.ActSelf, nil, s.civilStatusSave)
+	s.handle(get, "/compte/communes", account.ActSelf, nil, s.communeSearch)
 
 	s.handle(get, "/admin", account.ActAdminUsers, nil, s.adminHome)
 	s.handle(get, "/admin/users", account.ActAdminUsers, nil, s.adminUsers)
