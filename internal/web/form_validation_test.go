@@ -24,8 +24,8 @@ func TestFormsRefusedByValidator(t *testing.T) {
 		written string
 	}{
 		{"état civil (deux champs refusés à la fois)", "/compte/etat-civil", "/compte/etat-civil", cand,
-			url.Values{"birth_name": {"Kerjean"}, "first_name1": {"Yann"}, "birth_date": {"14/07/1984"}, "sex": {"M"}, "birth_insee": {"Brest"}, "birth_commune": {"Brest"}},
-			[]string{"La date de naissance : date invalide (attendu : AAAA-MM-JJ).", "Code INSEE de la commune de naissance : 5 caractères, par exemple 35238 pour Rennes"},
+			url.Values{"birth_name": {""}, "first_name1": {"Yann"}, "birth_date": {"14/07/1984"}, "sex": {"M"}, "birth_place": {"Brest"}},
+			[]string{"La date de naissance : date invalide (attendu : AAAA-MM-JJ).", "Le nom de naissance est un champ obligatoire"},
 			`SELECT count(*) FROM civil_status`},
 		{"personnel", "/plateformes/" + platform + "/personnel/nouveau", "/plateformes/" + platform + "/personnel", mgrA,
 			url.Values{"full_name": {"Nouvelle Recrue"}, "function": {"conseiller"}, "fte": {"beaucoup"}, "hired_on": {"2026-09-01"}, "status": {"not_engaged"}, "persons_accompanied": {"douze"}},
