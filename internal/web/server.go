@@ -66,9 +66,11 @@ type Server struct {
 	metrics     *metrics
 	mail        *mail.Sender
 	render      *renderer
-	assets      *assets
-	echo        *echo.Echo
-	table       []route
+	// refPages keeps the rendered content of référentiel versions.
+	refPages refPageCache
+	assets   *assets
+	echo     *echo.Echo
+	table    []route
 	// uploads are the route patterns whose body is a file (handleUpload).
 	uploads map[string]bool
 	// verdictScopeQ is the autosave's authorisation query, kept prepared.
