@@ -86,7 +86,9 @@ func BenchmarkHotPages(b *testing.B) {
 			stop := profileCPU(b, "ACQUIS_LOAD_CPUPROFILE")
 			defer stop()
 			cpu := processCPU()
-			defer func() { b.ReportMetric(float64(processCPU()-cpu)/float64(time.Millisecond)/float64(b.N), "go-cpu-ms/op") }()
+			defer func() {
+				b.ReportMetric(float64(processCPU()-cpu)/float64(time.Millisecond)/float64(b.N), "go-cpu-ms/op")
+			}()
 			b.SetParallelism(4) // 8 goroutines on 2 cores, as wrk -c 8
 			b.RunParallel(func(pb *testing.PB) {
 				for i := 0; pb.Next(); i++ {
