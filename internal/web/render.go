@@ -109,6 +109,8 @@ func funcs(a *assets) template.FuncMap {
 		// Counts of 1 to 4 people are not shown below the national level
 		// (issue 14 #13): they would point at a person.
 		"small": staff.SmallCount,
+		// The deliberation table's cells, written in Go (verdict_cell.go).
+		"verdictCell": verdictCell,
 	}
 }
 
