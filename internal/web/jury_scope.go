@@ -3,6 +3,7 @@ package web
 import (
 	"database/sql"
 	"errors"
+	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,7 +12,13 @@ import (
 	"acquis/internal/portfolio"
 )
 
-const ctxJurySession = "jury_session"
+const (
+	ctxJurySession = "jury_session"
+	// ctxJuryAccess holds what juryScope read of the asker for the
+	// candidacy (jury.Access), so that a page reading the grid does not
+	// read it again.
+	ctxJuryAccess = "jury_access"
+)
 
 // juryScope loads the session named by :sid and the asker's place on it;
 // with :cid it also checks that the candidacy is on the session's list and
@@ -62,6 +69,7 @@ func (s *Server) juryScope(c echo.Context) (account.Resource, error) {
 			return res, err
 		}
 		res.JuryMember, res.JuryChair, res.JuryEvaluator = a.Member, a.Chair, a.Evaluator
+		c.Set(ctxJuryAccess, a)
 		if a.Member {
 			res.JuryUnblinded = res.JuryUnblinded && a.SeesVerdicts()
 		}
@@ -76,6 +84,18 @@ func (s *Server) juryScope(c echo.Context) (account.Resource, error) {
 }
 
 func sessionOf(c echo.Context) *jury.Session { return c.Get(ctxJurySession).(*jury.Session) }
+
+// gridOf reads the asker's grid of the route's candidacy. A GET uses what
+// juryScope read a moment before (the candidacy's version, the asker's
+// Access); after a write (a form sent back with an error), the grid is
+// read anew.
+func (s *Server) gridOf(c echo.Context) (*jury.Grid, error) {
+	ctx, sid, cd, uid := c.Request().Context(), sessionOf(c).ID, candidacyOf(c), principal(c).UserID
+	if a, ok := c.Get(ctxJuryAccess).(jury.Access); ok && c.Request().Method == http.MethodGet {
+		return s.jury.GridWith(ctx, sid, cd.ID, cd.VersionID, uid, a)
+	}
+	return s.jury.Grid(ctx, sid, cd.ID, uid)
+}
 
 func sessionPath(id int64) string { return "/jury/sessions/" + itoa(id) }
 

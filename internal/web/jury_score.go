@@ -76,8 +76,7 @@ func (s *Server) juryCandidate(c echo.Context) error {
 func (s *Server) renderJuryCandidate(c echo.Context, status int, errs FormErrors) error {
 	ctx := c.Request().Context()
 	sess, cd := sessionOf(c), candidacyOf(c)
-	uid := principal(c).UserID
-	g, err := s.jury.Grid(ctx, sess.ID, cd.ID, uid)
+	g, err := s.gridOf(c)
 	if err != nil {
 		return err
 	}
@@ -205,7 +204,7 @@ type apiGrid struct {
 
 // apiJuryGrid reads a grid with the same blind rule as the page.
 func (s *Server) apiJuryGrid(c echo.Context) error {
-	g, err := s.jury.Grid(c.Request().Context(), sessionOf(c).ID, candidacyOf(c).ID, principal(c).UserID)
+	g, err := s.gridOf(c)
 	if err != nil {
 		return err
 	}
