@@ -252,6 +252,18 @@ func (s *Store) Grid(ctx context.Context, sessionID, candidacyID, viewerID int64
 	if err := s.db.GetContext(ctx, &versionID, `SELECT version_id FROM candidacies WHERE id = $1`, candidacyID); err != nil {
 		return nil, db.NotFound(err, ErrNotFound, "jury")
 	}
+	a, err := s.AccessOf(ctx, sessionID, candidacyID, viewerID)
+	if err != nil {
+		return nil, err
+	}
+	return s.GridWith(ctx, sessionID, candidacyID, versionID, viewerID, a)
+}
+
+// GridWith is Grid for a caller that has just read the candidacy's
+// référentiel version and the viewer's Access (AccessOf) for this
+// request, as the jury pages' scope does: the grid page then runs two
+// queries fewer.
+func (s *Store) GridWith(ctx context.Context, sessionID, candidacyID, versionID, viewerID int64, a Access) (*Grid, error) {
 	cert, err := s.refs.Version(ctx, versionID)
 	if err != nil {
 		return nil, err
@@ -268,9 +280,7 @@ func (s *Store) Grid(ctx context.Context, sessionID, candidacyID, viewerID int64
 			}
 		}
 	}
-	if g.Access, err = s.AccessOf(ctx, sessionID, candidacyID, viewerID); err != nil {
-		return nil, err
-	}
+	g.Access = a
 	g.Evaluator, g.Declared, g.Submitted = g.Access.Evaluator, g.Access.Declared, g.Access.Submitted
 	g.Blind = !g.Access.SeesVerdicts()
 	var all []Verdict

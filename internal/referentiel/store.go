@@ -213,12 +213,24 @@ func (s *Store) Certifications(ctx context.Context) ([]Summary, error) {
 // Certification returns the current version of a certification with its
 // whole tree, in the document's order.
 func (s *Store) Certification(ctx context.Context, code string) (*Certification, error) {
+	vid, err := s.CurrentVersionID(ctx, code)
+	if err != nil {
+		return nil, err
+	}
+	return s.Version(ctx, vid)
+}
+
+// CurrentVersionID returns the id of a certification's current version:
+// the one mutable fact of a référentiel page, read on each request so
+// that a newly published version shows at once on every instance; what
+// the version holds is immutable and may be kept.
+func (s *Store) CurrentVersionID(ctx context.Context, code string) (int64, error) {
 	var vid int64
 	err := s.db.GetContext(ctx, &vid, `SELECT current_version_id FROM certifications WHERE code = $1 AND current_version_id IS NOT NULL`, code)
 	if err != nil {
-		return nil, db.NotFound(err, ErrNotFound, "referentiel")
+		return 0, db.NotFound(err, ErrNotFound, "referentiel")
 	}
-	return s.Version(ctx, vid)
+	return vid, nil
 }
 
 // Version returns one version of a certification, current or not; a

@@ -41,6 +41,7 @@ func NewStore(d *sqlx.DB) *Store { return &Store{db: d, now: time.Now, importTim
 // nothing of the account. Certificates and candidacies are the
 // portfolio's: they are read through its views held_certificates and
 // live_candidacies (migration 00023), which say what a live candidacy is.
+// Its columns are scanned by selectMembers in this order.
 const memberQuery = `SELECT s.id, s.platform_id, s.full_name, s.email, lu.id AS user_id, s.function, s.fte::float8 AS fte,
 	s.hired_on, s.left_on, s.left_reason, s.employer,
 	CASE WHEN cert.number IS NOT NULL THEN 'holder' WHEN cand.id IS NOT NULL THEN cand.status ELSE s.status END AS status,
@@ -59,8 +60,7 @@ LEFT JOIN LATERAL (SELECT c.id, c.since, CASE WHEN c.by_vae THEN 'vae' ELSE 'tra
 
 // Roster lists a platform's staff, counsellors first, by name.
 func (s *Store) Roster(ctx context.Context, platformID int64) ([]Member, error) {
-	var out []Member
-	err := s.db.SelectContext(ctx, &out, memberQuery+` WHERE s.platform_id = $1`, platformID)
+	out, err := s.selectMembers(ctx, memberQuery+` WHERE s.platform_id = $1`, platformID)
 	if err != nil {
 		return nil, fmt.Errorf("staff: roster: %w", err)
 	}
@@ -83,12 +83,38 @@ func (s *Store) Roster(ctx context.Context, platformID int64) ([]Member, error) 
 // view's one query (a région's view reads its platforms' rows from it,
 // since their default targets come from the national apportionment).
 func (s *Store) AllStaff(ctx context.Context) ([]Member, error) {
-	var out []Member
-	err := s.db.SelectContext(ctx, &out, memberQuery+` ORDER BY s.platform_id, s.id`)
+	out, err := s.selectMembers(ctx, memberQuery+` ORDER BY s.platform_id, s.id`)
 	if err != nil {
 		return nil, fmt.Errorf("staff: national: %w", err)
 	}
 	return out, nil
+}
+
+// selectMembers runs memberQuery and scans its rows by hand, column by
+// column in the query's order. The national view reads every staff row
+// (a thousand at national scale) on each request, and sqlx's scan, which
+// finds each row's fields by reflection, took about as much CPU as the
+// rest of the page (pprof under the 200-user load, BENCHMARKS.md).
+func (s *Store) selectMembers(ctx context.Context, query string, args ...any) ([]Member, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Member
+	for rows.Next() {
+		var m Member
+		if err := rows.Scan(&m.ID, &m.PlatformID, &m.FullName, &m.Email, &m.UserID, &m.Function, &m.FTE,
+			&m.HiredOn, &m.LeftOn, &m.LeftReason, &m.Employer,
+			&m.Status, &m.StatusOn, &m.CertificateNumber,
+			&m.EquivalentName, &m.TrainingBody, &m.TrainingEnd, &m.PlannedYear, &m.SupervisorTraining, &m.SupervisorTrainingOn, &m.Accompanied, &m.Veille, &m.EquivalentID,
+			&m.EvidenceSHA256, &m.EvidenceName, &m.EvidenceMIME,
+			&m.FromCandidacy, &m.CandidacyID); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // NationalDefaults apportions the nation's baseline to every platform

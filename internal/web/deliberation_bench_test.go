@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"testing"
@@ -165,7 +167,9 @@ func BenchmarkDeliberationPage(b *testing.B) {
 			}(w)
 		}
 		time.Sleep(time.Second)
+		stopProfile := profileCPU(b, "ACQUIS_LOAD_CPUPROFILE")
 		timed(b, page)
+		stopProfile()
 		close(stop)
 		wg.Wait()
 	})
@@ -210,4 +214,23 @@ func loadMix(a *app) func(i int) *http.Request {
 		}
 		return get(adm, "/certificateur/jurys")
 	}
+}
+
+// profileCPU writes a CPU profile of the process to the file named by the
+// environment variable env, when set, until the returned function is
+// called: a profile of the load alone, without the benchmark's set-up
+// (go test -cpuprofile would include building the session).
+func profileCPU(b *testing.B, env string) func() {
+	name := os.Getenv(env)
+	if name == "" {
+		return func() {}
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -10,10 +11,14 @@ import (
 	"acquis/internal/portfolio"
 )
 
-// juryCandidate is a candidacy on a jury session's list, with the session.
+// juryCandidate is a candidacy on a jury session's list, with the session
+// and, for a signed-in asker, what juryCandidateScope read of them for that
+// candidacy (jury.Access), so that a page reading the grid does not read
+// it again.
 type juryCandidate struct {
 	Session   *jury.Session
 	Candidacy *portfolio.Candidacy
+	Access    *jury.Access
 }
 
 // jurySessionScope loads the session named by :sid and the asker's place
@@ -72,6 +77,7 @@ func (s *Server) juryCandidateScope() scope[juryCandidate] {
 				return at, res, err
 			}
 			res.JuryMember, res.JuryChair, res.JuryEvaluator = a.Member, a.Chair, a.Evaluator
+			at.Access = &a
 			if a.Member {
 				res.JuryUnblinded = res.JuryUnblinded && a.SeesVerdicts()
 			}
@@ -95,6 +101,20 @@ func (s *Server) loadJurySession(c echo.Context) (*jury.Session, account.Resourc
 		return nil, account.Resource{}, err
 	}
 	return sess, account.Resource{JuryUnblinded: sess.Status == jury.Deliberating || sess.Status == jury.Signed}, nil
+}
+
+// gridOf reads the asker's grid of the route's candidacy. A GET uses what
+// juryScope read a moment before (the candidacy's version, the asker's
+// Access); after a write (a form sent back with an error), the grid is
+// read anew.
+func (s *Server) gridOf(c echo.Context, at juryCandidate) (*jury.Grid, error) {
+	ctx, uid := c.Request().Context(), principal(c).UserID
+	// On a GET nothing has changed since the scope read the asker's
+	// access; after a write (a declaration, a grid handed in) it may have.
+	if at.Access != nil && c.Request().Method == http.MethodGet {
+		return s.jury.GridWith(ctx, at.Session.ID, at.Candidacy.ID, at.Candidacy.VersionID, uid, *at.Access)
+	}
+	return s.jury.Grid(ctx, at.Session.ID, at.Candidacy.ID, uid)
 }
 
 func sessionPath(id int64) string { return "/jury/sessions/" + itoa(id) }

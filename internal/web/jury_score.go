@@ -78,8 +78,7 @@ func gridState(g *jury.Grid, open bool, scored, total int) string {
 func (s *Server) renderJuryGrid(c echo.Context, at juryCandidate, status int, errs FormErrors, posted map[string]jury.Verdict) error {
 	ctx := c.Request().Context()
 	sess, cd := at.Session, at.Candidacy
-	uid := principal(c).UserID
-	g, err := s.jury.Grid(ctx, sess.ID, cd.ID, uid)
+	g, err := s.gridOf(c, at)
 	if err != nil {
 		return err
 	}
@@ -239,7 +238,7 @@ type apiGrid struct {
 
 // apiJuryGrid reads a grid with the same blind rule as the page.
 func (s *Server) apiJuryGrid(c echo.Context, at juryCandidate) error {
-	g, err := s.jury.Grid(c.Request().Context(), at.Session.ID, at.Candidacy.ID, principal(c).UserID)
+	g, err := s.gridOf(c, at)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,12 +28,54 @@ type referentielView struct {
 	Cert *referentiel.Certification
 }
 
+// referentielShow shows a certification's current version. A version
+// never changes, so its rendered content is kept (refPages) and only the
+// layout, which depends on who asks, is rendered on each request: the
+// page then costs its session and one query, not the rendering of some
+// hundred criteria.
 func (s *Server) referentielShow(c echo.Context) error {
-	cert, err := s.refs.Certification(c.Request().Context(), c.Param("code"))
+	ctx := c.Request().Context()
+	vid, err := s.refs.CurrentVersionID(ctx, c.Param("code"))
 	if err != nil {
 		return err
 	}
-	return s.render.render(c, http.StatusOK, "referentiel", referentielView{Layout: s.layout(c, cert.Title), Cert: cert})
+	p, err := s.refPages.get(vid, func() (refPage, error) {
+		cert, err := s.refs.Version(ctx, vid)
+		if err != nil {
+			return refPage{}, err
+		}
+		body, err := s.render.content("referentiel", referentielView{Cert: cert})
+		return refPage{title: cert.Title, body: body}, err
+	})
+	if err != nil {
+		return err
+	}
+	return s.render.render(c, http.StatusOK, "prerendered", prerenderedView{Layout: s.layout(c, p.title), Body: p.body})
+}
+
+// refPage is the rendered content of one référentiel version.
+type refPage struct {
+	title string
+	body  template.HTML
+}
+
+// refPageCache keeps the rendered content of each référentiel version
+// shown, by version id: versions are immutable (keyed by their content
+// hash), and a certifier has a handful of them.
+type refPageCache struct{ m sync.Map }
+
+// get returns the version's rendered content, rendering it on first use.
+// Two first requests at once may both render it; they render the same.
+func (r *refPageCache) get(vid int64, render func() (refPage, error)) (refPage, error) {
+	if p, ok := r.m.Load(vid); ok {
+		return p.(refPage), nil
+	}
+	p, err := render()
+	if err != nil {
+		return refPage{}, err
+	}
+	r.m.Store(vid, p)
+	return p, nil
 }
 
 func (s *Server) apiCertificationList(c echo.Context) error {

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -122,4 +125,54 @@ func TestStaticAssetsHashed(t *testing.T) {
 	if res := c.get("/static/acquis.css"); res.Status != http.StatusNotFound {
 		t.Fatalf("URL sans empreinte : %d", res.Status)
 	}
+}
+
+// TestReferentielPageCached checks that the référentiel page, whose
+// content is rendered once per version (refPages), is byte for byte the
+// page rendered whole from the template, for every certification, and
+// that the second request (from the cache) equals the first.
+func TestReferentielPageCached(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	ctx := context.Background()
+	list, err := a.s.refs.Certifications(ctx)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("certifications: %v", err)
+	}
+	c := a.client()
+	c.login(whoEmails[juror])
+	reqID := regexp.MustCompile(`réf\. [A-Za-z0-9]+`)
+	for _, sum := range list {
+		first := c.get("/referentiels/" + sum.Code)
+		second := c.get("/referentiels/" + sum.Code)
+		if first.Status != http.StatusOK || reqID.ReplaceAllString(first.Body, "") != reqID.ReplaceAllString(second.Body, "") {
+			t.Fatalf("%s: %d, the second answer differs from the first", sum.Code, first.Status)
+		}
+		cert, err := a.s.refs.Certification(ctx, sum.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layout := Layout{Title: cert.Title, CSRF: "jeton", RequestID: "req", Static: a.s.assets.url,
+			User: &CurrentUser{ID: 1, Name: "Hélène Marchand", Menu: []MenuItem{{"Mes jurys", "/jury"}}}}
+		whole := renderTo(t, a, "referentiel", referentielView{Layout: layout, Cert: cert})
+		vid, _ := a.s.refs.CurrentVersionID(ctx, sum.Code)
+		p, ok := a.s.refPages.m.Load(vid)
+		if !ok {
+			t.Fatalf("%s: not kept after a request", sum.Code)
+		}
+		kept := renderTo(t, a, "prerendered", prerenderedView{Layout: layout, Body: p.(refPage).body})
+		if whole != kept || p.(refPage).title != cert.Title {
+			t.Fatalf("%s: the kept page differs from the whole rendering", sum.Code)
+		}
+	}
+}
+
+// renderTo renders a page as a handler would and returns its body.
+func renderTo(t *testing.T, a *app, page string, data any) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	if err := a.s.render.render(a.s.echo.NewContext(httptest.NewRequest(http.MethodGet, "/", nil), rec), http.StatusOK, page, data); err != nil {
+		t.Fatal(err)
+	}
+	return rec.Body.String()
 }

@@ -109,6 +109,8 @@ func funcs(a *assets) template.FuncMap {
 		// Counts of 1 to 4 people are not shown below the national level
 		// (issue 14 #13): they would point at a person.
 		"small": staff.SmallCount,
+		// The deliberation table's cells, written in Go (verdict_cell.go).
+		"verdictCell": verdictCell,
 	}
 }
 
@@ -165,6 +167,31 @@ func (r *renderer) render(c echo.Context, status int, page string, data any) err
 		return fmt.Errorf("web: render %s: %w", page, err)
 	}
 	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// content renders only the page's "content" block: the part of a page
+// that does not depend on who is asking, for pages whose content is kept
+// once rendered (prerendered).
+func (r *renderer) content(page string, data any) (template.HTML, error) {
+	r.mu.RLock()
+	t, ok := r.pages[page]
+	r.mu.RUnlock()
+	if !ok {
+		return "", fmt.Errorf("web: unknown page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "content", data); err != nil {
+		return "", fmt.Errorf("web: render %s: %w", page, err)
+	}
+	return template.HTML(buf.String()), nil
+}
+
+// prerenderedView is a page whose content was rendered before: the
+// layout (who is signed in, the CSRF token, the flash) is rendered on
+// each request around it.
+type prerenderedView struct {
+	Layout
+	Body template.HTML
 }
 
 // assets serves the static files under content-hash URLs so browsers may

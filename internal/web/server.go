@@ -65,9 +65,11 @@ type Server struct {
 	metrics     *metrics
 	mail        *mail.Sender
 	render      *renderer
-	assets      *assets
-	echo        *echo.Echo
-	table       []route
+	// refPages keeps the rendered content of référentiel versions.
+	refPages refPageCache
+	assets   *assets
+	echo     *echo.Echo
+	table    []route
 	// uploads are the route patterns whose body is a file (handleUploadIn).
 	uploads map[string]bool
 	// bodyTimeout and uploadTimeout bound how long a request body may take
