@@ -17,8 +17,10 @@ type Report struct {
 }
 
 // referenced lists every file the database points at, with where from:
-// documents, staff evidence and the files each deposit's receipt froze.
+// documents, staff evidence, the certifier's deliverable templates and the
+// files each deposit's receipt froze.
 const referenced = `SELECT sha256, 'document ' || id::text || ' (' || file_name || ')' AS what FROM documents
+	UNION ALL SELECT sha256, 'modèle ' || id::text || ' (' || file_name || ')' FROM deliverable_templates
 	UNION ALL SELECT evidence_sha256, 'justificatif du personnel ' || id::text FROM staff WHERE evidence_sha256 IS NOT NULL
 	UNION ALL SELECT f->>'sha256', 'dépôt ' || d.id::text || ', document ' || coalesce(f->>'document_id', '?') FROM deposits d
 	  CROSS JOIN LATERAL jsonb_array_elements(d.files) f`

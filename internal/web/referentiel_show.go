@@ -24,6 +24,11 @@ func (s *Server) referentielList(c echo.Context) error {
 type referentielView struct {
 	Layout
 	Cert *referentiel.Certification
+	// Certifier may offer a template per deliverable; Templates are those
+	// offered now, by deliverable code.
+	Certifier bool
+	Templates map[string]referentiel.Template
+	Errors    FormErrors
 }
 
 func (s *Server) referentielShow(c echo.Context) error {
@@ -31,7 +36,7 @@ func (s *Server) referentielShow(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render.render(c, http.StatusOK, "referentiel", referentielView{Layout: s.layout(c, cert.Title), Cert: cert})
+	return s.renderReferentiel(c, cert, http.StatusOK, nil)
 }
 
 func (s *Server) apiCertificationList(c echo.Context) error {

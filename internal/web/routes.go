@@ -129,6 +129,11 @@ func (s *Server) routes() {
 	s.handle(get, "/candidatures/:id/attestations/:block/badge.jwt", read, s.candidacyScope, s.attestationCredential)
 	s.handle(get, "/documents/:id", read, s.documentScope, s.documentDownload)
 	s.handle(post, "/documents/:id/supprimer", own, s.documentScope, s.documentDelete)
+	// Templates of deliverables (issue 18 #6): the certifier offers them,
+	// the candidate downloads them from the candidacy.
+	s.handleUpload("/certificateur/referentiels/:code/livrables/:dcode/modele", cert, nil, s.deliverableTemplateUpload)
+	s.handle(get, "/certificateur/referentiels/:code/livrables/:dcode/modele", cert, nil, s.deliverableTemplateDownload)
+	s.handle(get, "/candidatures/:id/livrables/:code/modele", read, s.candidacyScope, s.candidacyTemplateDownload)
 	s.handle(get, "/certificateur/recevabilite", cert, nil, s.admissibilityQueue)
 	s.handle(get, "/certificateur/suivi", cert, nil, s.followups)
 	s.handle(get, "/admin/accrochage", cert, nil, s.accrochagePage)

@@ -1,0 +1,101 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"acquis/internal/account"
+	"acquis/internal/audit"
+	"acquis/internal/blob"
+	"acquis/internal/referentiel"
+)
+
+// templateTypes are the formats a template may have: documents a
+// candidate edits or reads (issue 18 #6), checked by content like every
+// upload.
+var templateTypes = []blob.Kind{blob.PDF, blob.ODT, blob.DOCX}
+
+// deliverableTemplateUpload streams the certifier's template for one
+// deliverable into the blob store, then records it with its audit row.
+func (s *Server) deliverableTemplateUpload(c echo.Context) error {
+	ctx := c.Request().Context()
+	cert, err := s.refs.Certification(ctx, c.Param("code"))
+	if err != nil {
+		return err
+	}
+	_, del := cert.Deliverable(c.Param("dcode"))
+	if del == nil || !del.Upload {
+		return fail(http.StatusNotFound, "Ce livrable n'existe pas dans ce référentiel.")
+	}
+	stored, name, refusal := s.receiveFile(c, templateTypes, s.cfg.MaxUploadBytes)
+	if refusal != nil {
+		if refusal.typeRefused {
+			_ = audit.RecordNow(ctx, s.db, actor(c).Entry("referentiel.template_refused", "certification", cert.Code, map[string]string{"deliverable": del.Code, "file_name": name, "reason": refusal.msg}))
+		}
+		return s.renderReferentiel(c, cert, refusal.status, FormErrors{"template_" + del.Code: refusal.msg})
+	}
+	t, err := s.refs.AddTemplate(ctx, actor(c), referentiel.Template{CertificationCode: cert.Code, DeliverableCode: del.Code,
+		FileName: name, SHA256: stored.SHA256, Size: stored.Size, Kind: string(stored.Kind), MIME: stored.MIME})
+	if err != nil {
+		return err
+	}
+	return redirectWith(c, "/referentiels/"+cert.Code+"#tpl-"+del.Code, "Modèle « "+t.FileName+" » enregistré pour « "+del.Label+" » : les candidats le téléchargent depuis leur candidature.")
+}
+
+// deliverableTemplateDownload serves the certifier's current template of
+// a deliverable to the certifier.
+func (s *Server) deliverableTemplateDownload(c echo.Context) error {
+	return s.serveTemplate(c, c.Param("code"), c.Param("dcode"))
+}
+
+// candidacyTemplateDownload serves a deliverable's template to whoever
+// reads the candidacy: its candidate, for the certification it aims at.
+func (s *Server) candidacyTemplateDownload(c echo.Context) error {
+	cd := candidacyOf(c)
+	cert, err := s.refs.Version(c.Request().Context(), cd.VersionID)
+	if err != nil {
+		return err
+	}
+	if _, del := findDeliverable(cert, cd, c.Param("code")); del == nil {
+		return fail(http.StatusNotFound, "Ce livrable n'existe pas pour cette candidature.")
+	}
+	return s.serveTemplate(c, cd.CertificationCode, c.Param("code"))
+}
+
+func (s *Server) serveTemplate(c echo.Context, certCode, deliverableCode string) error {
+	ctx := c.Request().Context()
+	t, err := s.refs.Template(ctx, certCode, deliverableCode)
+	if errors.Is(err, referentiel.ErrNotFound) {
+		return fail(http.StatusNotFound, "Le certificateur ne propose pas de modèle pour ce livrable.")
+	}
+	if err != nil {
+		return err
+	}
+	f, err := s.blobs.OpenContext(ctx, t.SHA256)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentDisposition, attachment(t.FileName))
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set(echo.HeaderContentLength, strconv.FormatInt(t.Size, 10))
+	return c.Stream(http.StatusOK, t.MIME, f)
+}
+
+// renderReferentiel shows a référentiel's page; the certifier sees the
+// templates offered and a form to send one per deliverable.
+func (s *Server) renderReferentiel(c echo.Context, cert *referentiel.Certification, status int, errs FormErrors) error {
+	v := referentielView{Layout: s.layout(c, cert.Title), Cert: cert, Errors: errs,
+		Certifier: account.Can(principal(c), account.ActCertifierManage, account.Resource{})}
+	if v.Certifier {
+		var err error
+		if v.Templates, err = s.refs.Templates(c.Request().Context(), cert.Code); err != nil {
+			return err
+		}
+	}
+	return s.render.render(c, status, "referentiel", v)
+}
