@@ -76,11 +76,13 @@ func (j *journeys) candidacy(email string, until portfolio.State) (int64, error)
 	if err != nil {
 		return id, err
 	}
+	sent := map[string]bool{} // a file shared by blocs is sent once
 	for _, b := range cert.Blocks {
 		for _, d := range b.Deliverables {
-			if !d.Upload {
+			if !d.Upload || sent[d.FileKey()] {
 				continue
 			}
+			sent[d.FileKey()] = true
 			name := strings.ToLower(strings.ReplaceAll(d.Label, " ", "-")) + "-" + strings.ToLower(b.Code) + ".pdf"
 			bl, err := j.blobs.Put(j.ctx, strings.NewReader(demoPDF(email+" "+d.Code)), blob.Limits{MaxBytes: 1 << 20, Accepted: []blob.Kind{blob.PDF}})
 			if err != nil {

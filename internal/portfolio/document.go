@@ -44,16 +44,49 @@ type NewDocument struct {
 	Size            int64
 	Kind            string
 	MIME            string
-	// SharedBlocks names the blocs a shared file serves, for the audit row.
+	// SharedBlocks names the blocs of the candidacy a shared file serves;
+	// AddDocument fills it, for the audit row.
 	SharedBlocks []string
+}
+
+// sharedFile points n at the shared key when its deliverable shares its
+// file with other blocs, and names the candidacy's blocs it serves.
+func (s *Store) sharedFile(ctx context.Context, n *NewDocument) error {
+	c, err := s.Candidacy(ctx, n.CandidacyID)
+	if err != nil {
+		return err
+	}
+	cert, err := s.refs.Version(ctx, c.VersionID)
+	if err != nil {
+		return err
+	}
+	_, del := cert.Deliverable(n.DeliverableCode)
+	if del == nil || del.Shared == "" {
+		return nil
+	}
+	n.DeliverableCode, n.SharedBlocks = del.Shared, nil
+	targeted := map[string]bool{}
+	for _, t := range c.Blocks {
+		targeted[t.BlockCode] = true
+	}
+	for _, b := range cert.SharedBlocks(del.Shared) {
+		if targeted[b] {
+			n.SharedBlocks = append(n.SharedBlocks, b)
+		}
+	}
+	return nil
 }
 
 // AddDocument records a new version of a deliverable's file. It is called
 // only once the file is durably stored, so a recorded document always has
 // its bytes; the candidacy row is locked so the dossier cannot be submitted
-// halfway through.
+// halfway through. A deliverable whose file several blocs share (the
+// référentiel's shared key) is stored once under that key, for each bloc.
 func (s *Store) AddDocument(ctx context.Context, actor audit.Actor, n NewDocument) (Document, error) {
 	var d Document
+	if err := s.sharedFile(ctx, &n); err != nil {
+		return d, err
+	}
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if err := lockEditable(ctx, tx, n.CandidacyID); err != nil {
 			return err

@@ -35,25 +35,6 @@ func findDeliverable(cert *referentiel.Certification, cd *portfolio.Candidacy, c
 	return nil, nil
 }
 
-// sharedTargets names the blocs of the candidacy a shared deliverable's
-// file serves; nil for a file of one bloc.
-func sharedTargets(cert *referentiel.Certification, cd *portfolio.Candidacy, del *referentiel.Deliverable) []string {
-	if del.Shared == "" {
-		return nil
-	}
-	targeted := map[string]bool{}
-	for _, t := range cd.Blocks {
-		targeted[t.BlockCode] = true
-	}
-	var out []string
-	for _, b := range cert.SharedBlocks(del.Shared) {
-		if targeted[b] {
-			out = append(out, b)
-		}
-	}
-	return out
-}
-
 // documentUpload streams one file into the blob store while hashing it,
 // then records it. The CSRF token travels in the query string so the body
 // is read once, as a stream, and never parsed into memory.
@@ -83,9 +64,9 @@ func (s *Server) documentUpload(c echo.Context) error {
 		return s.uploadRefused(c, refusal.status, refusal.msg)
 	}
 	// A file shared by several blocs (CASP's mémoire) is stored once under
-	// its shared key and serves each of them.
-	doc, err := s.portfolio.AddDocument(ctx, actor(c), portfolio.NewDocument{CandidacyID: cd.ID, BlockCode: block.Code, DeliverableCode: del.FileKey(),
-		FileName: name, SHA256: stored.SHA256, Size: stored.Size, Kind: string(stored.Kind), MIME: stored.MIME, SharedBlocks: sharedTargets(cert, cd, del)})
+	// its shared key and serves each of them (portfolio.AddDocument).
+	doc, err := s.portfolio.AddDocument(ctx, actor(c), portfolio.NewDocument{CandidacyID: cd.ID, BlockCode: block.Code, DeliverableCode: del.Code,
+		FileName: name, SHA256: stored.SHA256, Size: stored.Size, Kind: string(stored.Kind), MIME: stored.MIME})
 	if errors.Is(err, portfolio.ErrLocked) {
 		return s.uploadRefused(c, http.StatusConflict, "Votre dossier est déposé et verrouillé : aucune nouvelle version n'est possible.")
 	}
