@@ -170,6 +170,9 @@ func matrix(x ids) []matrixCase {
 		{"POST", "/certificateur/certificats/:cid/retirer", "/certificateur/certificats/999999/retirer", url.Values{"reason": {""}}, admins},
 		{"GET", "/documents/:id", "/documents/" + doc, nil, readers},
 		{"POST", "/documents/:id/supprimer", "/documents/" + doc + "/supprimer", nil, only(cand)},
+		{"POST", "/certificateur/referentiels/:code/livrables/:dcode/modele", "/certificateur/referentiels/RNCP37779/livrables/RNCP37779BC01-D01/modele", nil, admins},
+		{"GET", "/certificateur/referentiels/:code/livrables/:dcode/modele", "/certificateur/referentiels/RNCP37779/livrables/RNCP37779BC01-D01/modele", nil, admins},
+		{"GET", "/candidatures/:id/livrables/:code/modele", "/candidatures/" + cd + "/livrables/RNCP37779BC01-D01/modele", nil, readers},
 		{"GET", "/certificateur/recevabilite", "/certificateur/recevabilite", nil, admins},
 		{"POST", "/certificateur/candidatures/:id/etat", "/certificateur/candidatures/" + cd + "/etat", url.Values{"vers": {"closed"}}, admins},
 		{"POST", "/candidatures/:id/equivalences/:block/preuve", "/candidatures/" + cd + "/equivalences/RNCP37779BC01/preuve", nil, only(cand)},
@@ -225,6 +228,7 @@ func matrixIDs(a *app) ids {
 	}
 	x.grant = a.id(`SELECT id FROM user_roles WHERE user_id = $1`, x.victim)
 	x.candidacy, x.document = a.candidacyWithDocument(whoEmails[cand])
+	a.deliverableTemplate("RNCP37779", "RNCP37779BC01-D01")
 	x.session, x.juryCandidacy = a.jurySession("ronan.le.gall@demo.acquis.fr", whoEmails[juror], "sophie.roussel@demo.acquis.fr")
 	x.juror2 = a.id(`SELECT id FROM users WHERE email = $1`, whoEmails[juror2])
 	x.staffA = a.id(`SELECT min(id) FROM staff WHERE platform_id = $1`, x.platformA)
