@@ -92,9 +92,15 @@ func (s *Server) renderReferentiel(c echo.Context, cert *referentiel.Certificati
 	v := referentielView{Layout: s.layout(c, cert.Title), Cert: cert, Errors: errs,
 		Certifier: account.Can(principal(c), account.ActCertifierManage, account.Resource{})}
 	if v.Certifier {
-		var err error
-		if v.Templates, err = s.refs.Templates(c.Request().Context(), cert.Code); err != nil {
+		all, err := s.refs.Templates(c.Request().Context(), cert.Code)
+		if err != nil {
 			return err
+		}
+		// Pointers, so the page tells a deliverable without a template.
+		v.Templates = make(map[string]*referentiel.Template, len(all))
+		for k := range all {
+			t := all[k]
+			v.Templates[k] = &t
 		}
 	}
 	return s.render.render(c, status, "referentiel", v)

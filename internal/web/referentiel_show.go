@@ -27,7 +27,7 @@ type referentielView struct {
 	// Certifier may offer a template per deliverable; Templates are those
 	// offered now, by deliverable code.
 	Certifier bool
-	Templates map[string]referentiel.Template
+	Templates map[string]*referentiel.Template
 	Errors    FormErrors
 }
 
