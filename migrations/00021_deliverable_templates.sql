@@ -20,6 +20,8 @@ CREATE TABLE deliverable_templates (
 CREATE INDEX deliverable_templates_latest_idx ON deliverable_templates (certification_code, deliverable_code, id DESC);
 CREATE TRIGGER deliverable_templates_frozen BEFORE UPDATE OR DELETE ON deliverable_templates
   FOR EACH ROW EXECUTE FUNCTION forbid_change();
+CREATE TRIGGER deliverable_templates_no_truncate BEFORE TRUNCATE ON deliverable_templates
+  FOR EACH STATEMENT EXECUTE FUNCTION forbid_change();
 REVOKE UPDATE, DELETE ON deliverable_templates FROM acquis_app;
 
 -- +goose Down
