@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -74,6 +75,9 @@ type deliverableView struct {
 	SentFrom   string
 	// Template is the model the certifier offers for it, if any.
 	Template *referentiel.Template
+	// ContentsIntro says « Il comprend : » before the expected contents,
+	// as the source does, unless its description already introduces them.
+	ContentsIntro bool
 }
 
 func (s *Server) buildCandidacyView(c echo.Context, errs FormErrors) (*candidacyView, error) {
@@ -140,7 +144,7 @@ func (s *Server) buildCandidacyView(c echo.Context, errs FormErrors) (*candidacy
 			}
 			bv := blockView{Block: b, Pathway: t.Pathway}
 			for _, d := range b.Deliverables {
-				dv := deliverableView{D: d}
+				dv := deliverableView{D: d, ContentsIntro: len(d.Contents) > 0 && !strings.HasSuffix(strings.TrimSpace(d.Description), ":")}
 				if tpl, ok := templates[d.Code]; ok {
 					dv.Template = &tpl
 				}
