@@ -10,8 +10,10 @@
 #                          Node.js for the independent JOSE verifier,
 #                          Java and the Nu HTML Checker (vnu-jar, from
 #                          npm, into var/tools) to validate every page),
-#                          and the Versity S3 gateway (versitygw), the real
-#                          S3 server of the blob store's S3 tests
+#                          the Versity S3 gateway (versitygw), the real
+#                          S3 server of the blob store's S3 tests, and
+#                          rclone, curl and openssl for the deployment
+#                          guide's test (scripts/deploy-guide.sh)
 #   scripts/deps.sh lint   staticcheck for `make lint`
 #   scripts/deps.sh bench  wrk, pgbench and Chromium for scripts/bench.sh
 #
@@ -57,6 +59,11 @@ if [ "$mode" = test ]; then
   need nodejs have_cmd node
   need npm have_cmd npm
   need default-jre-headless have_cmd java
+  # scripts/deploy-guide.sh (TestDeploymentGuide): README's bucket commands,
+  # its health checks and its audit key.
+  need rclone have_cmd rclone
+  need curl have_cmd curl
+  need openssl have_cmd openssl
 fi
 
 if [ "$mode" = bench ]; then

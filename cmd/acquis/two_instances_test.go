@@ -111,14 +111,7 @@ func (s *smtpSink) received() []string {
 // with one bucket; the test fails (never skips) without the gateway.
 func startGatewayForCmd(t *testing.T) (blobURL string) {
 	t.Helper()
-	bin, err := exec.LookPath("versitygw")
-	if err != nil {
-		gopath, _ := exec.Command("go", "env", "GOPATH").Output()
-		bin = strings.TrimSpace(string(gopath)) + "/bin/versitygw"
-		if _, err := os.Stat(bin); err != nil {
-			t.Fatal("versitygw introuvable : lancez `scripts/deps.sh test` (il le construit depuis le proxy de modules Go)")
-		}
-	}
+	bin := versitygwBin(t)
 	addr := freeAddr(t)
 	cmd := exec.Command(bin, "--port", addr, "posix", t.TempDir())
 	cmd.Env = append(os.Environ(), "ROOT_ACCESS_KEY=acquis2inst", "ROOT_SECRET_KEY=acquis2inst-secret-0123456789")

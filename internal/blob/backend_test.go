@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -274,7 +275,8 @@ func TestBackendRefusalsAndCutsLeaveNothing(t *testing.T) {
 				t.Errorf("accepté : %v", err)
 			}
 		}
-		// Larger than one S3 part, so the cut happens inside a multipart upload.
+		// Larger than what an S3 upload holds in memory, so the cut happens
+		// after the spill to a temporary file.
 		if _, err := s.Put(context.Background(), &failingReader{after: 12 << 20}, Limits{MaxBytes: 20 << 20, Accepted: all}); err == nil || errors.Is(err, ErrStorage) {
 			t.Fatalf("envoi coupé : %v", err)
 		}
@@ -298,8 +300,9 @@ func TestBackendRefusalsAndCutsLeaveNothing(t *testing.T) {
 	})
 }
 
-// TestBackendStreamingMemoryFlat: a 64 MiB file (eight S3 parts) costs a
-// bounded amount of memory, whatever the backend.
+// TestBackendStreamingMemoryFlat: a 64 MiB file (spilled to a temporary
+// file past 8 MiB on S3) costs a bounded amount of memory, whatever the
+// backend.
 func TestBackendStreamingMemoryFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("court")
@@ -315,8 +318,9 @@ func TestBackendStreamingMemoryFlat(t *testing.T) {
 		if b.Size != 64<<20 {
 			t.Fatalf("taille %d", b.Size)
 		}
-		// Local: one copy buffer. S3: one part buffer plus the client's
-		// per-request allocations; 64 MiB held whole would be far above.
+		// Local: one copy buffer. S3: the first 8 MiB held before the
+		// spill, the client's per-request allocations; 64 MiB held whole
+		// would be far above.
 		if grown := int64(after.TotalAlloc - before.TotalAlloc); grown > 40<<20 {
 			t.Fatalf("%d Mo alloués pour 64 Mo : le fichier n'est pas traité en flux", grown>>20)
 		}
@@ -354,4 +358,33 @@ func TestS3OrphansCleaned(t *testing.T) {
 func readMem(m *runtime.MemStats) {
 	runtime.GC()
 	runtime.ReadMemStats(m)
+}
+
+// TestS3StoreChecksSHA256: every write carries the SHA-256 computed while
+// streaming, and the store refuses bytes that do not match it (here, a
+// body changed after hashing), so nothing appears under that address.
+func TestS3StoreChecksSHA256(t *testing.T) {
+	s, cl, bucket := newS3Store(t)
+	b := s.obj.(*s3store)
+	good := samplePDF()
+	sum := sha256.Sum256(good)
+	sha := hex.EncodeToString(sum[:])
+	opts, err := putOptions(sha)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := append([]byte(nil), good...)
+	bad[len(bad)/2] ^= 1
+	if _, err := b.c.PutObject(context.Background(), bucket, b.key(sha), bytes.NewReader(bad), int64(len(bad)), opts); err == nil {
+		t.Fatal("octets altérés acceptés sous l'empreinte du fichier")
+	}
+	if n := countKeys(t, cl, bucket, "objects/"); n != 0 {
+		t.Fatalf("%d objet(s) publié(s) malgré l'empreinte fausse", n)
+	}
+	if _, err := b.c.PutObject(context.Background(), bucket, b.key(sha), bytes.NewReader(good), int64(len(good)), opts); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(readAll(t, s, sha), good) {
+		t.Fatal("contenu relu différent")
+	}
 }

@@ -45,10 +45,10 @@ func BenchmarkSha256Copy100MB(b *testing.B) {
 }
 
 // BenchmarkPutBackends compares the upload throughput of the two
-// backends on the same machine: a 1 MiB file (one part: written once,
-// straight to its address, on S3) and a 64 MiB file (multipart staging,
-// then a server-side copy), streamed, hashed, checked and published, to
-// the local folder and to the S3 gateway.
+// backends on the same machine: a 1 MiB file (held in memory on S3) and a
+// 64 MiB file (spilled to a temporary file on S3), streamed, hashed,
+// checked and published, to the local folder and to the S3 gateway (one
+// PUT straight to the content address in both cases).
 func BenchmarkPutBackends(b *testing.B) {
 	for _, size := range []int64{1 << 20, 64 << 20} {
 		for _, bc := range backends {
