@@ -8,11 +8,12 @@ import (
 
 	"acquis/internal/blob"
 	"acquis/internal/portfolio"
+	"acquis/internal/referentiel"
 	"acquis/internal/staff"
 )
 
 // runDocuments verifies the blob store against the database: every file
-// a document, a staff evidence or a deposit receipt points at is
+// a document, a staff evidence, a deliverable template or a deposit receipt points at is
 // re-hashed, and each receipt is compared with its documents. Run it after a
 // restore (README, « Backup and restore »).
 func runDocuments(ctx context.Context, args []string) error {
@@ -24,7 +25,7 @@ func runDocuments(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		r, err := blob.Verify(ctx, store, portfolio.NewStore(e.db).StoredFiles, staff.NewStore(e.db).StoredFiles)
+		r, err := blob.Verify(ctx, store, portfolio.NewStore(e.db).StoredFiles, staff.NewStore(e.db).StoredFiles, referentiel.NewStore(e.db).StoredFiles)
 		if err != nil {
 			return err
 		}

@@ -76,7 +76,9 @@ func TestEveryTableGrantedToServingRole(t *testing.T) {
 	appendOnly := map[string]bool{"jury_minutes": true, "deposits": true, "certificates": true, "acquired_blocks": true,
 		"certification_versions": true, "blocks": true, "competences": true, "deliverables": true, "criteria": true,
 		// Issue 14: the annual indicator frozen, the certifier's list of equivalent certifications.
-		"plan_freezes": true, "plan_snapshots": true, "equivalent_certifications": true}
+		"plan_freezes": true, "plan_snapshots": true, "equivalent_certifications": true,
+		// Issue 18: the certifier's templates of deliverables (a new one supersedes).
+		"deliverable_templates": true}
 	var tables []string
 	if err := d.Select(&tables, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`); err != nil {
 		t.Fatal(err)

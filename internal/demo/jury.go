@@ -76,11 +76,13 @@ func (j *journeys) candidacy(email string, until portfolio.State) (int64, error)
 	if err != nil {
 		return id, err
 	}
+	sent := map[string]bool{} // a file shared by blocs is sent once
 	for _, b := range cert.Blocks {
 		for _, d := range b.Deliverables {
-			if !d.Upload {
+			if !d.Upload || sent[d.FileKey()] {
 				continue
 			}
+			sent[d.FileKey()] = true
 			name := strings.ToLower(strings.ReplaceAll(d.Label, " ", "-")) + "-" + strings.ToLower(b.Code) + ".pdf"
 			bl, err := j.blobs.Put(j.ctx, strings.NewReader(demoPDF(email+" "+d.Code)), blob.Limits{MaxBytes: 1 << 20, Accepted: []blob.Kind{blob.PDF}})
 			if err != nil {
@@ -119,6 +121,9 @@ type assignment struct {
 	// votes overrides members' votes (block → email → vote); otherwise
 	// every member votes the evaluators' proposal.
 	votes map[string]map[string]string
+	// reasons are the jury's written reasons per bloc (block → text),
+	// which the candidate reads with the decision.
+	reasons map[string]string
 }
 
 func (j *journeys) session(starts time.Time, place string, members []string, list []assignment, sign bool) error {
@@ -254,7 +259,7 @@ func (j *journeys) session(starts time.Time, place string, members []string, lis
 						return err
 					}
 				}
-				if err := j.js.Decide(j.ctx, chair, sid, cids[a.email], t.BlockCode, ""); err != nil {
+				if err := j.js.Decide(j.ctx, chair, sid, cids[a.email], t.BlockCode, a.reasons[t.BlockCode]); err != nil {
 					return err
 				}
 			}
@@ -323,7 +328,8 @@ func loadJourneys(ctx context.Context, d *sqlx.DB, blobs *blob.Store) error {
 		// Marchand's casting vote decides.
 		{email: "soizic.tanguy@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "sophie.roussel@demo.acquis.fr"}, failBlocks: []string{"RNCP37779BC03"}, outcome: jury.ReussitePartielle,
 			conflict: "olivier.chevalier@demo.acquis.fr", conflictNote: "A travaillé avec la candidate dans la même association jusqu'en 2024.",
-			votes: map[string]map[string]string{"RNCP37779BC03": {"helene.marchand@demo.acquis.fr": jury.NonValide, "sophie.roussel@demo.acquis.fr": jury.Valide}}},
+			votes:   map[string]map[string]string{"RNCP37779BC03": {"helene.marchand@demo.acquis.fr": jury.NonValide, "sophie.roussel@demo.acquis.fr": jury.Valide}},
+			reasons: map[string]string{"RNCP37779BC03": "Le dossier décrit l'accompagnement de la personne mais pas celui des collectifs de travail ; les grilles relèvent ces critères non acquis."}},
 		{email: "sandrine.grondin@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr"}, outcome: jury.ReussiteTotale},
 		{email: "jerome.blanchard@demo.acquis.fr", evaluators: []string{"helene.marchand@demo.acquis.fr", "olivier.chevalier@demo.acquis.fr"}, outcome: jury.Absent},
 	}, true); err != nil {

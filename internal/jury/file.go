@@ -120,7 +120,8 @@ func (s *Store) File(ctx context.Context, sessionID, candidacyID int64) (*Candid
 		}
 	}
 	if f.Deposit == nil {
-		if f.Documents, err = s.pf.Documents(ctx, candidacyID); err != nil {
+		// The dossier's files only, each with the blocs it serves.
+		if f.Documents, err = s.pf.DossierDocuments(ctx, candidacyID); err != nil {
 			return nil, err
 		}
 	}

@@ -70,12 +70,18 @@ func caspFile(t testing.TB) *jury.CandidateFile {
 	}
 	f.Deposit = &portfolio.Deposit{ID: 1, CandidacyID: c.ID, Number: 1, SubmittedAt: at.AddDate(0, 0, -30), CandidateName: c.CandidateName}
 	k := 0
+	sent := map[string]bool{} // a file shared by blocs is deposited once
 	for bi, b := range cert.Blocks {
 		for _, d := range b.Deliverables {
-			if d.Upload {
-				f.Deposit.Files = append(f.Deposit.Files, portfolio.DepositFile{DocumentID: int64(k), BlockCode: b.Code, DeliverableCode: d.Code,
+			if d.Upload && !sent[d.FileKey()] {
+				sent[d.FileKey()] = true
+				df := portfolio.DepositFile{DocumentID: int64(k), BlockCode: b.Code, DeliverableCode: d.FileKey(),
 					DeliverableName: d.Label, FileName: "dossier-" + strconv.Itoa(k) + "-élodie.pdf", Version: 2, Size: 1_234_567,
-					SHA256: strings.Repeat(strconv.Itoa(k%10), 64), UploadedAt: at.AddDate(0, 0, -31)})
+					SHA256: strings.Repeat(strconv.Itoa(k%10), 64), UploadedAt: at.AddDate(0, 0, -31)}
+				if d.Shared != "" {
+					df.Blocks = cert.SharedBlocks(d.Shared)
+				}
+				f.Deposit.Files = append(f.Deposit.Files, df)
 				k++
 			}
 		}

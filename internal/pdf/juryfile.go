@@ -189,7 +189,7 @@ func documents(d *Doc, f *jury.CandidateFile) {
 		d.Para("Aucun dépôt n'a été enregistré : versions actuelles des documents.")
 		for _, x := range f.Documents {
 			if x.DeletedAt == nil {
-				rows = append(rows, fileRow{x.BlockCode + "\n" + x.DeliverableCode, x.FileName, x.SHA256, x.Version, x.Size, x.UploadedAt})
+				rows = append(rows, fileRow{documentBlocks(x) + "\n" + x.DeliverableCode, x.FileName, x.SHA256, x.Version, x.Size, x.UploadedAt})
 			}
 		}
 	}
@@ -207,7 +207,7 @@ type fileRow struct {
 func depositRows(dep *portfolio.Deposit) []fileRow {
 	rows := make([]fileRow, 0, len(dep.Files))
 	for _, x := range dep.Files {
-		rows = append(rows, fileRow{x.BlockCode + "\n" + x.DeliverableName, x.FileName, x.SHA256, x.Version, x.Size, x.UploadedAt})
+		rows = append(rows, fileRow{x.BlocksLabel() + "\n" + x.DeliverableName, x.FileName, x.SHA256, x.Version, x.Size, x.UploadedAt})
 	}
 	return rows
 }
@@ -321,4 +321,13 @@ func short(hash string) string {
 		return hash[:16] + "…"
 	}
 	return hash
+}
+
+// documentBlocks names the presented blocs a document serves (several for
+// a shared file such as CASP's mémoire), or its own bloc.
+func documentBlocks(x portfolio.Document) string {
+	if len(x.Blocks) > 0 {
+		return strings.Join(x.Blocks, ", ")
+	}
+	return x.BlockCode
 }

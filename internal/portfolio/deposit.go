@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -27,6 +28,18 @@ type DepositFile struct {
 	Size            int64     `json:"size"`
 	SHA256          string    `json:"sha256"`
 	UploadedAt      time.Time `json:"uploaded_at"`
+	// Blocks names every bloc a shared file serves (CASP's mémoire for
+	// blocs 1 and 2): the receipt lists the file once, with each bloc,
+	// since it is one file with one hash handed in once.
+	Blocks []string `json:"blocks,omitempty"`
+}
+
+// BlocksLabel names the blocs the file serves, for the receipt.
+func (f DepositFile) BlocksLabel() string {
+	if len(f.Blocks) > 1 {
+		return strings.Join(f.Blocks, ", ")
+	}
+	return f.BlockCode
 }
 
 // Deposit is a submitted dossier and its receipt.
@@ -42,7 +55,8 @@ type Deposit struct {
 }
 
 // Missing lists, per targeted bloc, the deliverables that still have no
-// file; an oral interview needs none.
+// file; an oral interview needs none. A shared file, once deposited,
+// serves each of its blocs.
 func Missing(cert *referentiel.Certification, c *Candidacy, docs []Document) map[string][]referentiel.Deliverable {
 	have := map[string]bool{}
 	for _, d := range docs {
@@ -57,7 +71,7 @@ func Missing(cert *referentiel.Certification, c *Candidacy, docs []Document) map
 				continue
 			}
 			for _, d := range b.Deliverables {
-				if d.Upload && !have[d.Code] {
+				if d.Upload && !have[d.FileKey()] {
 					out[b.Code] = append(out[b.Code], d)
 				}
 			}
@@ -161,12 +175,16 @@ func latestFiles(cert *referentiel.Certification, c *Candidacy, docs []Document)
 		targeted[t.BlockCode] = true
 	}
 	names := map[string]string{}
+	blocks := map[string][]string{}
 	for _, b := range cert.Blocks {
 		if !targeted[b.Code] {
 			continue
 		}
 		for _, d := range b.Deliverables {
-			names[d.Code] = d.Label
+			if _, seen := names[d.FileKey()]; !seen {
+				names[d.FileKey()] = d.Label
+			}
+			blocks[d.FileKey()] = append(blocks[d.FileKey()], b.Code)
 		}
 	}
 	latest := map[string]Document{}
@@ -185,8 +203,12 @@ func latestFiles(cert *referentiel.Certification, c *Candidacy, docs []Document)
 	files := make([]DepositFile, 0, len(order))
 	for _, code := range order {
 		d := latest[code]
-		files = append(files, DepositFile{DocumentID: d.ID, BlockCode: d.BlockCode, DeliverableCode: code, DeliverableName: names[code],
-			FileName: d.FileName, Version: d.Version, Size: d.Size, SHA256: d.SHA256, UploadedAt: d.UploadedAt})
+		f := DepositFile{DocumentID: d.ID, BlockCode: blocks[code][0], DeliverableCode: code, DeliverableName: names[code],
+			FileName: d.FileName, Version: d.Version, Size: d.Size, SHA256: d.SHA256, UploadedAt: d.UploadedAt}
+		if len(blocks[code]) > 1 {
+			f.Blocks = blocks[code]
+		}
+		files = append(files, f)
 	}
 	return files
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"acquis/internal/audit"
 	"acquis/internal/db"
@@ -28,6 +29,9 @@ type Document struct {
 	UploadedByName  string     `db:"uploaded_by_name" json:"uploaded_by_name"`
 	UploadedAt      time.Time  `db:"uploaded_at" json:"uploaded_at"`
 	DeletedAt       *time.Time `db:"deleted_at" json:"deleted_at,omitempty"`
+	// Blocks are the presented blocs the file serves, filled by
+	// DossierDocuments only (a shared file serves several).
+	Blocks pq.StringArray `db:"blocks" json:"-"`
 }
 
 // NewDocument is a file already safely in the blob store, to record.
@@ -40,14 +44,49 @@ type NewDocument struct {
 	Size            int64
 	Kind            string
 	MIME            string
+	// SharedBlocks names the blocs of the candidacy a shared file serves;
+	// AddDocument fills it, for the audit row.
+	SharedBlocks []string
+}
+
+// sharedFile points n at the shared key when its deliverable shares its
+// file with other blocs, and names the candidacy's blocs it serves.
+func (s *Store) sharedFile(ctx context.Context, n *NewDocument) error {
+	c, err := s.Candidacy(ctx, n.CandidacyID)
+	if err != nil {
+		return err
+	}
+	cert, err := s.refs.Version(ctx, c.VersionID)
+	if err != nil {
+		return err
+	}
+	_, del := cert.Deliverable(n.DeliverableCode)
+	if del == nil || del.Shared == "" {
+		return nil
+	}
+	n.DeliverableCode, n.SharedBlocks = del.Shared, nil
+	targeted := map[string]bool{}
+	for _, t := range c.Blocks {
+		targeted[t.BlockCode] = true
+	}
+	for _, b := range cert.SharedBlocks(del.Shared) {
+		if targeted[b] {
+			n.SharedBlocks = append(n.SharedBlocks, b)
+		}
+	}
+	return nil
 }
 
 // AddDocument records a new version of a deliverable's file. It is called
 // only once the file is durably stored, so a recorded document always has
 // its bytes; the candidacy row is locked so the dossier cannot be submitted
-// halfway through.
+// halfway through. A deliverable whose file several blocs share (the
+// référentiel's shared key) is stored once under that key, for each bloc.
 func (s *Store) AddDocument(ctx context.Context, actor audit.Actor, n NewDocument) (Document, error) {
 	var d Document
+	if err := s.sharedFile(ctx, &n); err != nil {
+		return d, err
+	}
 	err := db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
 		if err := lockEditable(ctx, tx, n.CandidacyID); err != nil {
 			return err
@@ -57,9 +96,13 @@ func (s *Store) AddDocument(ctx context.Context, actor audit.Actor, n NewDocumen
 		if d.ID, version, err = insertDocument(ctx, tx, actor, n); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, actor.Entry("document.upload", "document", strconv.FormatInt(d.ID, 10), map[string]any{
+		detail := map[string]any{
 			"candidacy_id": n.CandidacyID, "deliverable": n.DeliverableCode, "version": version, "file_name": n.FileName, "sha256": n.SHA256, "size": n.Size,
-		}))
+		}
+		if len(n.SharedBlocks) > 1 {
+			detail["blocks"] = n.SharedBlocks
+		}
+		return audit.Record(ctx, tx, actor.Entry("document.upload", "document", strconv.FormatInt(d.ID, 10), detail))
 	})
 	if err != nil {
 		return d, err
@@ -99,15 +142,18 @@ func (s *Store) Documents(ctx context.Context, candidacyID int64) ([]Document, e
 // the candidate has not deposited again), is not the dossier the jury
 // judges. Never the proof of an équivalence nor the evidence of a
 // prerequisite either, which are the certifier's to judge (the receipt
-// leaves them out; older receipts are filtered again here).
+// leaves them out; older receipts are filtered again here). Each names
+// the presented blocs it serves: a file shared by blocs (a CASP mémoire)
+// is listed once, with each of them.
 func (s *Store) DossierDocuments(ctx context.Context, candidacyID int64) ([]Document, error) {
 	var out []Document
-	err := s.db.SelectContext(ctx, &out, `SELECT `+documentColumns+` FROM documents d JOIN users u ON u.id = d.uploaded_by
-		WHERE d.candidacy_id = $1 AND d.id IN (`+depositedIDs+`)
-		AND EXISTS (SELECT 1 FROM candidacy_blocks cb JOIN candidacies c ON c.id = cb.candidacy_id
+	err := s.db.SelectContext(ctx, &out, `SELECT `+documentColumns+`, p.blocks FROM documents d JOIN users u ON u.id = d.uploaded_by
+		CROSS JOIN LATERAL (SELECT array_agg(cb.block_code ORDER BY cb.position) AS blocks
+			FROM candidacy_blocks cb JOIN candidacies c ON c.id = cb.candidacy_id
 			JOIN blocks b ON b.version_id = c.version_id AND b.code = cb.block_code
-			JOIN deliverables dl ON dl.block_id = b.id AND dl.code = d.deliverable_code
-			WHERE cb.candidacy_id = d.candidacy_id)
+			JOIN deliverables dl ON dl.block_id = b.id AND coalesce(dl.shared_key, dl.code) = d.deliverable_code
+			WHERE cb.candidacy_id = d.candidacy_id) p
+		WHERE d.candidacy_id = $1 AND p.blocks IS NOT NULL AND d.id IN (`+depositedIDs+`)
 		ORDER BY d.block_code, d.deliverable_code, d.version`, candidacyID)
 	if err != nil {
 		return nil, fmt.Errorf("portfolio: dossier documents: %w", err)

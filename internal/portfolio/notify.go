@@ -75,7 +75,7 @@ func transitionNotice(id int64, title string, from, to State, reason string, due
 			Subject: "Votre candidature n'est pas recevable : " + title,
 			Paragraphs: []string{
 				fmt.Sprintf("Le certificateur a déclaré votre candidature à « %s » non recevable, pour les motifs ci-dessous.", title),
-				"Vous pouvez contester cette décision par un recours gracieux auprès du certificateur dans un délai de deux mois à compter de sa notification, puis, le cas échéant, devant le tribunal administratif dans le même délai.",
+				AppealRoute,
 			},
 			Facts:  reasonFacts(reason),
 			Action: "Voir la décision", Path: page,

@@ -11,6 +11,7 @@ import (
 	"path"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -75,6 +76,7 @@ type deliverableDoc struct {
 	MaxPages      int      `yaml:"max_pages"`
 	Upload        bool     `yaml:"upload"`
 	AcceptedTypes []string `yaml:"accepted_types"`
+	Shared        string   `yaml:"shared"`
 }
 
 type criterionDoc struct {
@@ -137,6 +139,7 @@ func Parse(name string, data []byte) (*Certification, error) {
 		seen[code] = line
 		return nil
 	}
+	shared := map[string][]sharedUse{}
 	for i := range doc.Blocks {
 		bn := &doc.Blocks[i]
 		var bd blockDoc
@@ -180,7 +183,7 @@ func Parse(name string, data []byte) (*Certification, error) {
 				return nil, yamlError(name, err)
 			}
 			d := Deliverable(dd)
-			d.Code, d.Label = strings.TrimSpace(d.Code), strings.TrimSpace(d.Label)
+			d.Code, d.Label, d.Shared = strings.TrimSpace(d.Code), strings.TrimSpace(d.Label), strings.TrimSpace(d.Shared)
 			if err := unique(d.Code, n.Line); err != nil {
 				return nil, err
 			}
@@ -200,6 +203,17 @@ func Parse(name string, data []byte) (*Certification, error) {
 			}
 			if d.MaxPages < 0 {
 				return nil, fail(n.Line, "nombre de pages négatif")
+			}
+			if d.Shared != "" {
+				if !d.Upload {
+					return nil, fail(n.Line, "le livrable %s est partagé (shared) mais n'attend pas de fichier", d.Code)
+				}
+				// Namespaced by the certification, so a shared file never
+				// takes the code of a bloc's own file, proof or evidence.
+				if !strings.HasPrefix(d.Shared, c.Code+"-") {
+					return nil, fail(n.Line, "la clé partagée %q doit commencer par %s-", d.Shared, c.Code)
+				}
+				shared[d.Shared] = append(shared[d.Shared], sharedUse{block: b.Code, d: d, line: n.Line})
 			}
 			b.Deliverables = append(b.Deliverables, d)
 		}
@@ -226,7 +240,49 @@ func Parse(name string, data []byte) (*Certification, error) {
 		}
 		c.Blocks = append(c.Blocks, b)
 	}
+	if err := checkShared(shared, seen, fail); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// sharedUse is one deliverable declaring a shared file key.
+type sharedUse struct {
+	block string
+	d     Deliverable
+	line  int
+}
+
+// checkShared refuses a shared file key that is not one file for several
+// blocs: used by one bloc only, twice in a bloc, clashing with a code, or
+// by deliverables that would not accept the same file.
+func checkShared(shared map[string][]sharedUse, codes map[string]int, fail func(int, string, ...any) error) error {
+	keys := make([]string, 0, len(shared))
+	for k := range shared {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		uses := shared[k]
+		first := uses[0]
+		if line, clash := codes[k]; clash {
+			return fail(first.line, "la clé partagée %s est déjà le code d'un élément (ligne %d)", k, line)
+		}
+		if len(uses) < 2 {
+			return fail(first.line, "la clé partagée %s n'est utilisée que par le livrable %s : un fichier partagé sert au moins deux blocs", k, first.d.Code)
+		}
+		blocks := map[string]bool{}
+		for _, u := range uses {
+			if blocks[u.block] {
+				return fail(u.line, "la clé partagée %s apparaît deux fois dans le bloc %s", k, u.block)
+			}
+			blocks[u.block] = true
+			if u.d.Kind != first.d.Kind || !slices.Equal(u.d.AcceptedTypes, first.d.AcceptedTypes) {
+				return fail(u.line, "les livrables %s et %s partagent le fichier %s mais n'ont pas le même type ni les mêmes formats", first.d.Code, u.d.Code, k)
+			}
+		}
+	}
+	return nil
 }
 
 // decodeStrict decodes one element, refusing keys its type does not have,

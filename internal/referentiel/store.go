@@ -156,9 +156,9 @@ func insertVersion(ctx context.Context, tx *sqlx.Tx, c *Certification) (int64, e
 				maxPages = sql.NullInt64{Int64: int64(d.MaxPages), Valid: true}
 			}
 			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO deliverables (block_id, code, position, kind, label, description, contents, max_pages, upload, accepted_types)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-				bid, d.Code, i+1, d.Kind, d.Label, d.Description, contents, maxPages, d.Upload, pq.Array(nonNil(d.AcceptedTypes))); err != nil {
+				INSERT INTO deliverables (block_id, code, position, kind, label, description, contents, max_pages, upload, accepted_types, shared_key)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULLIF($11, ''))`,
+				bid, d.Code, i+1, d.Kind, d.Label, d.Description, contents, maxPages, d.Upload, pq.Array(nonNil(d.AcceptedTypes)), d.Shared); err != nil {
 				return 0, err
 			}
 		}
@@ -324,16 +324,17 @@ func (s *Store) readVersion(ctx context.Context, versionID int64) (*Certificatio
 		MaxPages    sql.NullInt64  `db:"max_pages"`
 		Upload      bool           `db:"upload"`
 		Accepted    pq.StringArray `db:"accepted_types"`
+		Shared      sql.NullString `db:"shared_key"`
 	}
 	if err := s.db.SelectContext(ctx, &dels, `
-		SELECT d.block_id, d.code, d.kind, d.label, d.description, d.contents, d.max_pages, d.upload, d.accepted_types
+		SELECT d.block_id, d.code, d.kind, d.label, d.description, d.contents, d.max_pages, d.upload, d.accepted_types, d.shared_key
 		FROM deliverables d JOIN blocks b ON b.id = d.block_id
 		WHERE b.version_id = $1 ORDER BY b.position, d.position`, versionID); err != nil {
 		return nil, fmt.Errorf("referentiel: deliverables: %w", err)
 	}
 	for _, d := range dels {
 		del := Deliverable{Code: d.Code, Kind: d.Kind, Label: d.Label, Description: d.Description,
-			MaxPages: int(d.MaxPages.Int64), Upload: d.Upload, AcceptedTypes: []string(d.Accepted)}
+			MaxPages: int(d.MaxPages.Int64), Upload: d.Upload, AcceptedTypes: []string(d.Accepted), Shared: d.Shared.String}
 		if err := json.Unmarshal(d.Contents, &del.Contents); err != nil {
 			return nil, fmt.Errorf("referentiel: contents: %w", err)
 		}

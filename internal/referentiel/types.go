@@ -71,6 +71,35 @@ type Deliverable struct {
 	MaxPages      int      `json:"max_pages,omitempty"`
 	Upload        bool     `json:"upload"`
 	AcceptedTypes []string `json:"accepted_types,omitempty"`
+	// Shared is set on deliverables of several blocs that are one and the
+	// same file (CASP blocs 1 and 2 share their mémoire): the candidate
+	// hands it in once and it counts for each bloc. Each bloc keeps its
+	// own description, as its source gives it.
+	Shared string `json:"shared,omitempty"`
+}
+
+// FileKey is the code a candidate's file for d is stored under: the shared
+// key when the file serves several blocs, else d's own code.
+func (d Deliverable) FileKey() string {
+	if d.Shared != "" {
+		return d.Shared
+	}
+	return d.Code
+}
+
+// SharedBlocks lists, in the référentiel's order, the codes of the blocs
+// whose deliverables share the file key; one bloc for an unshared key.
+func (c *Certification) SharedBlocks(key string) []string {
+	var out []string
+	for _, b := range c.Blocks {
+		for _, d := range b.Deliverables {
+			if d.FileKey() == key {
+				out = append(out, b.Code)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // Criterion is one evaluation criterion the jury scores.

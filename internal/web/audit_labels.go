@@ -47,6 +47,8 @@ var auditActions = map[string]string{
 	"organisation.create":             "Organisation créée",
 	"plan.target":                     "Objectif du plan enregistré",
 	"referentiel.install":             "Référentiel installé",
+	"referentiel.template":            "Modèle de livrable proposé",
+	"referentiel.template_refused":    "Modèle de livrable refusé",
 	"staff.created":                   "Personnel ajouté",
 	"staff.updated":                   "Personnel modifié",
 	"staff.deleted":                   "Personnel supprimé",

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -34,6 +35,8 @@ type candidacyView struct {
 	Assessed      int
 	ToAssess      int
 	Results       []jury.CandidateResult
+	// Outcomes are the same results as the candidate reads them.
+	Outcomes []resultView
 	// Acquired are the blocs of this certification the candidate holds
 	// (each with its attestation); Certificate is set once it is awarded.
 	Acquired    []portfolio.AcquiredBlock
@@ -64,6 +67,16 @@ type deliverableView struct {
 	D        referentiel.Deliverable
 	Versions []portfolio.Document
 	Current  *portfolio.Document
+	// SharedWith names the other presented blocs a shared file serves;
+	// the file is sent once, from the first of them (SentFrom is that
+	// deliverable's code when it is not this one).
+	SharedWith []string
+	SentFrom   string
+	// Template is the model the certifier offers for it, if any.
+	Template *referentiel.Template
+	// ContentsIntro says « Il comprend : » before the expected contents,
+	// as the source does, unless its description already introduces them.
+	ContentsIntro bool
 }
 
 func (s *Server) buildCandidacyView(c echo.Context, cd *portfolio.Candidacy, errs FormErrors) (*candidacyView, error) {
@@ -105,6 +118,23 @@ func (s *Server) buildCandidacyView(c echo.Context, cd *portfolio.Candidacy, err
 	if v.Certifier {
 		v.AdminSteps = portfolio.NextSteps(cd.State, account.RoleAdmin)
 	}
+	// sharers lists, per file key, the presented blocs' deliverables that
+	// share it, in the candidacy's order.
+	type sharer struct{ block, code string }
+	sharers := map[string][]sharer{}
+	for _, t := range cd.Blocks {
+		for _, b := range cert.Blocks {
+			if b.Code == t.BlockCode {
+				for _, d := range b.Deliverables {
+					sharers[d.FileKey()] = append(sharers[d.FileKey()], sharer{b.Code, d.Code})
+				}
+			}
+		}
+	}
+	templates, err := s.refs.Templates(ctx, cd.CertificationCode)
+	if err != nil {
+		return nil, err
+	}
 	for _, t := range cd.Blocks {
 		for _, b := range cert.Blocks {
 			if b.Code != t.BlockCode {
@@ -112,9 +142,22 @@ func (s *Server) buildCandidacyView(c echo.Context, cd *portfolio.Candidacy, err
 			}
 			bv := blockView{Block: b, Pathway: t.Pathway}
 			for _, d := range b.Deliverables {
-				dv := deliverableView{D: d}
+				dv := deliverableView{D: d, ContentsIntro: len(d.Contents) > 0 && !strings.HasSuffix(strings.TrimSpace(d.Description), ":")}
+				if tpl, ok := templates[d.Code]; ok {
+					dv.Template = &tpl
+				}
+				if sh := sharers[d.FileKey()]; len(sh) > 1 {
+					for _, x := range sh {
+						if x.block != b.Code {
+							dv.SharedWith = append(dv.SharedWith, x.block)
+						}
+					}
+					if sh[0].code != d.Code {
+						dv.SentFrom = sh[0].code
+					}
+				}
 				for i := range docs {
-					if docs[i].DeliverableCode == d.Code {
+					if docs[i].DeliverableCode == d.FileKey() {
 						dv.Versions = append(dv.Versions, docs[i])
 						if docs[i].DeletedAt == nil {
 							dv.Current = &docs[i]
@@ -152,6 +195,7 @@ func (s *Server) buildCandidacyView(c echo.Context, cd *portfolio.Candidacy, err
 		return nil, err
 	}
 	v.Acquired, v.Certificate = h.Blocks, h.Certificate
+	v.Outcomes = resultViews(cert, v.Results, h.Blocks)
 	if v.Verify, v.Withdrawn, err = s.verificationCodes(ctx, h); err != nil {
 		return nil, err
 	}

@@ -45,9 +45,14 @@ func (s *Server) candidateHome(c echo.Context) error {
 			return err
 		}
 		cdCopy := cd
+		// Files to send: a file shared by blocs counts once.
+		files := map[string]bool{}
 		for _, ds := range portfolio.Missing(cert, &cdCopy, docs) {
-			line.Missing += len(ds)
+			for _, d := range ds {
+				files[d.FileKey()] = true
+			}
 		}
+		line.Missing = len(files)
 		line.NextStep = nextStepHint(cd.State, line.Missing)
 		v.Candidacies = append(v.Candidacies, line)
 	}

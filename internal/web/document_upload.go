@@ -62,6 +62,8 @@ func (s *Server) documentUpload(c echo.Context, cd *portfolio.Candidacy) error {
 		}
 		return s.uploadRefused(c, cd, refusal.status, refusal.msg)
 	}
+	// A file shared by several blocs (CASP's mémoire) is stored once under
+	// its shared key and serves each of them (portfolio.AddDocument).
 	doc, err := s.portfolio.AddDocument(ctx, actor(c), portfolio.NewDocument{CandidacyID: cd.ID, BlockCode: block.Code, DeliverableCode: del.Code,
 		FileName: name, SHA256: stored.SHA256, Size: stored.Size, Kind: string(stored.Kind), MIME: stored.MIME})
 	if errors.Is(err, portfolio.ErrLocked) {

@@ -231,6 +231,9 @@ func matrix(x ids) []matrixCase {
 		{"GET", "/candidatures/:id/attestations/:block/badge.jwt", "/candidatures/" + cc + "/attestations/RNCP37779BC01/badge.jwt", nil, holders, ok},
 		{"POST", "/certificateur/certificats/:cid/retirer", "/certificateur/certificats/" + fmt.Sprint(x.certificate) + "/retirer", url.Values{"reason": {"Fraude : dossier copié."}}, admins, redirect},
 		{"GET", "/documents/:id", "/documents/" + doc, nil, readers, ok},
+		{"POST", "/certificateur/referentiels/:code/livrables/:dcode/modele", "/certificateur/referentiels/RNCP37779/livrables/RNCP37779BC01-D01/modele", nil, admins, redirect},
+		{"GET", "/certificateur/referentiels/:code/livrables/:dcode/modele", "/certificateur/referentiels/RNCP37779/livrables/RNCP37779BC01-D01/modele", nil, admins, ok},
+		{"GET", "/candidatures/:id/livrables/:code/modele", "/candidatures/" + cd + "/livrables/RNCP37779BC01-D01/modele", nil, readers, ok},
 		{"POST", "/documents/:id/supprimer", "/documents/" + doc + "/supprimer", nil, only(cand), redirect},
 		{"GET", "/certificateur/recevabilite", "/certificateur/recevabilite", nil, admins, ok},
 		{"POST", "/certificateur/candidatures/:id/etat", "/certificateur/candidatures/" + cd + "/etat", url.Values{"vers": {"admissible"}}, admins, redirect},
@@ -310,6 +313,7 @@ func matrixIDs(a *app) ids {
 	}
 	x.grant = a.id(`SELECT id FROM user_roles WHERE user_id = $1`, x.victim)
 	x.candidacy, x.document = a.candidacyWithDocument(whoEmails[cand])
+	a.deliverableTemplate("RNCP37779", "RNCP37779BC01-D01")
 	x.session, x.juryCandidacy = a.jurySession("ronan.le.gall@demo.acquis.fr", whoEmails[juror], "sophie.roussel@demo.acquis.fr")
 	x.juror2 = a.userID(whoEmails[juror2])
 	x.staffA = a.id(`SELECT min(id) FROM staff WHERE platform_id = $1`, x.platformA)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/account"
 	"acquis/internal/referentiel"
 )
 
@@ -26,6 +27,11 @@ func (s *Server) referentielList(c echo.Context) error {
 type referentielView struct {
 	Layout
 	Cert *referentiel.Certification
+	// Certifier may offer a template per deliverable; Templates are those
+	// offered now, by deliverable code.
+	Certifier bool
+	Templates map[string]*referentiel.Template
+	Errors    FormErrors
 }
 
 // referentielShow shows a certification's current version. A version
@@ -38,6 +44,15 @@ func (s *Server) referentielShow(c echo.Context) error {
 	vid, err := s.refs.CurrentVersionID(ctx, c.Param("code"))
 	if err != nil {
 		return err
+	}
+	// The certifier's page also offers the deliverables' templates: it is
+	// rendered whole, the only one that is not the same for everyone.
+	if account.Can(principal(c), account.ActCertifierManage, account.Resource{}) {
+		cert, err := s.refs.Version(ctx, vid)
+		if err != nil {
+			return err
+		}
+		return s.renderReferentiel(c, cert, http.StatusOK, nil)
 	}
 	p, err := s.refPages.get(vid, func() (refPage, error) {
 		cert, err := s.refs.Version(ctx, vid)

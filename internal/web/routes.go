@@ -130,6 +130,11 @@ func (s *Server) routes() {
 	handleIn(s, get, "/candidatures/:id/attestations/:block/badge.jwt", read, s.candidacyScope(), s.attestationCredential)
 	handleIn(s, get, "/documents/:id", read, s.documentScope(), s.documentDownload)
 	handleIn(s, post, "/documents/:id/supprimer", own, s.documentScope(), s.documentDelete)
+	// Templates of deliverables (issue 18 #6): the certifier offers them,
+	// the candidate downloads them from the candidacy.
+	handleUploadIn(s, "/certificateur/referentiels/:code/livrables/:dcode/modele", cert, s.deliverableScope(), s.deliverableTemplateUpload)
+	handleIn(s, get, "/certificateur/referentiels/:code/livrables/:dcode/modele", cert, s.deliverableScope(), s.deliverableTemplateDownload)
+	handleIn(s, get, "/candidatures/:id/livrables/:code/modele", read, s.candidacyScope(), s.candidacyTemplateDownload)
 	s.handle(get, "/certificateur/recevabilite", cert, nil, s.admissibilityQueue)
 	s.handle(get, "/certificateur/suivi", cert, nil, s.followups)
 	s.handle(get, "/admin/accrochage", cert, nil, s.accrochagePage)
