@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -237,9 +238,18 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 const ctxSecure = "secure"
 
 // readDeadline bounds the time a request's body may take, per request:
-// the server-wide ReadHeaderTimeout only covers the headers.
+// the server-wide ReadHeaderTimeout only covers the headers. The deadline
+// is the connection's, so it must end with the body: net/http watches the
+// connection for the client going away once the body is read, and a read
+// deadline still running then cancels the request's context in the middle
+// of the handler (a slow page answered 500 « context canceled »). A request
+// without a body gets none; a body clears it when it reaches its end.
 func (s *Server) readDeadline(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		r := c.Request()
+		if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
+			return next(c)
+		}
 		d := s.bodyTimeout
 		switch {
 		case s.isUpload(c):
@@ -247,10 +257,30 @@ func (s *Server) readDeadline(next echo.HandlerFunc) echo.HandlerFunc {
 		case isStream(c):
 			d = streamTimeout
 		}
+		rc := http.NewResponseController(c.Response().Writer)
 		// Unsupported on some test recorders: the deadline is then simply absent.
-		_ = http.NewResponseController(c.Response().Writer).SetReadDeadline(time.Now().Add(d))
+		if rc.SetReadDeadline(time.Now().Add(d)) == nil {
+			r.Body = &deadlineBody{ReadCloser: r.Body, clear: func() { _ = rc.SetReadDeadline(time.Time{}) }}
+		}
 		return next(c)
 	}
+}
+
+// deadlineBody clears the connection's read deadline when the body has
+// been read to its end.
+type deadlineBody struct {
+	io.ReadCloser
+	clear func()
+	done  bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF && !b.done {
+		b.done = true
+		b.clear()
+	}
+	return n, err
 }
 
 // isUpload reports whether a request is a file upload (a route
