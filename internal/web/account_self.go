@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -13,8 +12,6 @@ import (
 	"acquis/internal/geo"
 	"acquis/internal/mail"
 )
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 type accountView struct {
 	Layout
@@ -231,21 +228,4 @@ func tokenTitle(purpose string) string {
 		return "Activer mon compte"
 	}
 	return "Choisir un nouveau mot de passe"
-}
-
-// deliverMail wakes the mail worker for what the request queued: the
-// request does not wait for a mail server, and a failure is retried by the
-// worker (internal/mail) rather than lost.
-func (s *Server) deliverMail(echo.Context) { s.mail.Wake() }
-
-// attachment builds a Content-Disposition that keeps accents (RFC 6266).
-func attachment(name string) string {
-	ascii := make([]rune, 0, len(name))
-	for _, r := range name {
-		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
-			r = '_'
-		}
-		ascii = append(ascii, r)
-	}
-	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, string(ascii), urlPathEscape(name))
 }

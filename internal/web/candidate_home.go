@@ -182,5 +182,3 @@ func (s *Server) candidacyCreate(c echo.Context) error {
 	}
 	return redirectWith(c, candidacyPath(id), "Candidature créée. Demandez la recevabilité quand elle est complète.")
 }
-
-func candidacyPath(id int64) string { return "/candidatures/" + itoa(id) }

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -36,7 +35,5 @@ func redirectWith(c echo.Context, to, msg string) error {
 	}
 	return c.Redirect(http.StatusSeeOther, to)
 }
-
-func platformPath(id int64) string { return "/plateformes/" + strconv.FormatInt(id, 10) }
 
 func urlPathEscape(s string) string { return url.PathEscape(s) }

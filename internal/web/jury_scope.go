@@ -117,10 +117,6 @@ func (s *Server) gridOf(c echo.Context, at juryCandidate) (*jury.Grid, error) {
 	return s.jury.Grid(ctx, at.Session.ID, at.Candidacy.ID, uid)
 }
 
-func sessionPath(id int64) string { return "/jury/sessions/" + itoa(id) }
-
-func managePath(id int64) string { return "/certificateur/jurys/" + itoa(id) }
-
 // juryVerdictScope is juryCandidateScope for the autosave, the hottest
 // request: one query answers whether the session and assignment exist and
 // what the asker is on them. The handler needs only the two ids, so the

@@ -296,3 +296,8 @@ func (s *Server) isUpload(c echo.Context) bool {
 // poll the queue every few seconds, so a message queued by one instance is
 // sent by whichever claims it first.
 func (s *Server) RunMail(ctx context.Context) { s.mail.Run(ctx, 5*time.Second) }
+
+// deliverMail wakes the mail worker for what the request queued: the
+// request does not wait for a mail server, and a failure is retried by the
+// worker (internal/mail) rather than lost.
+func (s *Server) deliverMail(echo.Context) { s.mail.Wake() }
