@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -12,10 +13,8 @@ import (
 // reach (a form come back with its error, a grid once declared).
 func validHTML(t *testing.T, pages map[string]string) {
 	t.Helper()
-	jar := vnuJar(t)
 	dir := t.TempDir()
-	args := []string{"-jar", jar, "--errors-only", "--format", "json", "--exit-zero-always"}
-	names := map[string]string{}
+	files := map[string]string{}
 	i := 0
 	for name, body := range pages {
 		f := filepath.Join(dir, "page-"+itoa(int64(i))+".html")
@@ -23,7 +22,17 @@ func validHTML(t *testing.T, pages map[string]string) {
 		if err := os.WriteFile(f, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		names["file:"+f] = name
+		files[f] = name
+	}
+	checkWithVNU(t, vnuJar(t), files)
+}
+
+// checkWithVNU runs the Nu HTML Checker once on the files (path → what the
+// page is, for the message) and fails the test on each error it reports.
+func checkWithVNU(t *testing.T, jar string, files map[string]string) {
+	t.Helper()
+	args := []string{"-jar", jar, "--errors-only", "--format", "json", "--exit-zero-always"}
+	for f := range files {
 		args = append(args, f)
 	}
 	out, err := exec.Command("java", args...).CombinedOutput()
@@ -41,7 +50,7 @@ func validHTML(t *testing.T, pages map[string]string) {
 	}
 	for _, m := range report.Messages {
 		if m.Type == "error" {
-			t.Errorf("%s, ligne %d : %s\n  %s", names[m.URL], m.LastLine, m.Message, m.Extract)
+			t.Errorf("%s, ligne %d : %s\n  %s", files[strings.TrimPrefix(m.URL, "file:")], m.LastLine, m.Message, m.Extract)
 		}
 	}
 }

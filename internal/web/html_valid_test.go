@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -75,29 +74,6 @@ func TestPagesValidate(t *testing.T) {
 	if len(pages) < 20 {
 		t.Fatalf("%d pages seulement à valider", len(pages))
 	}
-	args := []string{"-jar", jar, "--errors-only", "--format", "json", "--exit-zero-always"}
-	for f := range pages {
-		args = append(args, f)
-	}
-	out, err := exec.Command("java", args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("vnu : %v\n%s", err, out)
-	}
-	var report struct {
-		Messages []struct {
-			Type, URL, Message, Extract string
-			LastLine                    int
-		}
-	}
-	if err := json.Unmarshal(out, &report); err != nil {
-		t.Fatalf("rapport vnu illisible : %v\n%s", err, out)
-	}
-	for _, m := range report.Messages {
-		if m.Type != "error" {
-			continue
-		}
-		file := strings.TrimPrefix(m.URL, "file:")
-		t.Errorf("%s, ligne %d : %s\n  %s", pages[file], m.LastLine, m.Message, m.Extract)
-	}
+	checkWithVNU(t, jar, pages)
 	t.Logf("%d pages validées par le Nu HTML Checker", len(pages))
 }

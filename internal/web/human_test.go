@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -31,5 +32,25 @@ func TestCandidacyPageHidesHashes(t *testing.T) {
 	}
 	if ref := c.get("/referentiels/RNCP37779").Body; strings.Contains(ref, version[:12]) {
 		t.Fatal("le référentiel montre l'empreinte de sa version")
+	}
+}
+
+// TestJuryPageHidesHashes: the jury member's list of the candidate's files
+// gives sizes and dates as people read them, not a SHA-256 (it is on the
+// receipt and in the jury file).
+func TestJuryPageHidesHashes(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	sid, cid, evaluators, _ := a.scoringSession()
+	var d struct {
+		Size int64  `db:"size_bytes"`
+		Sum  string `db:"sha256"`
+	}
+	if err := a.db.Get(&d, `SELECT size_bytes, sha256 FROM documents WHERE candidacy_id = $1 AND deliverable_code = 'RNCP37779BC01-D01'`, cid); err != nil {
+		t.Fatal(err)
+	}
+	body := evaluators[0].get(fmt.Sprintf("/jury/sessions/%d/candidats/%d", sid, cid)).Body
+	if !strings.Contains(body, frsize.Format(d.Size)) || strings.Contains(body, "SHA-256") || strings.Contains(body, d.Sum[:16]) {
+		t.Fatal("la page du juré montre une empreinte ou une taille brute")
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -41,9 +40,9 @@ type Layout struct {
 }
 
 // renderer parses each page once, paired with the layout, and renders into
-// a buffer so a template error never leaves a half-written response.
+// a buffer so a template error never leaves a half-written response. Its
+// map is written only by newRenderer, so readers need no lock.
 type renderer struct {
-	mu     sync.RWMutex
 	pages  map[string]*template.Template
 	assets *assets
 }
@@ -54,6 +53,10 @@ func newRenderer(a *assets) (*renderer, error) {
 	if err != nil {
 		return nil, err
 	}
+	partials, err := fs.Glob(templates.FS, "_*.html")
+	if err != nil {
+		return nil, err
+	}
 	for _, n := range names {
 		if n == "layout.html" || strings.HasPrefix(n, "_") {
 			continue
@@ -61,7 +64,6 @@ func newRenderer(a *assets) (*renderer, error) {
 		// A template set per page: pages may then define the same block
 		// names without overwriting one another.
 		t := template.New("layout.html").Funcs(funcs(a))
-		partials, _ := fs.Glob(templates.FS, "_*.html")
 		files := append([]string{"layout.html"}, partials...)
 		files = append(files, n)
 		if _, err := t.ParseFS(templates.FS, files...); err != nil {
@@ -156,9 +158,7 @@ func deref(v any) any {
 
 // render writes page with data and status, or fails before writing anything.
 func (r *renderer) render(c echo.Context, status int, page string, data any) error {
-	r.mu.RLock()
 	t, ok := r.pages[page]
-	r.mu.RUnlock()
 	if !ok {
 		return fmt.Errorf("web: unknown page %q", page)
 	}
@@ -173,9 +173,7 @@ func (r *renderer) render(c echo.Context, status int, page string, data any) err
 // that does not depend on who is asking, for pages whose content is kept
 // once rendered (prerendered).
 func (r *renderer) content(page string, data any) (template.HTML, error) {
-	r.mu.RLock()
 	t, ok := r.pages[page]
-	r.mu.RUnlock()
 	if !ok {
 		return "", fmt.Errorf("web: unknown page %q", page)
 	}

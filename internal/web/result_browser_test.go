@@ -11,7 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/demo"
 	"acquis/internal/portfolio"
@@ -43,14 +42,7 @@ func TestBrowserSharedMemoireAndResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, st := range []struct {
-		to   portfolio.State
-		role account.Role
-	}{{portfolio.AdmissibilitySubmitted, account.RoleCandidate}, {portfolio.Admissible, account.RoleAdmin}, {portfolio.DossierInProgress, account.RoleCandidate}} {
-		if err := a.s.portfolio.Transition(ctx, me, cid, st.to, st.role, ""); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a.toDossier(ctx, me, cid)
 	dir := t.TempDir()
 	write := func(name string) string {
 		p := filepath.Join(dir, name)

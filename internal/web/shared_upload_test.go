@@ -27,14 +27,7 @@ func TestSharedMemoireUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, st := range []struct {
-		to   portfolio.State
-		role account.Role
-	}{{portfolio.AdmissibilitySubmitted, account.RoleCandidate}, {portfolio.Admissible, account.RoleAdmin}, {portfolio.DossierInProgress, account.RoleCandidate}} {
-		if err := a.s.portfolio.Transition(ctx, me, cid, st.to, st.role, ""); err != nil {
-			t.Fatal(err)
-		}
-	}
+	a.toDossier(ctx, me, cid)
 	c := a.client()
 	c.login(whoEmails[cand])
 	page := candidacyPath(cid)
@@ -63,5 +56,18 @@ func TestSharedMemoireUpload(t *testing.T) {
 	body = c.get(page).Body
 	if strings.Contains(body, current) || !strings.Contains(body, "RNCP36625BC01 — Mémoire professionnel") || !strings.Contains(body, "RNCP36625BC02 — Mémoire professionnel") {
 		t.Fatal("après suppression, le mémoire doit manquer aux deux blocs")
+	}
+}
+
+// toDossier takes a new candidacy through admissibility to the dossier
+// stage, where the candidate sends files.
+func (a *app) toDossier(ctx context.Context, me audit.Actor, cid int64) {
+	for _, st := range []struct {
+		to   portfolio.State
+		role account.Role
+	}{{portfolio.AdmissibilitySubmitted, account.RoleCandidate}, {portfolio.Admissible, account.RoleAdmin}, {portfolio.DossierInProgress, account.RoleCandidate}} {
+		if err := a.s.portfolio.Transition(ctx, me, cid, st.to, st.role, ""); err != nil {
+			a.t.Fatal(err)
+		}
 	}
 }
