@@ -3,12 +3,14 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"acquis/internal/account"
 	"acquis/internal/audit"
+	"acquis/internal/fielderr"
 	"acquis/internal/geo"
 )
 
@@ -31,12 +33,27 @@ type userLine struct {
 }
 
 type inviteForm struct {
-	Email          string
-	FullName       string
-	Role           string
-	PlatformID     int64
-	RegionCode     string
-	OrganisationID int64
+	Email        string `form:"email"`
+	FullName     string `form:"full_name"`
+	Organisation string `form:"organisation" validate:"omitempty,integer" msg:"Organisation invalide."`
+	// Grant is a named field, not an embedded one: Echo's binder only
+	// fills fields it can set, and an embedded unexported type is not one.
+	Grant grantForm
+}
+
+// OrganisationID is the organisation chosen, 0 for none (the page
+// selects it again after a refusal).
+func (f inviteForm) OrganisationID() int64 {
+	n, _ := strconv.ParseInt(strings.TrimSpace(f.Organisation), 10, 64)
+	return n
+}
+
+// grantForm is a role and its scope as posted, alone (a grant) or in an
+// invitation.
+type grantForm struct {
+	Role     string `form:"role"`
+	Platform string `form:"platform" validate:"omitempty,integer" msg:"Plateforme invalide."`
+	Region   string `form:"region"`
 }
 
 func (s *Server) adminHome(c echo.Context) error {
@@ -76,17 +93,32 @@ func (s *Server) renderAdminUsers(c echo.Context, status int, form inviteForm, e
 	return s.render.render(c, status, "admin_users", v)
 }
 
-// grantFromForm reads a role and its scope from a form; forged values are
-// caught by the store's validation.
-func grantFromForm(c echo.Context) (account.Grant, FormErrors) {
-	g := account.Grant{Role: account.Role(c.FormValue("role")), RegionCode: strings.TrimSpace(c.FormValue("region"))}
-	if !g.Role.Valid() {
-		return g, FormErrors{"role": "Choisissez un rôle dans la liste."}
+// refusedFields splits bindForm's answer: the refused fields (empty when none)
+// or, for a body that could not be read at all, the error to return.
+func refusedFields(err error) (FormErrors, error) {
+	if err == nil {
+		return FormErrors{}, nil
 	}
-	pid, ok := formInt(c, "platform")
+	l, ok := fielderr.From(err)
 	if !ok {
-		return g, FormErrors{"platform": "Plateforme invalide."}
+		return nil, err
 	}
+	return FormErrors(l.Messages()), nil
+}
+
+// grant reads the role and its scope, adding its refusals to errs (which
+// already holds the validator's, the platform's number); forged values
+// are caught by the store's validation.
+func (f grantForm) grant(errs FormErrors) account.Grant {
+	g := account.Grant{Role: account.Role(f.Role), RegionCode: strings.TrimSpace(f.Region)}
+	if !g.Role.Valid() {
+		errs["role"] = "Choisissez un rôle dans la liste."
+		return g
+	}
+	if errs.Has("platform") {
+		return g
+	}
+	pid, _ := strconv.ParseInt(strings.TrimSpace(f.Platform), 10, 64)
 	if g.Role == account.RolePlatformManager {
 		g.PlatformID = pid
 	}
@@ -94,23 +126,25 @@ func grantFromForm(c echo.Context) (account.Grant, FormErrors) {
 		g.RegionCode = ""
 	} else if g.RegionCode != "" {
 		if _, ok := geo.RegionByCode(g.RegionCode); !ok {
-			return g, FormErrors{"region": "Région inconnue."}
+			errs["region"] = "Région inconnue."
 		}
 	}
-	return g, nil
+	return g
 }
 
 func (s *Server) adminUserInvite(c echo.Context) error {
-	form := inviteForm{Email: c.FormValue("email"), FullName: c.FormValue("full_name"), Role: c.FormValue("role"), RegionCode: c.FormValue("region")}
-	form.PlatformID, _ = formInt(c, "platform")
-	org, ok := formInt(c, "organisation")
-	if !ok {
-		return s.renderAdminUsers(c, http.StatusUnprocessableEntity, form, FormErrors{"organisation": "Organisation invalide."})
+	var form inviteForm
+	errs, err := refusedFields(bindForm(c, &form))
+	if err != nil {
+		return err
 	}
-	form.OrganisationID = org
-	g, errs := grantFromForm(c)
-	if errs != nil {
-		s.auditRefusal(c, "user.invite", errs)
+	if errs.Has("organisation") {
+		return s.renderAdminUsers(c, http.StatusUnprocessableEntity, form, errs)
+	}
+	org := form.OrganisationID()
+	g := form.Grant.grant(errs)
+	if errs.Any() {
+		s.auditRefusal(c, "user.invite", form.Grant, errs)
 		return s.renderAdminUsers(c, http.StatusUnprocessableEntity, form, errs)
 	}
 	if org != 0 {
@@ -118,7 +152,7 @@ func (s *Server) adminUserInvite(c echo.Context) error {
 			return s.renderAdminUsers(c, http.StatusUnprocessableEntity, form, FormErrors{"organisation": "Organisation inconnue."})
 		}
 	}
-	_, err := s.accounts.Invite(c.Request().Context(), actor(c), account.NewUser{Email: form.Email, FullName: form.FullName,
+	_, err = s.accounts.Invite(c.Request().Context(), actor(c), account.NewUser{Email: form.Email, FullName: form.FullName,
 		OrganisationID: org, Grants: []account.Grant{g}}, s.cfg.BaseURL, principal(c).Name)
 	if errors.Is(err, account.ErrEmailTaken) {
 		return s.renderAdminUsers(c, http.StatusUnprocessableEntity, form, FormErrors{"email": "Un compte existe déjà avec cette adresse."})
@@ -167,9 +201,14 @@ func (s *Server) adminUserGrant(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	g, errs := grantFromForm(c)
-	if errs != nil {
-		s.auditRefusal(c, "user.grant", errs)
+	var f grantForm
+	errs, err := refusedFields(bindForm(c, &f))
+	if err != nil {
+		return err
+	}
+	g := f.grant(errs)
+	if errs.Any() {
+		s.auditRefusal(c, "user.grant", f, errs)
 		return s.renderAdminUser(c, http.StatusUnprocessableEntity, errs)
 	}
 	if err := s.accounts.AddGrant(c.Request().Context(), actor(c), id, g); err != nil {
@@ -222,15 +261,21 @@ func (s *Server) adminUserReinvite(c echo.Context) error {
 	return redirectWith(c, "/admin/users/"+itoa(id), "Invitation renvoyée.")
 }
 
+// pseudonymiseForm confirms a pseudonymisation, which cannot be undone.
+type pseudonymiseForm struct {
+	Confirm string `form:"confirm" validate:"eq=oui" msg:"Cochez la case pour confirmer la pseudonymisation, qui est définitive."`
+}
+
 func (s *Server) adminUserPseudonymise(c echo.Context) error {
 	id, err := paramID(c, "id")
 	if err != nil {
 		return err
 	}
-	if c.FormValue("confirm") != "oui" {
-		return s.renderAdminUser(c, http.StatusUnprocessableEntity, FormErrors{"confirm": "Cochez la case pour confirmer la pseudonymisation, qui est définitive."})
+	err = bindForm(c, &pseudonymiseForm{})
+	if err == nil {
+		err = s.accounts.Pseudonymise(c.Request().Context(), actor(c), id)
 	}
-	if err := s.accounts.Pseudonymise(c.Request().Context(), actor(c), id); err != nil {
+	if err != nil {
 		return formError(err, func(errs FormErrors) error { return s.renderAdminUser(c, http.StatusUnprocessableEntity, errs) })
 	}
 	return redirectWith(c, "/admin/users/"+itoa(id), "Compte pseudonymisé : l'identité est effacée, les décisions et certifications restent.")
@@ -238,7 +283,7 @@ func (s *Server) adminUserPseudonymise(c echo.Context) error {
 
 // auditRefusal records a refused form whose values could only come from a
 // forged request (a role or scope not offered by the page).
-func (s *Server) auditRefusal(c echo.Context, what string, errs FormErrors) {
+func (s *Server) auditRefusal(c echo.Context, what string, f grantForm, errs FormErrors) {
 	_ = audit.RecordNow(c.Request().Context(), s.db, actor(c).Entry("input.refused", what, c.Request().URL.Path,
-		map[string]any{"errors": errs, "role": c.FormValue("role"), "platform": c.FormValue("platform"), "region": c.FormValue("region")}))
+		map[string]any{"errors": errs, "role": f.Role, "platform": f.Platform, "region": f.Region}))
 }

@@ -2,11 +2,13 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/fielderr"
 	"acquis/internal/portfolio"
 	"acquis/internal/referentiel"
 )
@@ -101,12 +103,15 @@ type newCandidacyView struct {
 	Chosen *referentiel.Certification
 }
 
+// newCandidacyForm is a new candidacy as posted. Pathways has no tag:
+// its fields are named after the blocs (pathway_<bloc>), read by
+// prefixedFields.
 type newCandidacyForm struct {
-	Certification      string
+	Certification      string `form:"certification"`
 	Pathways           map[string]string
-	ExperienceMonths   string
-	ExperienceRole     string
-	ExperienceEmployer string
+	ExperienceMonths   string `form:"experience_months" validate:"omitempty,integer" msg:"Indiquez un nombre de mois, par exemple 24."`
+	ExperienceRole     string `form:"experience_role"`
+	ExperienceEmployer string `form:"experience_employer"`
 }
 
 func (s *Server) candidacyNewForm(c echo.Context) error {
@@ -151,30 +156,35 @@ func (s *Server) renderNewCandidacy(c echo.Context, status int, form newCandidac
 }
 
 func (s *Server) candidacyCreate(c echo.Context) error {
-	if err := c.Request().ParseForm(); err != nil {
+	var form newCandidacyForm
+	bound := bindForm(c, &form)
+	if _, refused := fielderr.From(bound); bound != nil && !refused {
+		return bound
+	}
+	pathways, err := prefixedFields(c, "pathway_")
+	if err != nil {
 		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
 	}
-	form := newCandidacyForm{Certification: c.FormValue("certification"), Pathways: map[string]string{},
-		ExperienceMonths: c.FormValue("experience_months"), ExperienceRole: c.FormValue("experience_role"), ExperienceEmployer: c.FormValue("experience_employer")}
+	form.Pathways = map[string]string{}
 	n := portfolio.NewCandidacy{CandidateID: principal(c).UserID, CertificationCode: form.Certification, Pathways: map[string]portfolio.Pathway{},
 		OrganisationID: principal(c).OrganisationID, ExperienceRole: form.ExperienceRole, ExperienceEmployer: form.ExperienceEmployer}
 	// Pathways come as pathway_<BLOC>=formation|vae|equivalence; an empty
 	// value means the bloc is not targeted.
-	for k, vals := range c.Request().PostForm {
-		if code, ok := strings.CutPrefix(k, "pathway_"); ok && len(vals) > 0 && vals[0] != "" {
-			if !strings.HasPrefix(code, form.Certification) {
-				continue // a field left over from another certification's section
-			}
-			form.Pathways[code] = vals[0]
-			n.Pathways[code] = portfolio.Pathway(vals[0])
+	for code, p := range pathways {
+		if !strings.HasPrefix(code, form.Certification) {
+			continue // a field left over from another certification's section
 		}
+		form.Pathways[code] = p
+		n.Pathways[code] = portfolio.Pathway(p)
 	}
-	months, ok := formInt(c, "experience_months")
-	if !ok {
-		return s.renderNewCandidacy(c, http.StatusUnprocessableEntity, form, FormErrors{"experience_months": "Indiquez un nombre de mois, par exemple 24."})
+	// A refused field (experience_months) renders the form again with the
+	// pathways chosen, as a domain refusal does.
+	err = bound
+	var id int64
+	if err == nil {
+		n.ExperienceMonths, _ = strconv.Atoi(strings.TrimSpace(form.ExperienceMonths))
+		id, err = s.portfolio.Create(c.Request().Context(), actor(c), n)
 	}
-	n.ExperienceMonths = int(months)
-	id, err := s.portfolio.Create(c.Request().Context(), actor(c), n)
 	if err != nil {
 		return formError(err, func(errs FormErrors) error {
 			return s.renderNewCandidacy(c, http.StatusUnprocessableEntity, form, errs)

@@ -12,6 +12,12 @@ import (
 	"acquis/internal/verify"
 )
 
+// withdrawForm is a certificate's withdrawal; verify.Withdraw requires
+// the reason.
+type withdrawForm struct {
+	Reason string `form:"reason"`
+}
+
 // certificateWithdraw lets the certifier withdraw a certificate (fraud),
 // with a reason; the verification page and the status check say
 // « retiré » from then on.
@@ -23,7 +29,11 @@ func (s *Server) certificateWithdraw(c echo.Context) error {
 	// Only to send the certifier back to the candidacy afterwards: an
 	// unknown certificate is refused by Withdraw itself.
 	cd, _ := s.portfolio.CertificateCandidacy(c.Request().Context(), id)
-	err = s.verify.Withdraw(c.Request().Context(), actor(c), id, c.FormValue("reason"))
+	var f withdrawForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	err = s.verify.Withdraw(c.Request().Context(), actor(c), id, f.Reason)
 	if err != nil { // a refused reason is a 422 with its message (errors.go)
 		return err
 	}

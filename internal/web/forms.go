@@ -61,17 +61,6 @@ func formError(err error, again func(FormErrors) error) error {
 	return err
 }
 
-// formInt reads an optional integer field; ok is false when it is present
-// but not a number.
-func formInt(c echo.Context, name string) (int64, bool) {
-	v := strings.TrimSpace(c.FormValue(name))
-	if v == "" {
-		return 0, true
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	return n, err == nil
-}
-
 // paramID reads a numeric route parameter; a malformed one is a 404, as
 // for an id that does not exist.
 func paramID(c echo.Context, name string) (int64, error) {

@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"acquis/internal/form"
 	"acquis/internal/jury"
 )
 
@@ -47,47 +49,98 @@ func (s *Server) chairAct(c echo.Context, sess *jury.Session, do func() error, d
 	return redirectWith(c, sessionPath(sess.ID)+"/deliberation", done)
 }
 
+// blocVoteForm is one juror's vote on one bloc; jury.Vote judges the
+// values (a known bloc, a known vote).
+type blocVoteForm struct {
+	Block string `form:"block"`
+	Vote  string `form:"vote"`
+}
+
 // juryVote records the asker's vote on one bloc of one candidate.
 func (s *Server) juryVote(c echo.Context, at juryCandidate) error {
 	return s.chairAct(c, at.Session, func() error {
-		return s.jury.Vote(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, c.FormValue("block"), c.FormValue("vote"))
+		var f blocVoteForm
+		if err := bindForm(c, &f); err != nil {
+			return err
+		}
+		return s.jury.Vote(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, f.Block, f.Vote)
 	}, "Vote enregistré.")
+}
+
+// blocDecideForm closes the vote on a bloc; the reason is required by
+// jury.Decide only when the count does not decide.
+type blocDecideForm struct {
+	Block  string `form:"block"`
+	Reason string `form:"reason"`
 }
 
 // juryDecide closes the vote on a bloc: the count decides.
 func (s *Server) juryDecide(c echo.Context, at juryCandidate) error {
 	return s.chairAct(c, at.Session, func() error {
-		return s.jury.Decide(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, c.FormValue("block"), c.FormValue("reason"))
+		var f blocDecideForm
+		if err := bindForm(c, &f); err != nil {
+			return err
+		}
+		return s.jury.Decide(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, f.Block, f.Reason)
 	}, "Décision du jury enregistrée.")
+}
+
+// outcomeForm confirms a candidate's outcome; jury.SetOutcome judges the
+// absence and whether préconisations are needed.
+type outcomeForm struct {
+	Absence        string `form:"absence"`
+	Preconisations string `form:"preconisations"`
 }
 
 // juryOutcome confirms the outcome the bloc decisions give, or records
 // the candidate absent or excused.
 func (s *Server) juryOutcome(c echo.Context, at juryCandidate) error {
 	return s.chairAct(c, at.Session, func() error {
-		return s.jury.SetOutcome(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, jury.Outcome(c.FormValue("absence")), c.FormValue("preconisations"))
+		var f outcomeForm
+		if err := bindForm(c, &f); err != nil {
+			return err
+		}
+		return s.jury.SetOutcome(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, jury.Outcome(f.Absence), f.Preconisations)
 	}, "Résultat confirmé.")
 }
 
+// signForm is the chair's signature: the box must be ticked, since
+// signing is final.
+type signForm struct {
+	Confirm string `form:"confirm" validate:"eq=oui" msg:"Cochez la case pour confirmer la signature : elle est définitive."`
+}
+
 func (s *Server) jurySign(c echo.Context, sess *jury.Session) error {
-	if c.FormValue("confirm") != "oui" {
-		return s.renderDeliberation(c, sess, http.StatusUnprocessableEntity, FormErrors{"confirm": "Cochez la case pour confirmer la signature : elle est définitive."})
-	}
 	return s.chairAct(c, sess, func() error {
+		if err := bindForm(c, &signForm{}); err != nil {
+			return err
+		}
 		_, err := s.jury.Sign(c.Request().Context(), actor(c), sess.ID)
 		return err
 	}, "Procès-verbal signé. Les candidats voient leurs résultats.")
 }
 
+// amendForm is one change to a signed session's minutes; jury.Amend
+// judges the bloc, the decision and the reason.
+type amendForm struct {
+	Candidacy      string `form:"candidacy" validate:"id" msg:"Choisissez la candidature à corriger."`
+	Block          string `form:"block"`
+	Decision       string `form:"decision"`
+	Outcome        string `form:"outcome"`
+	Preconisations string `form:"preconisations"`
+	Reason         string `form:"reason"`
+}
+
 func (s *Server) juryAmend(c echo.Context, sess *jury.Session) error {
-	cid, ok := formInt(c, "candidacy")
-	if !ok || cid == 0 {
-		return s.renderDeliberation(c, sess, http.StatusUnprocessableEntity, FormErrors{"changes": "Choisissez la candidature à corriger."})
-	}
-	ch := jury.AmendmentChange{CandidacyID: cid, BlockCode: c.FormValue("block"), Decision: c.FormValue("decision"),
-		Outcome: jury.Outcome(c.FormValue("outcome")), Preconisations: c.FormValue("preconisations")}
 	return s.chairAct(c, sess, func() error {
-		_, err := s.jury.Amend(c.Request().Context(), actor(c), sess.ID, c.FormValue("reason"), []jury.AmendmentChange{ch})
+		var f amendForm
+		if err := bindForm(c, &f); err != nil {
+			return err
+		}
+		cid, _ := form.ParseID(strings.TrimSpace(f.Candidacy))
+		ch := jury.AmendmentChange{CandidacyID: cid, BlockCode: f.Block, Decision: f.Decision,
+			Outcome: jury.Outcome(f.Outcome), Preconisations: f.Preconisations}
+		_, err := s.jury.Amend(c.Request().Context(), actor(c), sess.ID, f.Reason, []jury.AmendmentChange{ch})
 		if errors.Is(err, jury.ErrNotFound) {
 			return fail(http.StatusConflict, "La session n'est pas signée.")
 		}

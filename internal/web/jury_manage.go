@@ -9,6 +9,7 @@ import (
 
 	"acquis/internal/account"
 	"acquis/internal/fielderr"
+	"acquis/internal/form"
 	"acquis/internal/jury"
 	"acquis/internal/paris"
 	"acquis/internal/referentiel"
@@ -134,23 +135,43 @@ func (s *Server) juryAct(c echo.Context, sess *jury.Session, do func() error, do
 	return redirectWith(c, managePath(sess.ID), done)
 }
 
+// memberAddForm adds a pool member to a session, as its chair when
+// the box is ticked.
+type memberAddForm struct {
+	Member string `form:"member" validate:"id" msg:"Choisissez un membre du vivier."`
+	Chair  string `form:"chair"`
+}
+
 func (s *Server) juryMemberAdd(c echo.Context, sess *jury.Session) error {
-	uid, ok := formInt(c, "member")
-	if !ok || uid == 0 {
-		return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"member": "Choisissez un membre du vivier."})
-	}
 	return s.juryAct(c, sess, func() error {
-		return s.jury.AddMember(c.Request().Context(), actor(c), sess.ID, uid, c.FormValue("chair") == "oui")
+		var f memberAddForm
+		if err := bindForm(c, &f); err != nil {
+			return err
+		}
+		uid, _ := form.ParseID(strings.TrimSpace(f.Member))
+		return s.jury.AddMember(c.Request().Context(), actor(c), sess.ID, uid, f.Chair == "oui")
 	}, "Membre ajouté.")
 }
 
+// chairForm gives the chair to a member. It posts "member", as the
+// add-member form on the same page does; its refusal is shown under
+// "chair" so that each form keeps its own message (jury.SetChair's own
+// refusals are under "chair" too).
+type chairForm struct {
+	Member string `form:"member" validate:"id" msg:"Choisissez le membre qui assurera la présidence."`
+}
+
 func (s *Server) juryChairSet(c echo.Context, sess *jury.Session) error {
-	uid, ok := formInt(c, "member")
-	if !ok || uid == 0 {
-		return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"chair": "Choisissez le membre qui assurera la présidence."})
-	}
 	var ch jury.ChairChange
 	err := s.juryActErr(c, sess, func() (err error) {
+		var f chairForm
+		if err := bindForm(c, &f); err != nil {
+			if l, ok := fielderr.From(err); ok {
+				return fielderr.New("chair", l.Messages()["member"])
+			}
+			return err
+		}
+		uid, _ := form.ParseID(strings.TrimSpace(f.Member))
 		ch, err = s.jury.SetChair(c.Request().Context(), actor(c), sess.ID, uid)
 		return err
 	})
@@ -185,23 +206,24 @@ func (s *Server) juryActErr(c echo.Context, sess *jury.Session, do func() error)
 	return nil
 }
 
+// assignForm enrols a candidacy in a session with its evaluators.
+type assignForm struct {
+	Candidacy  string   `form:"candidacy" validate:"id" msg:"Choisissez une candidature."`
+	Evaluators []string `form:"evaluators" validate:"dive,id" msg:"Évaluateur invalide."`
+}
+
 func (s *Server) juryAssign(c echo.Context, sess *jury.Session) error {
-	if err := c.Request().ParseForm(); err != nil {
-		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
-	}
-	cid, ok := formInt(c, "candidacy")
-	if !ok || cid == 0 {
-		return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"candidacy": "Choisissez une candidature."})
-	}
-	var evs []int64
-	for _, v := range c.Request().PostForm["evaluators"] {
-		id, ok := parseID(strings.TrimSpace(v))
-		if !ok {
-			return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"evaluators": "Évaluateur invalide."})
-		}
-		evs = append(evs, id)
-	}
 	return s.juryAct(c, sess, func() error {
+		var f assignForm
+		if err := bindForm(c, &f); err != nil {
+			return err
+		}
+		cid, _ := form.ParseID(strings.TrimSpace(f.Candidacy))
+		evs := make([]int64, 0, len(f.Evaluators))
+		for _, v := range f.Evaluators {
+			id, _ := form.ParseID(strings.TrimSpace(v))
+			evs = append(evs, id)
+		}
 		return s.jury.Assign(c.Request().Context(), actor(c), sess.ID, cid, evs)
 	}, "Candidature inscrite.")
 }
@@ -216,28 +238,45 @@ func (s *Server) juryOpen(c echo.Context, sess *jury.Session) error {
 // juryDeliberate opens the deliberation with the attendance the
 // certifier records and the unfinished grids they confirm to leave out
 // (checkboxes "left_out" valued candidacy:evaluator).
-func (s *Server) juryDeliberate(c echo.Context, sess *jury.Session) error {
-	if err := c.Request().ParseForm(); err != nil {
-		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
-	}
-	o := jury.Opening{Reason: c.FormValue("reason")}
-	for _, v := range c.Request().PostForm["present"] {
-		id, ok := parseID(strings.TrimSpace(v))
-		if !ok {
-			return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"present": "Membre invalide."})
-		}
-		o.Present = append(o.Present, id)
-	}
-	for _, v := range c.Request().PostForm["left_out"] {
+// deliberateForm opens the deliberation. A left_out value pairs two ids
+// ("candidacy:evaluator"), which no tag can read: gridRefs reads it.
+type deliberateForm struct {
+	Reason  string   `form:"reason"`
+	Present []string `form:"present" validate:"dive,id" msg:"Membre invalide."`
+	LeftOut []string `form:"left_out"`
+}
+
+// gridRefs reads the left_out values; one that is not two ids is refused
+// under left_out.
+func (f deliberateForm) gridRefs() ([]jury.GridRef, error) {
+	refs := make([]jury.GridRef, 0, len(f.LeftOut))
+	for _, v := range f.LeftOut {
 		cid, uid, found := strings.Cut(v, ":")
-		ci, ok1 := parseID(cid)
-		ui, ok2 := parseID(uid)
+		ci, ok1 := form.ParseID(cid)
+		ui, ok2 := form.ParseID(uid)
 		if !found || !ok1 || !ok2 {
-			return s.renderJuryManage(c, sess, http.StatusUnprocessableEntity, FormErrors{"left_out": "Grille invalide."})
+			return nil, fielderr.New("left_out", "Grille invalide.")
 		}
-		o.LeftOut = append(o.LeftOut, jury.GridRef{CandidacyID: ci, EvaluatorID: ui})
+		refs = append(refs, jury.GridRef{CandidacyID: ci, EvaluatorID: ui})
 	}
+	return refs, nil
+}
+
+func (s *Server) juryDeliberate(c echo.Context, sess *jury.Session) error {
 	return s.juryAct(c, sess, func() error {
+		var f deliberateForm
+		if err := bindForm(c, &f); err != nil {
+			return err
+		}
+		o := jury.Opening{Reason: f.Reason}
+		for _, v := range f.Present {
+			id, _ := form.ParseID(strings.TrimSpace(v))
+			o.Present = append(o.Present, id)
+		}
+		var err error
+		if o.LeftOut, err = f.gridRefs(); err != nil {
+			return err
+		}
 		return s.jury.StartDeliberation(c.Request().Context(), actor(c), sess.ID, o)
 	}, "Délibération ouverte.")
 }
@@ -265,15 +304,24 @@ func (s *Server) renderJuryPool(c echo.Context, status int, errs FormErrors) err
 	return s.render.render(c, status, "jury_pool", juryPoolView{Layout: s.layout(c, "Vivier du jury"), Pool: pool, Colleges: jury.Colleges, Certifications: certs, Errors: errs})
 }
 
+// profileForm is a pool member's profile; jury.SetProfile judges the
+// gender, the college and the certifications.
+type profileForm struct {
+	Gender    string   `form:"gender"`
+	College   string   `form:"college"`
+	Qualified []string `form:"qualified"`
+}
+
 func (s *Server) juryProfileSave(c echo.Context) error {
 	uid, err := paramID(c, "uid")
 	if err != nil {
 		return err
 	}
-	if err := c.Request().ParseForm(); err != nil {
-		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
+	var f profileForm
+	if err := bindForm(c, &f); err != nil {
+		return formError(err, func(errs FormErrors) error { return s.renderJuryPool(c, http.StatusUnprocessableEntity, errs) })
 	}
-	p := jury.Profile{UserID: uid, Gender: c.FormValue("gender"), College: jury.College(c.FormValue("college")), QualifiedFor: c.Request().PostForm["qualified"]}
+	p := jury.Profile{UserID: uid, Gender: f.Gender, College: jury.College(f.College), QualifiedFor: f.Qualified}
 	inPool, err := s.accounts.HasRole(c.Request().Context(), uid, account.RoleJuryMember)
 	if err != nil {
 		return err

@@ -142,6 +142,12 @@ func (s *Server) juryDeclareConflict(c echo.Context, at juryCandidate) error {
 	return redirectWith(c, s.candidatePath(c, at), "Conflit d'intérêts déclaré : vous ne prenez pas part à l'évaluation ni à la délibération de ce candidat.")
 }
 
+// gridForm is the whole-grid post's one fixed field: the criterion whose
+// button was pressed, to come back to it.
+type gridForm struct {
+	Focus string `form:"focus"`
+}
+
 // juryVerdict saves the whole grid from the plain form (without
 // JavaScript): every criterion chosen or changed, in one transaction, so
 // saving one criterion never loses a choice made on another. The autosave
@@ -157,13 +163,28 @@ func (s *Server) juryVerdict(c echo.Context, at juryCandidate) error {
 	}
 	posted := map[string]jury.Verdict{}
 	var marks []jury.VerdictInput
-	focus, back := c.FormValue("focus"), s.candidatePath(c, at)
+	// The fixed field is bound; the verdict-<criterion> and
+	// comment-<criterion> fields are named after the grid's criteria,
+	// which no struct can list: prefixedFields reads them.
+	var f gridForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	verdicts, err := prefixedFields(c, "verdict-")
+	if err != nil {
+		return err
+	}
+	comments, err := prefixedFields(c, "comment-")
+	if err != nil {
+		return err
+	}
+	focus, back := f.Focus, s.candidatePath(c, at)
 	for _, b := range g.Blocks {
 		for _, cr := range b.Criteria {
 			if cr.Code == focus {
 				back += "#c-" + focus // the criterion whose button was pressed, never other text
 			}
-			m := jury.VerdictInput{Criterion: cr.Code, Verdict: c.FormValue("verdict-" + cr.Code), Comment: c.FormValue("comment-" + cr.Code)}
+			m := jury.VerdictInput{Criterion: cr.Code, Verdict: verdicts[cr.Code], Comment: comments[cr.Code]}
 			if m.Verdict == "" && strings.TrimSpace(m.Comment) == "" {
 				continue
 			}

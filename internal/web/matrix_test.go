@@ -242,7 +242,7 @@ func matrix(x ids) []matrixCase {
 			url.Values{"decision": {"accepter"}, "fondement": {"equivalence-000-section-4"}, "motifs": {"Titulaire du bloc 3 d'un titre reconnu équivalent."}}, admins, redirect},
 		{"POST", "/candidatures/:id/prerequis/:code/justificatif", "/candidatures/" + cd + "/prerequis/experience_professionnelle/justificatif", nil, only(cand), redirect},
 		{"POST", "/certificateur/candidatures/:id/prerequis/:code", "/certificateur/candidatures/" + cd + "/prerequis/experience_professionnelle",
-			url.Values{"mois": {"20"}, "accepte": {"oui"}, "motifs": {"Deux employeurs, 2023-2024."}}, admins, redirect},
+			url.Values{"months": {"20"}, "accepte": {"oui"}, "motifs": {"Deux employeurs, 2023-2024."}}, admins, redirect},
 		{"GET", "/api/v1/candidacies", "/api/v1/candidacies", nil, only(cand, holder), ok},
 		{"GET", "/api/v1/candidacies/:id", "/api/v1/candidacies/" + cd, nil, readers, ok},
 		{"POST", "/api/v1/candidacies/:id/deliverables/:code/documents", "/api/v1/candidacies/" + cd + "/deliverables/RNCP37779BC01-D01/documents", nil, only(cand), created},
@@ -507,7 +507,7 @@ func matrixPreps(a *app, x ids) map[string]prep {
 				FileName: "certificats.pdf", SHA256: b.SHA256, Size: b.Size, Kind: string(b.Kind), MIME: b.MIME})
 			a.must(err)
 			a.must(a.s.portfolio.Transition(ctx, audit.Actor{UserID: c.CandidateID}, cd, portfolio.AdmissibilitySubmitted, account.RoleCandidate, ""))
-			return fmt.Sprintf("/certificateur/candidatures/%d/prerequis/experience_professionnelle", cd), url.Values{"mois": {"20"}, "accepte": {"oui"},
+			return fmt.Sprintf("/certificateur/candidatures/%d/prerequis/experience_professionnelle", cd), url.Values{"months": {"20"}, "accepte": {"oui"},
 				"motifs": {"Deux employeurs, 2023-2024."}}
 		},
 		"POST /certificateur/certificats/:cid/retirer": func(who) (string, url.Values) {

@@ -66,13 +66,25 @@ func (s *Server) renderPlatform(c echo.Context, o account.Organisation, status i
 	return s.render.render(c, status, "platform", v)
 }
 
+// personForm is the manager's invitation: only the person, since the
+// role (candidate) and the organisation (this platform) are fixed here;
+// account.Invite judges the name and the address.
+type personForm struct {
+	Email    string `form:"email"`
+	FullName string `form:"full_name"`
+}
+
 // platformInvite lets a manager invite a member of their own staff: the
 // account is attached to the platform, with the candidate role only, so a
 // manager can never hand out more than that.
 func (s *Server) platformInvite(c echo.Context, o account.Organisation) error {
-	form := inviteForm{Email: c.FormValue("email"), FullName: c.FormValue("full_name")}
-	_, err := s.accounts.Invite(c.Request().Context(), actor(c), account.NewUser{Email: form.Email, FullName: form.FullName,
-		OrganisationID: o.ID, Grants: []account.Grant{{Role: account.RoleCandidate}}}, s.cfg.BaseURL, principal(c).Name)
+	var p personForm
+	err := bindForm(c, &p)
+	form := inviteForm{Email: p.Email, FullName: p.FullName}
+	if err == nil {
+		_, err = s.accounts.Invite(c.Request().Context(), actor(c), account.NewUser{Email: form.Email, FullName: form.FullName,
+			OrganisationID: o.ID, Grants: []account.Grant{{Role: account.RoleCandidate}}}, s.cfg.BaseURL, principal(c).Name)
+	}
 	if errors.Is(err, account.ErrEmailTaken) {
 		// Saying « an account exists » would tell a manager that an
 		// address is known anywhere (issue 13 #6): the person is told

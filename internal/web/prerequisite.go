@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,13 +59,23 @@ func (s *Server) prerequisiteEvidenceUpload(c echo.Context, cd *portfolio.Candid
 	return redirectWith(c, candidacyPath(cd.ID)+"#prerequis", "Justificatif « "+name+" » enregistré : le certificateur le vérifiera avec votre demande de recevabilité.")
 }
 
+// prerequisiteForm is the certifier's verification. The months are
+// posted as "months", the name portfolio.CheckPrerequisite gives its own
+// refusals, so that every message about them lands beside the one field.
+type prerequisiteForm struct {
+	Months string `form:"months" validate:"omitempty,integer" msg:"Indiquez le nombre de mois d'expérience que montrent les justificatifs."`
+	Accept string `form:"accepte"`
+	Note   string `form:"motifs"`
+}
+
 // prerequisiteCheck is the certifier's verification of the evidence.
 func (s *Server) prerequisiteCheck(c echo.Context, cd *portfolio.Candidacy) error {
-	months, ok := formInt(c, "mois")
-	if !ok {
-		return s.renderCandidacyErrors(c, cd, FormErrors{"months": "Indiquez le nombre de mois d'expérience que montrent les justificatifs."})
+	var f prerequisiteForm
+	err := bindForm(c, &f)
+	if err == nil {
+		months, _ := strconv.Atoi(strings.TrimSpace(f.Months))
+		err = s.portfolio.CheckPrerequisite(c.Request().Context(), actor(c), cd.ID, c.Param("code"), months, f.Accept == "oui", f.Note)
 	}
-	err := s.portfolio.CheckPrerequisite(c.Request().Context(), actor(c), cd.ID, c.Param("code"), int(months), c.FormValue("accepte") == "oui", c.FormValue("motifs"))
 	if err != nil {
 		return formError(err, func(errs FormErrors) error { return s.renderCandidacyErrors(c, cd, errs) })
 	}

@@ -41,7 +41,18 @@ func TestCASPPrerequisiteJourney(t *testing.T) {
 		t.Fatalf("recevable sans vérification : %d", res.Status)
 	}
 	check := fmt.Sprintf("/certificateur/candidatures/%d/prerequis/experience_professionnelle", cd)
-	if res = adm.post(check, url.Values{"mois": {"20"}, "accepte": {"oui"}, "motifs": {"Deux employeurs, 2023-2024."}}); res.Status != http.StatusSeeOther {
+	// The months are posted as "months", the name the domain's refusals
+	// carry: a word and too few months are both refused beside the field,
+	// with the value sent kept in it.
+	if res = adm.post(check, url.Values{"months": {"vingt"}, "accepte": {"oui"}}); res.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Body, "Indiquez le nombre de mois d&#39;expérience que montrent les justificatifs.") || !strings.Contains(res.Body, `name="months" value="vingt"`) {
+		t.Fatalf("mois illisibles : %d %s", res.Status, res.Body)
+	}
+	if res = adm.post(check, url.Values{"months": {"3"}, "accepte": {"oui"}, "motifs": {"Un employeur, 2025."}}); res.Status != http.StatusUnprocessableEntity ||
+		!strings.Contains(res.Body, "Les justificatifs montrent 3 mois") || !strings.Contains(res.Body, `name="months" value="3"`) {
+		t.Fatalf("trop peu de mois : %d %s", res.Status, res.Body)
+	}
+	if res = adm.post(check, url.Values{"months": {"20"}, "accepte": {"oui"}, "motifs": {"Deux employeurs, 2023-2024."}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("vérification : %d %s", res.Status, res.Body)
 	}
 	if res = adm.post(decide, url.Values{"vers": {"admissible"}}); res.Status != http.StatusSeeOther {

@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -55,6 +57,16 @@ func (s *Server) selfAssessmentSave(c echo.Context, cd *portfolio.Candidacy) err
 	if err != nil {
 		return err
 	}
+	// One level and one comment per competence of the targeted blocs:
+	// names built from the référentiel, which no struct can list.
+	levels, err := prefixedFields(c, "level_")
+	if err != nil {
+		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
+	}
+	comments, err := prefixedFields(c, "comment_")
+	if err != nil {
+		return fail(http.StatusBadRequest, "Le formulaire est mal formé.")
+	}
 	var ratings []portfolio.Assessment
 	posted := map[string]portfolio.Assessment{}
 	targeted := map[string]bool{}
@@ -66,11 +78,14 @@ func (s *Server) selfAssessmentSave(c echo.Context, cd *portfolio.Candidacy) err
 			continue
 		}
 		for _, cp := range b.Competences {
-			lv, ok := formInt(c, "level_"+cp.Code)
-			if !ok {
+			lv, err := strconv.ParseInt(strings.TrimSpace(levels[cp.Code]), 10, 64)
+			if strings.TrimSpace(levels[cp.Code]) == "" {
+				lv, err = 0, nil // not rated: the domain says whether that may be
+			}
+			if err != nil {
 				return s.renderSelfAssessment(c, cd, http.StatusUnprocessableEntity, posted, FormErrors{"level_" + cp.Code: "Choisissez un niveau de 1 à 5."})
 			}
-			a := portfolio.Assessment{CompetenceCode: cp.Code, Level: int(lv), Comment: c.FormValue("comment_" + cp.Code)}
+			a := portfolio.Assessment{CompetenceCode: cp.Code, Level: int(lv), Comment: comments[cp.Code]}
 			ratings = append(ratings, a)
 			posted[cp.Code] = a
 		}

@@ -308,14 +308,26 @@ func (s *Server) renderImport(c echo.Context, o account.Organisation, name strin
 		FileName: blob.SanitizeName(name), Payload: base64.StdEncoding.EncodeToString(data), Columns: staff.Columns})
 }
 
+// importConfirmForm carries the previewed file back (base64) with its
+// name; a payload that does not decode is a broken page, not a field
+// error, so it has no tag.
+type importConfirmForm struct {
+	Payload  string `form:"payload"`
+	FileName string `form:"file_name"`
+}
+
 // staffImportConfirm parses the same file again and writes it in one
 // transaction: every line or none.
 func (s *Server) staffImportConfirm(c echo.Context, o account.Organisation) error {
-	data, err := base64.StdEncoding.DecodeString(c.FormValue("payload"))
+	var f importConfirmForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	data, err := base64.StdEncoding.DecodeString(f.Payload)
 	if err != nil || len(data) == 0 {
 		return fail(http.StatusBadRequest, "Le fichier à importer n'a pas été transmis : recommencez l'import.")
 	}
-	name := blob.SanitizeName(c.FormValue("file_name"))
+	name := blob.SanitizeName(f.FileName)
 	p, err := s.staff.ParseRoster(c.Request().Context(), o.ID, name, data)
 	if err != nil {
 		return err
@@ -328,7 +340,7 @@ func (s *Server) staffImportConfirm(c echo.Context, o account.Organisation) erro
 	if errors.As(err, &ve) {
 		p.Errors = append(p.Errors, ve)
 		return s.render.render(c, http.StatusUnprocessableEntity, "staff_import", importView{Layout: s.layout(c, "Import de l'effectif"), Platform: o,
-			Preview: p, FileName: name, Payload: c.FormValue("payload"), Columns: staff.Columns})
+			Preview: p, FileName: name, Payload: f.Payload, Columns: staff.Columns})
 	}
 	if err != nil {
 		return err
@@ -393,11 +405,20 @@ func (s *Server) staffDeparture(c echo.Context, at staffAt) error {
 	return redirectWith(c, platformPath(m.PlatformID)+"#effectif", "Départ de « "+m.FullName+" » enregistré au "+left.Format("02/01/2006")+".")
 }
 
+// deleteForm removes a staff row; staff.Delete requires the reason.
+type deleteForm struct {
+	Reason string `form:"delete_reason"`
+}
+
 // staffDelete removes a row entered by mistake; the reason is required and
 // the audit keeps the row.
 func (s *Server) staffDelete(c echo.Context, at staffAt) error {
 	m := at.Member
-	err := s.staff.Delete(c.Request().Context(), actor(c), m.PlatformID, m.ID, c.FormValue("delete_reason"))
+	var f deleteForm
+	err := bindForm(c, &f)
+	if err == nil {
+		err = s.staff.Delete(c.Request().Context(), actor(c), m.PlatformID, m.ID, f.Reason)
+	}
 	if err != nil {
 		return formError(err, func(errs FormErrors) error {
 			return s.renderStaffEdit(c, at.Platform, http.StatusUnprocessableEntity, m, errs)
