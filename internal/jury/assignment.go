@@ -207,16 +207,9 @@ func (s *Store) EvaluatesCandidacy(ctx context.Context, userID, candidacyID int6
 // in that candidate's deliberation.
 func (s *Store) Declare(ctx context.Context, actor audit.Actor, sessionID, candidacyID int64) error {
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		_, err := lockUnsigned(ctx, tx, sessionID, "SHARE")
+		a, err := memberAccess(ctx, tx, sessionID, candidacyID, actor.UserID)
 		if err != nil {
 			return err
-		}
-		a, err := accessOf(ctx, tx, sessionID, candidacyID, actor.UserID)
-		if err != nil {
-			return err
-		}
-		if !a.Member {
-			return fmt.Errorf("%w : vous ne siégez pas à cette session", ErrNotFound)
 		}
 		if a.Conflict != "" {
 			return invalid("declaration", "Vous ne pouvez pas signer cette déclaration : %s. Vous ne prenez pas part à l'évaluation ni à la délibération de ce candidat.", ConflictLabel(a.Conflict))
@@ -247,16 +240,9 @@ func (s *Store) DeclareConflict(ctx context.Context, actor audit.Actor, sessionI
 		return invalid("note", "La précision ne peut dépasser 2 000 caractères.")
 	}
 	return db.InTx(ctx, s.db, func(tx *sqlx.Tx) error {
-		_, err := lockUnsigned(ctx, tx, sessionID, "SHARE")
+		a, err := memberAccess(ctx, tx, sessionID, candidacyID, actor.UserID)
 		if err != nil {
 			return err
-		}
-		a, err := accessOf(ctx, tx, sessionID, candidacyID, actor.UserID)
-		if err != nil {
-			return err
-		}
-		if !a.Member {
-			return fmt.Errorf("%w : vous ne siégez pas à cette session", ErrNotFound)
 		}
 		var voted bool
 		if err := tx.GetContext(ctx, &voted, `SELECT EXISTS (SELECT 1 FROM jury_votes WHERE session_id = $1 AND candidacy_id = $2 AND user_id = $3)`, sessionID, candidacyID, actor.UserID); err != nil {
@@ -295,4 +281,21 @@ func (s *Store) Booked(ctx context.Context) (map[int64]bool, error) {
 		out[id] = true
 	}
 	return out, nil
+}
+
+// memberAccess locks the unsigned session against signing (SHARE) and
+// reads what member uid is for the candidacy; someone who does not sit on
+// the session is refused. Declarations of either kind start with it.
+func memberAccess(ctx context.Context, tx *sqlx.Tx, sessionID, candidacyID, uid int64) (Access, error) {
+	if _, err := lockUnsigned(ctx, tx, sessionID, "SHARE"); err != nil {
+		return Access{}, err
+	}
+	a, err := accessOf(ctx, tx, sessionID, candidacyID, uid)
+	if err != nil {
+		return a, err
+	}
+	if !a.Member {
+		return a, fmt.Errorf("%w : vous ne siégez pas à cette session", ErrNotFound)
+	}
+	return a, nil
 }
