@@ -137,11 +137,13 @@ func (s *Store) Member(ctx context.Context, id int64) (*Member, error) {
 }
 
 // Targets lists the targets managers changed, for some platforms (all
-// when ids is empty).
+// when ids is empty). No ids reach the database as NULL (pq.Array of a
+// nil slice), whose cardinality is NULL, not 0: the test is on the
+// array's length or its absence.
 func (s *Store) Targets(ctx context.Context, ids ...int64) ([]Target, error) {
 	var out []Target
 	err := s.db.SelectContext(ctx, &out, `SELECT platform_id, year, target, reason FROM plan_targets
-		WHERE cardinality($1::bigint[]) = 0 OR platform_id = ANY($1) ORDER BY platform_id, year`, pq.Array(ids))
+		WHERE coalesce(cardinality($1::bigint[]), 0) = 0 OR platform_id = ANY($1) ORDER BY platform_id, year`, pq.Array(ids))
 	return out, err
 }
 

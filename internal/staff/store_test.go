@@ -243,3 +243,24 @@ func TestSaveRefusals(t *testing.T) {
 		t.Error("objectif changé sans motif")
 	}
 }
+
+// TestTargetsOfEveryPlatform: Targets with no platform given lists every
+// platform's changed targets (the national view and the freeze read them
+// so); it listed none, a NULL array having no cardinality.
+func TestTargetsOfEveryPlatform(t *testing.T) {
+	f := newFx(t)
+	var manager int64
+	if err := f.d.Get(&manager, `INSERT INTO users (email, full_name, organisation_id) VALUES ('gestion@herault.fr', 'Gestion', $1) RETURNING id`, f.platform); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.SetTarget(f.ctx, audit.Actor{UserID: manager, Role: "test"}, f.platform, 2027, 3, "Recrutements"); err != nil {
+		t.Fatal(err)
+	}
+	all, err := f.s.Targets(f.ctx)
+	if err != nil || len(all) != 1 || all[0].PlatformID != f.platform || all[0].Target != 3 {
+		t.Fatalf("every platform: %+v %v", all, err)
+	}
+	if some, err := f.s.Targets(f.ctx, f.platform+1); err != nil || len(some) != 0 {
+		t.Fatalf("another platform: %+v %v", some, err)
+	}
+}
