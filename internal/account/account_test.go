@@ -10,6 +10,7 @@ import (
 
 	"acquis/internal/audit"
 	"acquis/internal/db/dbtest"
+	"acquis/internal/generation"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m, nil) }
@@ -438,5 +439,35 @@ func TestPolicy(t *testing.T) {
 		if got := Can(c.p, c.a, c.r); got != c.want {
 			t.Errorf("cas %d (%s) : %v, attendu %v", i, c.a, got, c.want)
 		}
+	}
+}
+
+// TestSessionReadsGenerations: the session lookup returns the
+// generations of kept results as committed, in the same statement, so a
+// signed-in request learns them without a query of its own.
+func TestSessionReadsGenerations(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	id := mustUser(t, s, "g@exemple.fr")
+	lim := SessionLimits{Idle: time.Hour, Lifetime: 2 * time.Hour}
+	tok, err := s.CreateSession(ctx, id, lim, "192.0.2.1", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := generation.NewReader(s.db)
+	ss, err := s.Session(ctx, tok, lim)
+	if err != nil || ss.Principal.UserID != id || ss.Hash != HashToken(tok) {
+		t.Fatalf("session: %+v %v", ss, err)
+	}
+	want, err := r.Read(ctx)
+	if err != nil || ss.Generations != want {
+		t.Fatalf("generations with the session %+v, read apart %+v (%v)", ss.Generations, want, err)
+	}
+	// A new organisation changes the national view: the next lookup sees it.
+	if _, err := s.CreateOrganisation(ctx, audit.System, NewOrganisation{Kind: OrgPlatform, Name: "Plateforme du Lot", DepartementCode: "46"}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.Session(ctx, tok, lim); again.Generations.Pilotage != want.Pilotage+1 {
+		t.Fatalf("after a write: %+v, before %+v", again.Generations, want)
 	}
 }

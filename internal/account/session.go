@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"acquis/internal/generation"
 )
 
 // SessionLimits bound a login: it ends after Idle without a request, and
@@ -60,22 +62,43 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, lim SessionLimi
 var ErrNoSession = errors.New("account: session absente ou expirée")
 
 // sessionQuery finds the live session of a token hash ($1) with its user
-// and roles, given the idle timeout in seconds ($2).
+// and roles, given the idle timeout in seconds ($2), and reads the
+// generations of the results servers keep (package generation) in the
+// same statement: every signed-in request makes this lookup first, so it
+// learns them without a round trip of its own.
 const sessionQuery = `
 		SELECT s.user_id, s.last_seen_at, u.email, u.full_name, coalesce(u.organisation_id, 0) AS organisation_id,
 		       coalesce((SELECT json_agg(json_build_object('id', r.id, 'role', r.role,
 		                   'platform_id', coalesce(r.platform_id, 0), 'region_code', coalesce(r.region_code, '')) ORDER BY r.id)
-		                 FROM user_roles r WHERE r.user_id = u.id), '[]') AS grants
-		FROM sessions s JOIN users u ON u.id = s.user_id
+		                 FROM user_roles r WHERE r.user_id = u.id), '[]') AS grants,
+		       g.pilotage, g.referentiels
+		FROM sessions s JOIN users u ON u.id = s.user_id CROSS JOIN cache_generations g
 		WHERE s.token_hash = $1 AND s.expires_at > now()
 		  AND s.last_seen_at > now() - $2 * interval '1 second' AND NOT u.disabled`
 
-// SessionPrincipal returns who holds this session token, refreshing its
+// Session is what the session lookup found.
+type Session struct {
+	Principal *Principal
+	// Hash is the session's token hash, its key.
+	Hash string
+	// Generations are the counters of kept results as committed when the
+	// session was read, i.e. before the request did anything else.
+	Generations generation.Generations
+}
+
+// SessionPrincipal returns who holds this session token and the
+// session's hash; see Session.
+func (s *Store) SessionPrincipal(ctx context.Context, token string, lim SessionLimits) (*Principal, string, error) {
+	ss, err := s.Session(ctx, token, lim)
+	return ss.Principal, ss.Hash, err
+}
+
+// Session returns the live session of this token, refreshing its
 // last-seen time when due. Expired, idle and disabled-user sessions are
 // refused.
-func (s *Store) SessionPrincipal(ctx context.Context, token string, lim SessionLimits) (*Principal, string, error) {
+func (s *Store) Session(ctx context.Context, token string, lim SessionLimits) (Session, error) {
 	if token == "" {
-		return nil, "", ErrNoSession
+		return Session{}, ErrNoSession
 	}
 	hash := HashToken(token)
 	var row struct {
@@ -85,24 +108,25 @@ func (s *Store) SessionPrincipal(ctx context.Context, token string, lim SessionL
 		Name     string    `db:"full_name"`
 		OrgID    int64     `db:"organisation_id"`
 		Grants   []byte    `db:"grants"`
+		generation.Generations
 	}
 	err := s.sessionQ.Get(ctx, &row, hash, lim.Idle.Seconds())
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, "", ErrNoSession
+		return Session{}, ErrNoSession
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("account: session: %w", err)
+		return Session{}, fmt.Errorf("account: session: %w", err)
 	}
 	p := &Principal{UserID: row.UserID, Email: row.Email, Name: row.Name, OrganisationID: row.OrgID}
 	if err := json.Unmarshal(row.Grants, &p.Grants); err != nil {
-		return nil, "", fmt.Errorf("account: session grants: %w", err)
+		return Session{}, fmt.Errorf("account: session grants: %w", err)
 	}
 	if time.Since(row.LastSeen) > touchEvery {
 		if _, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1`, hash); err != nil {
-			return nil, "", fmt.Errorf("account: touch session: %w", err)
+			return Session{}, fmt.Errorf("account: touch session: %w", err)
 		}
 	}
-	return p, hash, nil
+	return Session{Principal: p, Hash: hash, Generations: row.Generations}, nil
 }
 
 // DeleteSession ends a session on the server (logout).

@@ -28,11 +28,12 @@ func (s *Server) loadPrincipal(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		ck, err := c.Cookie(sessionCookie)
 		if err == nil && ck.Value != "" {
-			p, hash, err := s.accounts.SessionPrincipal(c.Request().Context(), ck.Value, s.sessionLimits())
+			ss, err := s.accounts.Session(c.Request().Context(), ck.Value, s.sessionLimits())
 			switch {
 			case err == nil:
-				c.Set(ctxPrincipal, p)
-				c.Set(ctxSession, hash)
+				c.Set(ctxPrincipal, ss.Principal)
+				c.Set(ctxSession, ss.Hash)
+				c.Set(ctxGenerations, ss.Generations)
 				c.Set(ctxSessionToken, ck.Value)
 			case errors.Is(err, account.ErrNoSession):
 				s.clearSessionCookie(c)

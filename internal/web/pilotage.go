@@ -4,6 +4,7 @@ package web
 // région scope it and the plan's exports share.
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"acquis/internal/account"
 	"acquis/internal/geo"
 	"acquis/internal/indicators"
+	"acquis/internal/paris"
 	"acquis/internal/staff"
 )
 
@@ -52,35 +54,95 @@ type pilotageView struct {
 // pilotage is the national (or one région's) view of the plan: totals,
 // régions, and every platform sortable by gap, with the annual indicator
 // of title holders.
+//
+// Its content reads every staff member of the nation and the jury
+// results, and depends on nothing else but the day, the région and the
+// sort order: it is kept rendered (pilotagePages) under the generation
+// the database raises on every write to what it reads (migration 00024),
+// and recomputed only after such a write. The generation is read before
+// anything else, so what is kept is never older than its generation.
 func (s *Server) pilotage(c echo.Context) error {
-	v, err := s.national(c)
+	gen, err := s.generations(c)
 	if err != nil {
 		return err
 	}
-	return s.render.render(c, http.StatusOK, "pilotage", v)
+	now := time.Now()
+	region, sortBy := c.QueryParam("region"), planSort(c.QueryParam("tri"))
+	key := pilotageKey{day: dayKey(now), region: region, sort: sortBy}
+	p, err := s.pilotagePages.Get(gen.Pilotage, key, func() (keptPage, error) {
+		v, err := s.pilotageContent(c.Request().Context(), region, sortBy, now)
+		if err != nil {
+			return keptPage{}, err
+		}
+		body, err := s.render.content("pilotage", v)
+		return keptPage{title: pilotageTitle(region), body: body}, err
+	})
+	if err != nil {
+		return err
+	}
+	return s.render.render(c, http.StatusOK, "prerendered", prerenderedView{Layout: s.layout(c, p.title), Body: p.body})
 }
 
-// national computes the national view: one query for every staff member
-// with their effective status, then the plans in memory.
+// pilotageKey is what the view's content depends on besides the
+// database: the région shown, the sort order and the day.
+type pilotageKey struct{ day, region, sort string }
+
+// dayKey is the day as every part of the view reads it: the calendar
+// date of now (the plan's rules, the indicator's default period) and the
+// year in Paris (the annual indicator's current year), hence both dates.
+// Nothing in the view reads the time of day.
+func dayKey(now time.Time) string {
+	return now.Format("2006-01-02") + " " + now.In(paris.Location).Format("2006-01-02")
+}
+
+// planSort reduces ?tri= to the orders the view knows: any other value
+// sorts by département and shows the same page as none, so the kept
+// pages stay three per région and day whatever a client sends.
+func planSort(s string) string {
+	if s == "gap" || s == "holders" {
+		return s
+	}
+	return ""
+}
+
+func pilotageTitle(region string) string {
+	if region == "" {
+		return "Pilotage national"
+	}
+	return "Pilotage — " + geo.RegionName(region)
+}
+
+// national computes the whole view for the request, as pilotage did
+// before its content was kept: the reference the kept page is compared
+// with (TestPilotageKept…).
 func (s *Server) national(c echo.Context) (pilotageView, error) {
-	ctx := c.Request().Context()
 	region := c.QueryParam("region")
-	sortBy := c.QueryParam("tri")
-	n, err := s.nationalPlan(c, region, sortBy)
+	v, err := s.pilotageContent(c.Request().Context(), region, c.QueryParam("tri"), time.Now())
+	v.Layout = s.layout(c, pilotageTitle(region))
+	return v, err
+}
+
+// pilotageContent computes the view's content as of now: one query for
+// every staff member with their effective status, the plans in memory,
+// the annual series and the certification rate.
+func (s *Server) pilotageContent(ctx context.Context, region, sortBy string, now time.Time) (pilotageView, error) {
+	all, err := s.accounts.Organisations(ctx, account.OrgPlatform)
 	if err != nil {
 		return pilotageView{}, err
 	}
-	title, regionName := "Pilotage national", ""
-	if region != "" {
-		regionName = geo.RegionName(region)
-		title = "Pilotage — " + regionName
-	}
-	v := pilotageView{Layout: s.layout(c, title), Region: region, RegionName: regionName, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national"),
-		SupervisorObjectives: staff.SupervisorObjectives}
-	if v.Annual, err = s.staff.AreaSeries(ctx, region, n.Total, time.Now()); err != nil {
+	n, err := s.staff.NationalPlan(ctx, all, region, now, sortBy)
+	if err != nil {
 		return pilotageView{}, err
 	}
-	f := indicators.DefaultFilter(time.Now())
+	v := pilotageView{Region: region, Sort: sortBy, National: n, Chart: planChart(n.Total, "plan-national"),
+		SupervisorObjectives: staff.SupervisorObjectives}
+	if region != "" {
+		v.RegionName = geo.RegionName(region)
+	}
+	if v.Annual, err = s.staff.AreaSeries(ctx, region, n.Total, now); err != nil {
+		return pilotageView{}, err
+	}
+	f := indicators.DefaultFilter(now)
 	f.Region = region
 	t, err := s.indicators.Compute(ctx, "taux-certification", f)
 	if err != nil {

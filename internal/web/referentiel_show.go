@@ -68,11 +68,15 @@ func (s *Server) referentielShow(c echo.Context) error {
 	return s.render.render(c, http.StatusOK, "prerendered", prerenderedView{Layout: s.layout(c, p.title), Body: p.body})
 }
 
-// refPage is the rendered content of one référentiel version.
-type refPage struct {
+// keptPage is the rendered content of a page kept in memory, with the
+// title its layout shows.
+type keptPage struct {
 	title string
 	body  template.HTML
 }
+
+// refPage is the rendered content of one référentiel version.
+type refPage = keptPage
 
 // refPageCache keeps the rendered content of each référentiel version
 // shown, by version id: versions are immutable (keyed by their content

@@ -19,6 +19,7 @@ import (
 	"acquis/internal/blob"
 	"acquis/internal/certifier"
 	"acquis/internal/config"
+	"acquis/internal/generation"
 	"acquis/internal/indicators"
 	"acquis/internal/jury"
 	"acquis/internal/mail"
@@ -68,9 +69,13 @@ type Server struct {
 	render      *renderer
 	// refPages keeps the rendered content of référentiel versions.
 	refPages refPageCache
-	assets   *assets
-	echo     *echo.Echo
-	table    []route
+	// gens reads the generations of what is kept below (package
+	// generation); pilotagePages keeps the national view's content.
+	gens          *generation.Reader
+	pilotagePages generation.Cache[pilotageKey, keptPage]
+	assets     *assets
+	echo       *echo.Echo
+	table      []route
 	// uploads are the route patterns whose body is a file (handleUploadIn).
 	uploads map[string]bool
 	// bodyTimeout and uploadTimeout bound how long a request body may take
@@ -125,6 +130,7 @@ func New(d Deps) (*Server, error) {
 		mail:        mail.NewSender(d.DB, d.Config.SMTPURL, "", d.Log).WithBaseURL(d.Config.BaseURL),
 		render:      r,
 		assets:      a,
+		gens:        generation.NewReader(d.DB),
 	}
 	s.bodyTimeout, s.uploadTimeout = 30*time.Second, 30*time.Minute
 	e := echo.New()
