@@ -120,13 +120,13 @@ func (s *Server) candidacyNewForm(c echo.Context) error {
 
 func (s *Server) renderNewCandidacy(c echo.Context, status int, form newCandidacyForm, errs FormErrors) error {
 	ctx := c.Request().Context()
-	list, err := s.refs.Certifications(ctx)
+	idx, err := s.currentRefs(c)
 	if err != nil {
 		return err
 	}
 	v := newCandidacyView{Layout: s.layout(c, "Nouvelle candidature"), Pathways: portfolio.Pathways, Form: form, Errors: errs, Held: map[string]bool{}}
-	for _, sum := range list {
-		cert, err := s.refs.Certification(ctx, sum.Code)
+	for _, sum := range idx.List() {
+		cert, err := s.refs.Version(ctx, sum.VersionID)
 		if err != nil {
 			return err
 		}

@@ -21,11 +21,11 @@ type homeView struct {
 
 func (s *Server) home(c echo.Context) error {
 	ctx := c.Request().Context()
-	list, err := s.refs.Certifications(ctx)
+	idx, err := s.currentRefs(c)
 	if err != nil {
 		return err
 	}
-	v := homeView{Layout: s.layout(c, "Accueil"), Certifications: list}
+	v := homeView{Layout: s.layout(c, "Accueil"), Certifications: idx.List()}
 	if v.Platforms, err = s.accounts.Organisations(ctx, account.OrgPlatform); err != nil {
 		return err
 	}

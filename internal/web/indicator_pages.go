@@ -56,9 +56,11 @@ func (s *Server) indicatorPage(c echo.Context, key string) error {
 	}
 	v := indicatorView{Layout: s.layout(c, "Indicateurs"), Catalogue: indicators.Catalogue, Filter: f, Query: template.URL(f.Query().Encode()), Pathways: indicators.Pathways}
 	ctx := c.Request().Context()
-	if v.Certifications, err = s.refs.Certifications(ctx); err != nil {
+	idx, err := s.currentRefs(c)
+	if err != nil {
 		return err
 	}
+	v.Certifications = idx.List()
 	regions, national := principal(c).ObservedRegions()
 	v.RegionFixed = !national && !principal(c).Has(account.RoleAdmin)
 	for _, r := range geo.Regions() {

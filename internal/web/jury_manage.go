@@ -65,10 +65,11 @@ func (s *Server) renderJurySessions(c echo.Context, status int, form sessionForm
 			return err
 		}
 	}
-	certs, err := s.refs.Certifications(ctx)
+	idx, err := s.currentRefs(c)
 	if err != nil {
 		return err
 	}
+	certs := idx.List()
 	return s.render.render(c, status, "jury_sessions", jurySessionsView{Layout: s.layout(c, "Sessions de jury"), Sessions: list, Certifications: certs, Form: form, Errors: errs, Pager: p})
 }
 
@@ -297,10 +298,11 @@ func (s *Server) renderJuryPool(c echo.Context, status int, errs FormErrors) err
 	if err != nil {
 		return err
 	}
-	certs, err := s.refs.Certifications(ctx)
+	idx, err := s.currentRefs(c)
 	if err != nil {
 		return err
 	}
+	certs := idx.List()
 	return s.render.render(c, status, "jury_pool", juryPoolView{Layout: s.layout(c, "Vivier du jury"), Pool: pool, Colleges: jury.Colleges, Certifications: certs, Errors: errs})
 }
 

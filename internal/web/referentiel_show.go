@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"slices"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -17,11 +18,11 @@ type referentielListView struct {
 }
 
 func (s *Server) referentielList(c echo.Context) error {
-	list, err := s.refs.Certifications(c.Request().Context())
+	idx, err := s.currentRefs(c)
 	if err != nil {
 		return err
 	}
-	return s.render.render(c, http.StatusOK, "referentiels", referentielListView{Layout: s.layout(c, "Référentiels"), Certifications: list})
+	return s.render.render(c, http.StatusOK, "referentiels", referentielListView{Layout: s.layout(c, "Référentiels"), Certifications: idx.List()})
 }
 
 type referentielView struct {
@@ -36,12 +37,17 @@ type referentielView struct {
 
 // referentielShow shows a certification's current version. A version
 // never changes, so its rendered content is kept (refPages) and only the
-// layout, which depends on who asks, is rendered on each request: the
-// page then costs its session and one query, not the rendering of some
-// hundred criteria.
+// layout, which depends on who asks, is rendered on each request; which
+// version is current is kept too, under its generation (currentRefs):
+// the page then costs its session lookup alone, not the rendering of
+// some hundred criteria and a query.
 func (s *Server) referentielShow(c echo.Context) error {
 	ctx := c.Request().Context()
-	vid, err := s.refs.CurrentVersionID(ctx, c.Param("code"))
+	idx, err := s.currentRefs(c)
+	if err != nil {
+		return err
+	}
+	vid, err := idx.versionID(c.Param("code"))
 	if err != nil {
 		return err
 	}
@@ -98,17 +104,67 @@ func (r *refPageCache) get(vid int64, render func() (refPage, error)) (refPage, 
 }
 
 func (s *Server) apiCertificationList(c echo.Context) error {
-	list, err := s.refs.Certifications(c.Request().Context())
+	idx, err := s.currentRefs(c)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"certifications": list})
+	return c.JSON(http.StatusOK, map[string]any{"certifications": idx.List()})
 }
 
 func (s *Server) apiCertificationShow(c echo.Context) error {
-	cert, err := s.refs.Certification(c.Request().Context(), c.Param("code"))
+	idx, err := s.currentRefs(c)
+	if err != nil {
+		return err
+	}
+	vid, err := idx.versionID(c.Param("code"))
+	if err != nil {
+		return err
+	}
+	cert, err := s.refs.Version(c.Request().Context(), vid)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, cert)
+}
+
+// refIndex is every certification at its current version, as one
+// generation of the référentiels saw them.
+type refIndex struct {
+	list []referentiel.Summary
+	ids  map[string]int64
+}
+
+// List is the certifications at their current version, by code: a copy,
+// which the caller may change.
+func (r refIndex) List() []referentiel.Summary { return slices.Clone(r.list) }
+
+// versionID is the current version of a certification.
+func (r refIndex) versionID(code string) (int64, error) {
+	if id, ok := r.ids[code]; ok {
+		return id, nil
+	}
+	return 0, referentiel.ErrNotFound
+}
+
+// currentRefs returns which version of each certification is current. It
+// changes only when a version is loaded or installed: it is kept under the
+// référentiels' generation (package generation, migration 00024), which
+// the request learnt with its session, so that a version published on any
+// instance shows at once on every other, without a query per request.
+func (s *Server) currentRefs(c echo.Context) (refIndex, error) {
+	g, err := s.generations(c)
+	if err != nil {
+		return refIndex{}, err
+	}
+	return s.refIndexes.Get(g.Referentiels, struct{}{}, func() (refIndex, error) {
+		list, err := s.refs.Certifications(c.Request().Context())
+		if err != nil {
+			return refIndex{}, err
+		}
+		idx := refIndex{list: list, ids: map[string]int64{}}
+		for _, sum := range list {
+			idx.ids[sum.Code] = sum.VersionID
+		}
+		return idx, nil
+	})
 }

@@ -73,6 +73,8 @@ type Server struct {
 	// generation); pilotagePages keeps the national view's content.
 	gens          *generation.Reader
 	pilotagePages generation.Cache[pilotageKey, keptPage]
+	// refIndexes keeps which version of each certification is current.
+	refIndexes generation.Cache[struct{}, refIndex]
 	assets     *assets
 	echo       *echo.Echo
 	table      []route
