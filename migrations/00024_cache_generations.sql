@@ -44,6 +44,28 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 REVOKE EXECUTE ON FUNCTION bump_generation() FROM PUBLIC;
+
+-- The counters only go up, and their row stays: a server serves what it
+-- kept under a counter as high as the one it reads, so a counter set back
+-- would let it serve what it computed before, and without the row no
+-- session could be read. (A database restored from a backup brings them
+-- back down: restart the servers after a restore.)
+-- +goose StatementBegin
+CREATE FUNCTION generations_only_rise() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.pilotage < OLD.pilotage OR NEW.referentiels < OLD.referentiels THEN
+    RAISE EXCEPTION 'cache_generations : un compteur ne redescend pas'
+      USING ERRCODE = 'integrity_constraint_violation';
+  END IF;
+  RETURN NEW;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER cache_generations_only_rise BEFORE UPDATE ON cache_generations
+  FOR EACH ROW EXECUTE FUNCTION generations_only_rise();
+CREATE TRIGGER cache_generations_kept BEFORE DELETE ON cache_generations
+  FOR EACH ROW EXECUTE FUNCTION forbid_change();
+CREATE TRIGGER cache_generations_no_truncate BEFORE TRUNCATE ON cache_generations
+  FOR EACH STATEMENT EXECUTE FUNCTION forbid_change();
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON cache_generations FROM acquis_app;
 GRANT SELECT ON cache_generations TO acquis_app;
 
@@ -122,3 +144,4 @@ DROP TRIGGER platform_partners_generation ON platform_partners;
 DROP TRIGGER organisations_generation ON organisations;
 DROP FUNCTION bump_generation();
 DROP TABLE cache_generations;
+DROP FUNCTION generations_only_rise();

@@ -184,7 +184,8 @@ func TestWritersDoNotDeadlock(t *testing.T) {
 }
 
 // TestServingRoleCannotWriteGenerations: the counters are raised by the
-// triggers only; the server's role may read them, not set them back.
+// triggers only; the server's role may read them, not write them, and
+// not even the owner may set one back or remove their row.
 func TestServingRoleCannotWriteGenerations(t *testing.T) {
 	f := newFixture(t)
 	if _, err := f.d.Exec(`UPDATE cache_generations SET pilotage = 0`); err == nil {
@@ -192,6 +193,15 @@ func TestServingRoleCannotWriteGenerations(t *testing.T) {
 	}
 	if _, err := f.d.Exec(`SELECT bump_generation()`); err == nil {
 		t.Fatal("the serving role called the trigger function")
+	}
+	owner := dbtest.Owner(t, f.d)
+	for _, q := range []string{`UPDATE cache_generations SET pilotage = pilotage - 1`, `DELETE FROM cache_generations`, `TRUNCATE cache_generations`} {
+		if _, err := owner.Exec(q); err == nil {
+			t.Errorf("the owner could: %s", q)
+		}
+	}
+	if _, err := owner.Exec(`UPDATE cache_generations SET referentiels = referentiels + 1`); err != nil {
+		t.Errorf("a counter cannot rise: %v", err)
 	}
 }
 
