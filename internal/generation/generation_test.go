@@ -121,7 +121,12 @@ func TestWritersDoNotDeadlock(t *testing.T) {
 		done <- t1.Commit()
 	}()
 	// T2 commits once T1 waits for row B.
-	for waiting := 0; waiting == 0; {
+	for waiting := 0; waiting == 0; time.Sleep(time.Millisecond) {
+		select {
+		case err := <-done:
+			t.Fatalf("T1 did not wait for row B: %v", err)
+		default:
+		}
 		if err := f.d.Get(&waiting, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
 			t.Fatal(err)
 		}
