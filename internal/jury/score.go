@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -37,7 +38,11 @@ type Verdict struct {
 // RecordVerdict saves one criterion's mark: the grid's autosave calls it
 // for each change, so an evaluator never loses work. The session row is
 // share-locked so the session cannot leave "open" while the write is in
-// flight.
+// flight. It returns an error wrapping ErrNotFound, and writes nothing,
+// when actor does not evaluate that candidacy in that session (or either
+// does not exist): its one statement is thus also the check of who may
+// write (the autosave's scope relies on it); every other refusal comes
+// after that check.
 func (s *Store) RecordVerdict(ctx context.Context, actor audit.Actor, sessionID, candidacyID int64, criterion, verdict, comment string) (Verdict, error) {
 	v, args, err := verdictArgs(actor, sessionID, candidacyID, VerdictInput{Criterion: criterion, Verdict: verdict, Comment: comment})
 	if err != nil {
@@ -107,17 +112,29 @@ func criterionError(criterion string, err error) error {
 	return err
 }
 
+// CheckVerdict refuses a mark that no grid could accept, whoever sends
+// it and wherever: these refusals need nothing from the database, so
+// RecordVerdict makes them before its statement (and the autosave's
+// scope, to know whether a request reaches the statement at all).
+func CheckVerdict(m VerdictInput) error {
+	if m.Verdict != Acquis && m.Verdict != NonAcquis {
+		return invalid("verdict", "Choisissez « acquis » ou « non acquis ».")
+	}
+	comment := strings.TrimSpace(m.Comment)
+	if m.Verdict == NonAcquis && comment == "" {
+		return invalid("comment", "Un commentaire est obligatoire pour un critère non acquis : il explique la décision au candidat.")
+	}
+	if utf8.RuneCountInString(comment) > 4000 {
+		return invalid("comment", "Le commentaire ne peut dépasser 4 000 caractères.")
+	}
+	return nil
+}
+
 // verdictArgs checks a mark and returns the autosave statement's arguments.
 func verdictArgs(actor audit.Actor, sessionID, candidacyID int64, m VerdictInput) (Verdict, []any, error) {
 	v := Verdict{EvaluatorID: actor.UserID, CriterionCode: m.Criterion, Verdict: m.Verdict, Comment: strings.TrimSpace(m.Comment)}
-	if m.Verdict != Acquis && m.Verdict != NonAcquis {
-		return v, nil, invalid("verdict", "Choisissez « acquis » ou « non acquis ».")
-	}
-	if m.Verdict == NonAcquis && v.Comment == "" {
-		return v, nil, invalid("comment", "Un commentaire est obligatoire pour un critère non acquis : il explique la décision au candidat.")
-	}
-	if len([]rune(v.Comment)) > 4000 {
-		return v, nil, invalid("comment", "Le commentaire ne peut dépasser 4 000 caractères.")
+	if err := CheckVerdict(m); err != nil {
+		return v, nil, err
 	}
 	entry := actor.Entry("jury.verdict", "candidacy", strconv.FormatInt(candidacyID, 10),
 		map[string]any{"session_id": sessionID, "criterion": m.Criterion, "verdict": m.Verdict, "comment": v.Comment})

@@ -116,34 +116,3 @@ func (s *Server) gridOf(c echo.Context, at juryCandidate) (*jury.Grid, error) {
 	}
 	return s.jury.Grid(ctx, at.Session.ID, at.Candidacy.ID, uid)
 }
-
-// juryVerdictScope is juryCandidateScope for the autosave, the hottest
-// request: one query answers whether the session and assignment exist and
-// what the asker is on them. The handler needs only the two ids, so the
-// session and candidacy it receives hold nothing else (and the session's
-// status).
-func (s *Server) juryVerdictScope() scope[juryCandidate] {
-	return scope[juryCandidate]{params: []string{"sid", "cid"}, load: func(c echo.Context) (juryCandidate, account.Resource, error) {
-		sid, err := paramID(c, "sid")
-		if err != nil {
-			return juryCandidate{}, account.Resource{}, err
-		}
-		cid, err := paramID(c, "cid")
-		if err != nil {
-			return juryCandidate{}, account.Resource{}, err
-		}
-		var uid int64
-		if p := principal(c); p != nil {
-			uid = p.UserID
-		}
-		a, err := s.jury.VerdictScope(c.Request().Context(), sid, cid, uid)
-		if errors.Is(err, jury.ErrNotFound) || (err == nil && !a.Assigned) {
-			return juryCandidate{}, account.Resource{}, missing("Cette candidature n'est pas inscrite à cette session.")
-		}
-		if err != nil {
-			return juryCandidate{}, account.Resource{}, err
-		}
-		at := juryCandidate{Session: &jury.Session{ID: sid, Status: a.Status}, Candidacy: &portfolio.Candidacy{ID: cid}}
-		return at, account.Resource{JuryMember: a.Member, JuryChair: a.Chair, JuryEvaluator: a.Evaluator}, nil
-	}}
-}

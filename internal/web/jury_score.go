@@ -220,31 +220,6 @@ func (s *Server) jurySubmitGrid(c echo.Context, at juryCandidate) error {
 	return redirectWith(c, s.candidatePath(c, at), "Grille remise. Les appréciations des autres membres vous sont maintenant visibles.")
 }
 
-// verdictRequest is one criterion's verdict: posted by the plain form
-// (form tags) or sent by the autosave (JSON).
-type verdictRequest struct {
-	Criterion string `json:"criterion" form:"criterion"`
-	Verdict   string `json:"verdict" form:"verdict"`
-	Comment   string `json:"comment" form:"comment"`
-}
-
-// apiJuryVerdict is the grid's autosave: one criterion per request.
-func (s *Server) apiJuryVerdict(c echo.Context, at juryCandidate) error {
-	var req verdictRequest
-	if err := c.Bind(&req); err != nil {
-		return fail(http.StatusBadRequest, "Requête mal formée : attendu {criterion, verdict, comment}.")
-	}
-	verdict, ok := apiVerdictValue(req.Verdict)
-	if !ok {
-		return failField(http.StatusUnprocessableEntity, "verdict", apiVerdictMessage)
-	}
-	v, err := s.jury.RecordVerdict(c.Request().Context(), actor(c), at.Session.ID, at.Candidacy.ID, req.Criterion, verdict, req.Comment)
-	if err != nil {
-		return err // a refused field is a 422 naming it (errors.go)
-	}
-	return c.JSON(http.StatusOK, v)
-}
-
 type apiGrid struct {
 	Blind     bool                      `json:"blind"`
 	Evaluator bool                      `json:"evaluator"`

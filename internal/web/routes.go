@@ -181,5 +181,5 @@ func (s *Server) routes() {
 	handleIn(s, get, "/jury/sessions/:sid/candidats/:cid/dossier-jury.pdf", account.ActJuryFile, s.juryCandidateScope(), s.juryFilePDF)
 	s.handle(get, "/api/v1/jury/sessions", cert, nil, s.apiJurySessionList)
 	handleIn(s, get, "/api/v1/jury/sessions/:sid/candidacies/:cid/grid", jr, s.juryCandidateScope(), s.apiJuryGrid)
-	handleIn(s, post, "/api/v1/jury/sessions/:sid/candidacies/:cid/verdicts", score, s.juryVerdictScope(), s.apiJuryVerdict)
+	handleIn(s, post, "/api/v1/jury/sessions/:sid/candidacies/:cid/verdicts", score, s.juryAutosaveScope(score), s.apiJuryVerdict)
 }

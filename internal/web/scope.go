@@ -19,6 +19,11 @@ import (
 type scope[T any] struct {
 	params []string
 	load   func(c echo.Context) (T, account.Resource, error)
+	// writes, when set, is the one action whose write load may run
+	// itself, before the policy sees the resource, because that write's
+	// statement checks what the policy asks (juryAutosaveScope): a
+	// route of any other action with this scope stops start-up.
+	writes account.Action
 }
 
 // handleIn registers a route behind the policy whose handler receives the
@@ -26,6 +31,9 @@ type scope[T any] struct {
 // function). The record goes from the scope to the handler as a value of
 // type T, never through the Echo context.
 func handleIn[T any](s *Server, method, path string, action account.Action, sc scope[T], h func(echo.Context, T) error) {
+	if sc.writes != "" && sc.writes != action {
+		panic(fmt.Sprintf("web: route %s %s: its scope writes for %s, not %s", method, path, sc.writes, action))
+	}
 	for _, p := range sc.params {
 		if !hasParam(path, p) {
 			panic(fmt.Sprintf("web: route %s %s: its scope reads :%s, which the path does not have", method, path, p))
