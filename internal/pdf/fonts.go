@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
 )
 
@@ -36,14 +35,6 @@ var fontNames = map[string]string{"": "LiberationSans", "B": "LiberationSans-Bol
 // has exactly the length of a subset's name, "ABCDEF+" + PostScript name
 // (see subsetNames).
 func fontFamily(style string) string { return strings.ToLower(fontNames[style]) + "ttf" }
-
-// addFont embeds one style of the typeface in f. fpdf parses the TrueType
-// file and fingerprints its width table on every call (≈ 1.5 ms), so a
-// document embeds a style only when it first prints in it (see
-// Doc.font); fpdf subsets each embedded style to the glyphs used.
-func addFont(f *fpdf.Fpdf, style string) {
-	f.AddUTF8FontFromBytes(fontFamily(style), "", fontFiles[style])
-}
 
 // subsetNames renames the embedded fonts the way PDF names a subset
 // (ISO 32000-1, 9.6.4): a six-letter tag, "+", the PostScript name. fpdf
