@@ -46,20 +46,26 @@ var sharedFonts = map[string]func() *sharedFontDef{
 	"I": sync.OnceValue(func() *sharedFontDef { return parseShared("I") }),
 }
 
-// parseFontsPerDocument makes addFont call AddUTF8FontFromBytes for every
-// document, as before fonts were shared: for the test that compares the
-// bytes both ways print.
-var parseFontsPerDocument atomic.Bool
+// fpdfAlone makes documents use fpdf's public API only, as before fonts
+// were shared and table lines written directly (Doc.text): addFont calls
+// AddUTF8FontFromBytes for every document. For the test that compares
+// the bytes both ways print.
+var fpdfAlone atomic.Bool
 
 // addFont embeds one style of the typeface in f: a copy of the shared
 // definition, or fpdf's own parse if it cannot be shared. fpdf subsets
 // each embedded style to the glyphs used. A document embeds a style only
-// when it first prints in it (see Doc.font).
-func addFont(f *fpdf.Fpdf, style string) {
-	if sf := sharedFonts[style](); sf != nil && !parseFontsPerDocument.Load() && sf.addTo(f) {
-		return
+// when it first prints in it (see Doc.font). It returns the document's
+// set of used runes for that style, the one fpdf subsets the font to,
+// when it is the copy's (nil after fpdf's own parse).
+func addFont(f *fpdf.Fpdf, style string) map[int]int {
+	if sf := sharedFonts[style](); sf != nil && !fpdfAlone.Load() {
+		if runes := sf.addTo(f); runes != nil {
+			return runes
+		}
 	}
 	f.AddUTF8FontFromBytes(fontFamily(style), "", fontFiles[style])
+	return nil
 }
 
 // parseShared has fpdf parse style's file in a document of its own,
@@ -96,17 +102,18 @@ func parseShared(style string) *sharedFontDef {
 }
 
 // addTo puts a copy of the definition in f's font map, with its own set
-// of used runes, parser and reader, as AddUTF8FontFromBytes would; false
-// if f's font map is not the one parseShared read.
-func (sf *sharedFontDef) addTo(f *fpdf.Fpdf) bool {
+// of used runes, parser and reader, as AddUTF8FontFromBytes would, and
+// returns that set; nil if f's font map is not the one parseShared read.
+func (sf *sharedFontDef) addTo(f *fpdf.Fpdf) map[int]int {
 	fonts, ok := field(reflect.ValueOf(f).Elem(), "fonts", reflect.Map)
 	if !ok || fonts.IsNil() || fonts.Type().Elem() != sf.def.Type() {
-		return false
+		return nil
 	}
 	def := reflect.New(sf.def.Type()).Elem()
 	def.Set(sf.def)
+	used := maps.Clone(sf.runes)
 	runes, _ := field(def, "usedRunes", reflect.Map)
-	runes.Set(reflect.ValueOf(maps.Clone(sf.runes)))
+	runes.Set(reflect.ValueOf(used))
 	file, _ := field(def, "utf8File", reflect.Pointer)
 	parser := reflect.New(file.Type().Elem())
 	parser.Elem().Set(file.Elem())
@@ -116,7 +123,7 @@ func (sf *sharedFontDef) addTo(f *fpdf.Fpdf) bool {
 	reader.Set(ownReader)
 	file.Set(parser)
 	fonts.SetMapIndex(reflect.ValueOf(sf.key), def)
-	return true
+	return used
 }
 
 // field is the named field of the addressable struct v, settable even

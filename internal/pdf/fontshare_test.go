@@ -10,7 +10,7 @@ import (
 // TestFontsShared: each style is parsed once per process, and a document
 // gets the shared definition (its width table is the shared one), not a
 // parse of its own. Fails when fpdf's private fields change (the fallback
-// parses per document) or when parseFontsPerDocument is left on.
+// parses per document) or when fpdfAlone is left on.
 func TestFontsShared(t *testing.T) {
 	d := newDoc(Meta{Title: "t", ID: "T-1", At: at})
 	d.font("B", bodySize)
@@ -43,9 +43,9 @@ func TestFontsShared(t *testing.T) {
 // -race) have the bytes of one printed alone.
 func TestSharedFontsSameBytes(t *testing.T) {
 	shared := allDocuments(t)
-	parseFontsPerDocument.Store(true)
+	fpdfAlone.Store(true)
 	parsed := allDocuments(t)
-	parseFontsPerDocument.Store(false)
+	fpdfAlone.Store(false)
 	for name, doc := range shared {
 		if !bytes.Equal(doc, parsed[name]) {
 			t.Errorf("%s : octets différents selon que la police est partagée ou analysée (%d / %d octets)", name, len(doc), len(parsed[name]))
@@ -66,4 +66,22 @@ func TestSharedFontsSameBytes(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestTableLinesWrittenDirectly: a table's lines go through Doc.text's
+// own writer (their runes are in its set), not fpdf's Text, after a
+// header row filled in another colour than the text's.
+func TestTableLinesWrittenDirectly(t *testing.T) {
+	d := newDoc(Meta{Title: "t", ID: "T-1", At: at})
+	tb := d.Table([]Column{{Width: 40, Header: "En-tête"}, {Width: 0, Header: "Valeur"}})
+	tb.Row("Œuvre", "ŁŻ (€)")
+	used := d.runes[""]
+	if used == nil {
+		t.Fatal("pas de jeu de caractères propre au document : polices non partagées")
+	}
+	for _, r := range "ŒŁŻ€()" {
+		if used.seen[r/64]&(1<<(r%64)) == 0 || used.m[int(r)] != int(r) {
+			t.Errorf("%q : ligne de tableau imprimée par fpdf, pas par Doc.text", r)
+		}
+	}
 }
