@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/image/font/sfnt"
 )
@@ -95,6 +96,9 @@ func clean(s string) string { return shape(printableText(s)) }
 // spaces (U+00A0, U+202F) are kept: the documents wrap only at U+0020.
 func printableText(s string) string {
 	table := printable()
+	if asIs(s, table) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range strings.ReplaceAll(s, "\r\n", "\n") {
@@ -111,4 +115,16 @@ func printableText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// asIs reports whether printableText would give s back unchanged: valid
+// UTF-8 of printable runes and line feeds only (most text is, and
+// printableText runs on every text printed).
+func asIs(s string, table []bool) bool {
+	for _, r := range s {
+		if r != '\n' && (r < 0x20 || r == 0x7f || r >= 0x10000 || r == utf8.RuneError || !table[r]) {
+			return false
+		}
+	}
+	return true
 }

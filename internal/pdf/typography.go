@@ -42,16 +42,22 @@ func shape(s string) string {
 	if !strings.ContainsAny(s, " :;!?«»°0123456789") {
 		return s
 	}
-	words := strings.Split(s, " ")
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	for i, w := range words {
-		if i > 0 {
-			b.WriteRune(joiner(words[i-1], w))
+	// The words are s's pieces between U+0020, taken one after the other
+	// rather than split into a slice (shape runs on every text printed).
+	prev, rest, first := "", s, true
+	for {
+		w, after, more := strings.Cut(rest, " ")
+		if !first {
+			b.WriteRune(joiner(prev, w))
 		}
-		shapeWord(&b, w, i == 0, i == len(words)-1)
+		shapeWord(&b, w, first, !more)
+		if !more {
+			return b.String()
+		}
+		prev, rest, first = w, after, false
 	}
-	return b.String()
 }
 
 // joiner is the space to put between two words: U+0020 where a line may
@@ -78,13 +84,14 @@ func joiner(left, right string) rune {
 		return nbsp
 	case isNumber(left) && units[strings.TrimRight(right, ".,;:!?)»")]:
 		return nbsp
-	case isDate(left) && right == "à":
+	case right == "à" && isDate(left):
 		return nbsp
 	case left == "à" && isTime(strings.TrimRight(right, ".,;:)")):
 		return nbsp
 	case isDay(left) && months[right]:
 		return nbsp
-	case months[left] && isYear(strings.TrimRight(right, ".,;:)")):
+	case len(right) >= 4 && right[0] >= '0' && right[0] <= '9' && isYear(strings.TrimRight(right, ".,;:)")) && months[left]:
+		// (The cheap tests first: joiner runs between every two words.)
 		return nbsp
 	}
 	return ' '
