@@ -39,7 +39,7 @@ var months = map[string]bool{
 
 // shape applies French typography to s (already cleaned).
 func shape(s string) string {
-	if !strings.ContainsAny(s, " :;!?«»°0123456789") {
+	if !strings.ContainsAny(s, " :;!?0123456789") && !containsAnyOf(s, "«", "»", "°") {
 		return s
 	}
 	var b strings.Builder
@@ -101,7 +101,7 @@ func joiner(left, right string) rune {
 // often lacks: «mot» becomes « mot », « fin; » becomes « fin ; ». A colon
 // inside a word (16:30, https://, seq:hash) is left alone.
 func shapeWord(b *strings.Builder, w string, first, last bool) {
-	if !strings.ContainsAny(w, ":;!?«»") {
+	if !strings.ContainsAny(w, ":;!?") && !containsAnyOf(w, "«", "»") {
 		b.WriteString(w)
 		return
 	}
@@ -122,6 +122,18 @@ func shapeWord(b *strings.Builder, w string, first, last bool) {
 			b.WriteRune(narrowNBSP)
 		}
 	}
+}
+
+// containsAnyOf reports whether s contains one of subs. For the
+// non-ASCII « » °, it is much cheaper than strings.ContainsAny, which
+// decodes every rune of s when its set is not ASCII.
+func containsAnyOf(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // isNumber reports whether w is a number as printed: digits with a
