@@ -56,7 +56,15 @@ func subsetNames(pdf []byte, styles map[string]bool) []byte {
 		if len(to) != len(from) {
 			panic("pdf: nom de police de longueur différente")
 		}
-		pdf = bytes.ReplaceAll(pdf, from, to)
+		// In place: the names keep their length, and a copy of the
+		// whole document per style is what ReplaceAll would cost.
+		for i := 0; ; {
+			j := bytes.Index(pdf[i:], from)
+			if j < 0 {
+				break
+			}
+			i += j + copy(pdf[i+j:], to)
+		}
 	}
 	return pdf
 }
