@@ -67,6 +67,10 @@ type Doc struct {
 	meta Meta
 	// styles are the font styles embedded so far ("", "B", "I").
 	styles map[string]bool
+	// runes are the runes printed in each style, when the style's font
+	// is shared (fontshare.go); line is text's buffer.
+	runes map[string]*usedRunes
+	line  []byte
 	// style and size are the font in use, so printing a held heading
 	// can give the caller back the font it had set.
 	style string
@@ -101,7 +105,7 @@ func HashData(v any) (string, error) {
 // newDoc starts an A4 portrait document with fonts, header and footer.
 func newDoc(m Meta) *Doc {
 	f := fpdf.New("P", "mm", "A4", "")
-	d := &Doc{f: f, meta: m, styles: make(map[string]bool, 3)}
+	d := &Doc{f: f, meta: m, styles: make(map[string]bool, 3), runes: make(map[string]*usedRunes, 3)}
 	f.SetMargins(marginLeft, marginTop, marginRight)
 	// One line width for rules and borders.
 	f.SetLineWidth(0.12)
@@ -166,11 +170,13 @@ func (d *Doc) footer() {
 
 // font sets the style ("" regular, "B" bold, "I" italic) and size in
 // points. A style is embedded the first time it is used: each costs fpdf
-// a parse of the font file, and most documents never print in italic.
+// a subset of the font at output, and most documents never print in italic.
 func (d *Doc) font(style string, size float64) {
 	if !d.styles[style] {
 		d.styles[style] = true
-		addFont(d.f, style)
+		if m := addFont(d.f, style); m != nil {
+			d.runes[style] = &usedRunes{m: m}
+		}
 	}
 	d.f.SetFont(fontFamily(style), "", size)
 	d.style, d.size = style, size

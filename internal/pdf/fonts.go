@@ -6,8 +6,8 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
-	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
 )
 
@@ -37,14 +37,6 @@ var fontNames = map[string]string{"": "LiberationSans", "B": "LiberationSans-Bol
 // (see subsetNames).
 func fontFamily(style string) string { return strings.ToLower(fontNames[style]) + "ttf" }
 
-// addFont embeds one style of the typeface in f. fpdf parses the TrueType
-// file and fingerprints its width table on every call (≈ 1.5 ms), so a
-// document embeds a style only when it first prints in it (see
-// Doc.font); fpdf subsets each embedded style to the glyphs used.
-func addFont(f *fpdf.Fpdf, style string) {
-	f.AddUTF8FontFromBytes(fontFamily(style), "", fontFiles[style])
-}
-
 // subsetNames renames the embedded fonts the way PDF names a subset
 // (ISO 32000-1, 9.6.4): a six-letter tag, "+", the PostScript name. fpdf
 // subsets the glyphs but names every font "utf8" + family, so readers and
@@ -64,7 +56,15 @@ func subsetNames(pdf []byte, styles map[string]bool) []byte {
 		if len(to) != len(from) {
 			panic("pdf: nom de police de longueur différente")
 		}
-		pdf = bytes.ReplaceAll(pdf, from, to)
+		// In place: the names keep their length, and a copy of the
+		// whole document per style is what ReplaceAll would cost.
+		for i := 0; ; {
+			j := bytes.Index(pdf[i:], from)
+			if j < 0 {
+				break
+			}
+			i += j + copy(pdf[i+j:], to)
+		}
 	}
 	return pdf
 }
@@ -104,6 +104,9 @@ func clean(s string) string { return shape(printableText(s)) }
 // spaces (U+00A0, U+202F) are kept: the documents wrap only at U+0020.
 func printableText(s string) string {
 	table := printable()
+	if asIs(s, table) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range strings.ReplaceAll(s, "\r\n", "\n") {
@@ -120,4 +123,16 @@ func printableText(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// asIs reports whether printableText would give s back unchanged: valid
+// UTF-8 of printable runes and line feeds only (most text is, and
+// printableText runs on every text printed).
+func asIs(s string, table []bool) bool {
+	for _, r := range s {
+		if r != '\n' && (r < 0x20 || r == 0x7f || r >= 0x10000 || r == utf8.RuneError || !table[r]) {
+			return false
+		}
+	}
+	return true
 }

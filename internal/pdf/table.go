@@ -100,6 +100,9 @@ func (t *Table) drawHeader() {
 	cells, n := t.headerCells()
 	t.d.f.SetFillColor(228, 232, 238)
 	t.draw(cells, 0, n, true)
+	// Fill back in the text's colour: while the two differ, fpdf wraps
+	// every line of text in its colour (and Doc.text defers to it).
+	t.d.f.SetFillColor(0, 0, 0)
 	t.d.font("", t.size)
 }
 
@@ -183,8 +186,9 @@ func (t *Table) draw(cells [][]string, from, to int, fill bool) {
 		if align == "" {
 			align = "L"
 		}
-		// Text is fpdf's cheapest way to print a line, and the table
-		// draws thousands; the baseline and padding are CellFormat's.
+		// text is the cheapest way to print a line (see Doc.text), and
+		// the table draws thousands; the baseline and padding are
+		// CellFormat's.
 		_, size := f.GetFontSize()
 		for j := from; j < to && j < len(cells[i]); j++ {
 			line := cells[i][j]
@@ -195,7 +199,7 @@ func (t *Table) draw(cells [][]string, from, to int, fill bool) {
 			case "C":
 				tx = x + (c.Width-f.GetStringWidth(line))/2
 			}
-			f.Text(tx, y0+0.5+float64(j-from)*rowLine+rowLine/2+0.3*size, line)
+			t.d.text(tx, y0+0.5+float64(j-from)*rowLine+rowLine/2+0.3*size, line)
 		}
 		if t.plain && i == 0 {
 			t.d.font("", bodySize)

@@ -39,19 +39,25 @@ var months = map[string]bool{
 
 // shape applies French typography to s (already cleaned).
 func shape(s string) string {
-	if !strings.ContainsAny(s, " :;!?«»°0123456789") {
+	if !strings.ContainsAny(s, " :;!?0123456789") && !containsAnyOf(s, "«", "»", "°") {
 		return s
 	}
-	words := strings.Split(s, " ")
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	for i, w := range words {
-		if i > 0 {
-			b.WriteRune(joiner(words[i-1], w))
+	// The words are s's pieces between U+0020, taken one after the other
+	// rather than split into a slice (shape runs on every text printed).
+	prev, rest, first := "", s, true
+	for {
+		w, after, more := strings.Cut(rest, " ")
+		if !first {
+			b.WriteRune(joiner(prev, w))
 		}
-		shapeWord(&b, w, i == 0, i == len(words)-1)
+		shapeWord(&b, w, first, !more)
+		if !more {
+			return b.String()
+		}
+		prev, rest, first = w, after, false
 	}
-	return b.String()
 }
 
 // joiner is the space to put between two words: U+0020 where a line may
@@ -78,13 +84,14 @@ func joiner(left, right string) rune {
 		return nbsp
 	case isNumber(left) && units[strings.TrimRight(right, ".,;:!?)»")]:
 		return nbsp
-	case isDate(left) && right == "à":
+	case right == "à" && isDate(left):
 		return nbsp
 	case left == "à" && isTime(strings.TrimRight(right, ".,;:)")):
 		return nbsp
 	case isDay(left) && months[right]:
 		return nbsp
-	case months[left] && isYear(strings.TrimRight(right, ".,;:)")):
+	case len(right) >= 4 && right[0] >= '0' && right[0] <= '9' && isYear(strings.TrimRight(right, ".,;:)")) && months[left]:
+		// (The cheap tests first: joiner runs between every two words.)
 		return nbsp
 	}
 	return ' '
@@ -94,7 +101,7 @@ func joiner(left, right string) rune {
 // often lacks: «mot» becomes « mot », « fin; » becomes « fin ; ». A colon
 // inside a word (16:30, https://, seq:hash) is left alone.
 func shapeWord(b *strings.Builder, w string, first, last bool) {
-	if !strings.ContainsAny(w, ":;!?«»") {
+	if !strings.ContainsAny(w, ":;!?") && !containsAnyOf(w, "«", "»") {
 		b.WriteString(w)
 		return
 	}
@@ -115,6 +122,18 @@ func shapeWord(b *strings.Builder, w string, first, last bool) {
 			b.WriteRune(narrowNBSP)
 		}
 	}
+}
+
+// containsAnyOf reports whether s contains one of subs. For the
+// non-ASCII « » °, it is much cheaper than strings.ContainsAny, which
+// decodes every rune of s when its set is not ASCII.
+func containsAnyOf(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // isNumber reports whether w is a number as printed: digits with a
