@@ -89,7 +89,9 @@ func openEnv(ctx context.Context, cfg config.Config, log *slog.Logger, as role) 
 			return nil, err
 		}
 		start := time.Now()
-		c, err := pgembed.Start(ctx, pgembed.Options{DataDir: abs, Database: "acquis", Logger: log, Fsync: true})
+		// SyncLater: a new cluster's files reach the disk while it is
+		// migrated; Durable below waits for them before anything else runs.
+		c, err := pgembed.Start(ctx, pgembed.Options{DataDir: abs, Database: "acquis", Logger: log, Fsync: true, SyncLater: true})
 		if err != nil {
 			return nil, err
 		}
@@ -105,6 +107,12 @@ func openEnv(ctx context.Context, cfg config.Config, log *slog.Logger, as role) 
 		e.close()
 		return nil, err
 	}
+	if e.cluster != nil {
+		if err := e.cluster.Durable(ctx); err != nil {
+			e.close()
+			return nil, err
+		}
+	}
 	return e, nil
 }
 
@@ -113,19 +121,17 @@ func openEnv(ctx context.Context, cfg config.Config, log *slog.Logger, as role) 
 // up to date: the serving role cannot migrate it.
 func (e *env) open(ctx context.Context, appDSN, ownerDSN string, as role) error {
 	if ownerDSN != "" {
-		owner, err := db.Open(ctx, ownerDSN)
-		if err != nil {
-			return err
-		}
-		if _, err := db.Migrate(ctx, owner, e.log); err != nil {
-			owner.Close()
+		if _, err := db.MigrateURL(ctx, ownerDSN, e.log); err != nil {
 			return err
 		}
 		if as == asOwner {
+			owner, err := db.Open(ctx, ownerDSN)
+			if err != nil {
+				return err
+			}
 			e.db = owner
 			return nil
 		}
-		owner.Close()
 	} else if as == asOwner && appDSN == "" {
 		return errors.New("aucune URL de base : ACQUIS_MIGRATE_DATABASE_URL (propriétaire du schéma) est requise pour cette commande")
 	}

@@ -81,8 +81,12 @@ func NotFound(err, sentinel error, layer string) error {
 // indicators' queries cost enough on paper to trigger it, and compiling
 // takes 10 to 30 ms for queries that run in 20 to 60: measured at national
 // scale, JIT only ever made them slower. A setting already in the DSN wins.
-func withoutJIT(dsn string) string {
-	if strings.Contains(dsn, "jit=") {
+func withoutJIT(dsn string) string { return withSetting(dsn, "jit", "off") }
+
+// withSetting adds a run-time setting to a URL or keyword DSN, unless the
+// DSN already sets it.
+func withSetting(dsn, name, value string) string {
+	if strings.Contains(dsn, name+"=") {
 		return dsn
 	}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
@@ -91,9 +95,9 @@ func withoutJIT(dsn string) string {
 			return dsn // lib/pq will report it
 		}
 		q := u.Query()
-		q.Set("jit", "off")
+		q.Set(name, value)
 		u.RawQuery = q.Encode()
 		return u.String()
 	}
-	return strings.TrimSpace(dsn + " jit=off")
+	return strings.TrimSpace(dsn + " " + name + "=" + value)
 }

@@ -233,6 +233,15 @@ func TestIndicatorsOnHandBuiltData(t *testing.T) {
 	same(t, "2025", row(t, annual, "2025"), "2025", 1, 1, 1, 1.0, 1.0, 0, nil, nil)
 	same(t, "2026", row(t, annual, "2026"), "2026", 2, 1, 1, 0.0, 0.0, 0, nil, nil)
 	same(t, "2022", row(t, annual, "2022"), "2022", 0, 0, 0, nil, nil, 0, nil, nil)
+	// Both horizons answered for one certificate: each answer is joined on
+	// its own, and the certificate still counts once.
+	if _, err := h.d.Exec(`INSERT INTO followups (certificate_id, horizon, situation, answered_on) VALUES ($1, '24m', 'emploi_autre', $2)`,
+		byName["Personne 1"], day(2026, 9, 20)); err != nil {
+		t.Fatal(err)
+	}
+	annual = h.table(t, "annuel", none)
+	same(t, "2025 deux échéances", row(t, annual, "2025"), "2025", 1, 1, 1, 1.0, 1.0, 1, 1.0, 0.0)
+	same(t, "2026 inchangée", row(t, annual, "2026"), "2026", 2, 1, 1, 0.0, 0.0, 0, nil, nil)
 	var audited int
 	if err := h.d.Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'followup.recorded'`); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/sync/errgroup"
 
 	"acquis/internal/account"
 	"acquis/internal/fielderr"
@@ -55,7 +56,6 @@ func (s *Server) indicatorPage(c echo.Context, key string) error {
 		return err
 	}
 	v := indicatorView{Layout: s.layout(c, "Indicateurs"), Catalogue: indicators.Catalogue, Filter: f, Query: template.URL(f.Query().Encode()), Pathways: indicators.Pathways}
-	ctx := c.Request().Context()
 	idx, err := s.currentRefs(c)
 	if err != nil {
 		return err
@@ -68,8 +68,25 @@ func (s *Server) indicatorPage(c echo.Context, key string) error {
 			v.Regions = append(v.Regions, r)
 		}
 	}
-	platforms, err := s.accounts.Organisations(ctx, account.OrgPlatform)
-	if err != nil {
+	// The platforms of the filter form and the indicator are two
+	// independent reads (the certifications are kept in memory): run side
+	// by side, each on its own connection, the page waits for the slowest
+	// (the indicator) instead of their sum, which on the lightest
+	// indicator (resultats) cost the page 70 % over its SQL.
+	var platforms []account.Organisation
+	var t *indicators.Table
+	g, gctx := errgroup.WithContext(c.Request().Context())
+	g.Go(func() (err error) {
+		platforms, err = s.accounts.Organisations(gctx, account.OrgPlatform)
+		return err
+	})
+	if key != "" {
+		g.Go(func() (err error) {
+			t, err = s.indicators.Compute(gctx, key, f)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	for _, o := range platforms {
@@ -77,11 +94,7 @@ func (s *Server) indicatorPage(c echo.Context, key string) error {
 			v.Platforms = append(v.Platforms, o)
 		}
 	}
-	if key != "" {
-		t, err := s.indicators.Compute(ctx, key, f)
-		if err != nil {
-			return err
-		}
+	if t != nil {
 		v.Table, v.Title = t, t.Title
 		v.Chart = barChart(t, "indicateur")
 		for _, r := range t.Rows {
