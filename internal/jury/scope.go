@@ -29,8 +29,9 @@ type VerdictAccess struct {
 
 // VerdictScope answers, for session sid, candidacy cid and user uid, the
 // session's status, whether the candidacy is on it and what the user is
-// on it; ErrNotFound when the session does not exist. The autosave, the
-// hottest request, runs it first: kept prepared.
+// on it; ErrNotFound when the session does not exist. The autosave runs
+// it when its write statement cannot be its check (a role that may not
+// score, a malformed request: web.juryAutosaveScope); kept prepared.
 func (s *Store) VerdictScope(ctx context.Context, sid, cid, uid int64) (VerdictAccess, error) {
 	var a VerdictAccess
 	err := s.verdictScopeQ.Get(ctx, &a, sid, cid, uid)

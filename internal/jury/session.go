@@ -88,7 +88,8 @@ type Store struct {
 	pf *portfolio.Store
 	// verdictQ is the autosave's single statement, kept prepared.
 	verdictQ *db.Prepared
-	// verdictScopeQ is the autosave's authorisation (VerdictScope).
+	// verdictScopeQ is the autosave's authorisation when its write
+	// cannot be (VerdictScope).
 	verdictScopeQ *db.Prepared
 	// minutesPDF prints signed minutes (NewStore).
 	minutesPDF MinutesRenderer
