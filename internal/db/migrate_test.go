@@ -53,7 +53,6 @@ func privateCluster(t *testing.T, names ...string) (*pgembed.Cluster, *sqlx.DB) 
 // flush can have written the last migrations to disk.
 func TestMigrateURLDurableOnReturn(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	c, admin := privateCluster(t, "migrated")
 	for _, q := range []string{
 		`ALTER SYSTEM SET wal_writer_delay = '10s'`,
@@ -64,6 +63,50 @@ func TestMigrateURLDurableOnReturn(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	migrateFlushed(t, c, admin)
+}
+
+// TestMigrateURLDurableWithoutLogicalMessages: a managed service may
+// refuse pg_logical_emit_message; the flush then rewrites the last goose
+// row as it is, and the result is as durable and as complete.
+func TestMigrateURLDurableWithoutLogicalMessages(t *testing.T) {
+	t.Parallel()
+	c, admin := privateCluster(t, "migrated")
+	// pg_proc is per database: revoke in the one migrated.
+	super, err := sqlx.Open("postgres", c.DSNFor("migrated"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer super.Close()
+	if _, err := super.Exec(`REVOKE EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) FROM PUBLIC`); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`ALTER SYSTEM SET wal_writer_delay = '10s'`,
+		`ALTER SYSTEM SET wal_writer_flush_after = '1GB'`,
+		`SELECT pg_reload_conf()`,
+	} {
+		if _, err := admin.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	migrateFlushed(t, c, admin)
+	owner, err := db.Open(context.Background(), c.DSNAs(pgembed.OwnerRole, "migrated"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
+	var rows, applied int
+	if err := owner.QueryRow(`SELECT count(*), count(*) FILTER (WHERE is_applied) FROM goose_db_version`).Scan(&rows, &applied); err != nil || rows != applied {
+		t.Fatalf("goose : %d lignes, %d appliquées (%v)", rows, applied, err)
+	}
+}
+
+// migrateFlushed runs MigrateURL on the cluster's "migrated" database and
+// checks that every WAL record written so far is on disk when it returns.
+func migrateFlushed(t *testing.T, c *pgembed.Cluster, admin *sqlx.DB) {
+	t.Helper()
+	ctx := context.Background()
 	n, err := db.MigrateURL(ctx, c.DSNAs(pgembed.OwnerRole, "migrated"), nil)
 	if err != nil || n == 0 {
 		t.Fatalf("MigrateURL : %d migrations, %v", n, err)
