@@ -178,6 +178,53 @@ func TestSessionsIdleAbsoluteLogout(t *testing.T) {
 	}
 }
 
+// TestSessionTouchDoesNotQueue: a request whose session's last-seen time
+// is due does not wait for another request refreshing the same session
+// (the row locked by a transaction not yet committed): before, it queued
+// behind that transaction's lock until it committed.
+func TestSessionTouchDoesNotQueue(t *testing.T) {
+	s := newStore(t)
+	ctx := context.Background()
+	id := mustUser(t, s, "touch@exemple.fr")
+	lim := SessionLimits{Idle: time.Hour, Lifetime: 2 * time.Hour}
+	tok, err := s.CreateSession(ctx, id, lim, "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.Exec(`UPDATE sessions SET last_seen_at = now() - interval '5 minutes' WHERE token_hash = $1`, HashToken(tok)); err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.db.Beginx()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Rollback()
+	if _, err := other.Exec(`UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1`, HashToken(tok)); err != nil {
+		t.Fatal(err)
+	}
+	// The lock is held until other ends: a lookup that waited for it
+	// would run into this deadline (a bound on a wait, not a timing).
+	wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if p, _, err := s.SessionPrincipal(wait, tok, lim); err != nil || p.UserID != id {
+		t.Fatalf("session dont l'horodatage est verrouillé par une autre requête : %v", err)
+	}
+	if err := other.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	// Due again with no other request in flight: refreshed as before.
+	if _, err := s.db.Exec(`UPDATE sessions SET last_seen_at = now() - interval '5 minutes' WHERE token_hash = $1`, HashToken(tok)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.SessionPrincipal(ctx, tok, lim); err != nil {
+		t.Fatal(err)
+	}
+	var stale bool
+	if err := s.db.Get(&stale, `SELECT last_seen_at < now() - interval '1 minute' FROM sessions WHERE token_hash = $1`, HashToken(tok)); err != nil || stale {
+		t.Fatalf("horodatage non rafraîchi : %v %v", stale, err)
+	}
+}
+
 func TestResetTokenOnceAndExpiry(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()

@@ -122,12 +122,22 @@ func (s *Store) Session(ctx context.Context, token string, lim SessionLimits) (S
 		return Session{}, fmt.Errorf("account: session grants: %w", err)
 	}
 	if time.Since(row.LastSeen) > touchEvery {
-		if _, err := s.db.ExecContext(ctx, `UPDATE sessions SET last_seen_at = now() WHERE token_hash = $1`, hash); err != nil {
+		if _, err := s.db.ExecContext(ctx, touchSession, hash); err != nil {
 			return Session{}, fmt.Errorf("account: touch session: %w", err)
 		}
 	}
 	return Session{Principal: p, Hash: hash, Generations: row.Generations}, nil
 }
+
+// touchSession refreshes a session's last-seen time unless another
+// request of the same session is already doing so: when the minute is up,
+// every request of a busy session in flight (a grid's autosaves) sees it
+// due at once, and a plain UPDATE would queue each of them behind the
+// previous one's row lock and commit (one fsync after another: the
+// autosave's slowest requests). SKIP LOCKED lets the first refresh it and
+// the others go on; the time they would have written is the same minute.
+const touchSession = `UPDATE sessions SET last_seen_at = now()
+	WHERE token_hash = (SELECT token_hash FROM sessions WHERE token_hash = $1 FOR UPDATE SKIP LOCKED)`
 
 // DeleteSession ends a session on the server (logout).
 func (s *Store) DeleteSession(ctx context.Context, hash string) error {
