@@ -54,6 +54,14 @@ func privateCluster(t *testing.T, names ...string) (*pgembed.Cluster, *sqlx.DB) 
 func TestMigrateURLDurableOnReturn(t *testing.T) {
 	t.Parallel()
 	c, admin := privateCluster(t, "migrated")
+	holdWALWriter(t, admin)
+	migrateFlushed(t, c, admin)
+}
+
+// holdWALWriter makes the cluster's WAL writer wait (10 s, 1 GB), so that
+// only an explicit flush can have written the last commits to disk.
+func holdWALWriter(t *testing.T, admin *sqlx.DB) {
+	t.Helper()
 	for _, q := range []string{
 		`ALTER SYSTEM SET wal_writer_delay = '10s'`,
 		`ALTER SYSTEM SET wal_writer_flush_after = '1GB'`,
@@ -63,7 +71,6 @@ func TestMigrateURLDurableOnReturn(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	migrateFlushed(t, c, admin)
 }
 
 // TestMigrateURLDurableWithoutLogicalMessages: a managed service may
@@ -81,15 +88,7 @@ func TestMigrateURLDurableWithoutLogicalMessages(t *testing.T) {
 	if _, err := super.Exec(`REVOKE EXECUTE ON FUNCTION pg_logical_emit_message(boolean, text, text) FROM PUBLIC`); err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{
-		`ALTER SYSTEM SET wal_writer_delay = '10s'`,
-		`ALTER SYSTEM SET wal_writer_flush_after = '1GB'`,
-		`SELECT pg_reload_conf()`,
-	} {
-		if _, err := admin.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	holdWALWriter(t, admin)
 	migrateFlushed(t, c, admin)
 	owner, err := db.Open(context.Background(), c.DSNAs(pgembed.OwnerRole, "migrated"))
 	if err != nil {
