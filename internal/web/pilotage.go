@@ -112,25 +112,11 @@ func pilotageTitle(region string) string {
 	return "Pilotage — " + geo.RegionName(region)
 }
 
-// national computes the whole view for the request, as pilotage did
-// before its content was kept: the reference the kept page is compared
-// with (TestPilotageKept…).
-func (s *Server) national(c echo.Context) (pilotageView, error) {
-	region := c.QueryParam("region")
-	v, err := s.pilotageContent(c.Request().Context(), region, c.QueryParam("tri"), time.Now())
-	v.Layout = s.layout(c, pilotageTitle(region))
-	return v, err
-}
-
 // pilotageContent computes the view's content as of now: one query for
 // every staff member with their effective status, the plans in memory,
 // the annual series and the certification rate.
 func (s *Server) pilotageContent(ctx context.Context, region, sortBy string, now time.Time) (pilotageView, error) {
-	all, err := s.accounts.Organisations(ctx, account.OrgPlatform)
-	if err != nil {
-		return pilotageView{}, err
-	}
-	n, err := s.staff.NationalPlan(ctx, all, region, now, sortBy)
+	n, err := s.nationalPlan(ctx, region, sortBy, now)
 	if err != nil {
 		return pilotageView{}, err
 	}
@@ -152,12 +138,12 @@ func (s *Server) pilotageContent(ctx context.Context, region, sortBy string, now
 	return v, nil
 }
 
-// nationalPlan is the plan of every platform, or of one région's.
-func (s *Server) nationalPlan(c echo.Context, region, sortBy string) (staff.National, error) {
-	ctx := c.Request().Context()
+// nationalPlan is the plan of every platform, or of one région's, as of
+// now: the national view's and the plan API's and exports' figures.
+func (s *Server) nationalPlan(ctx context.Context, region, sortBy string, now time.Time) (staff.National, error) {
 	all, err := s.accounts.Organisations(ctx, account.OrgPlatform)
 	if err != nil {
 		return staff.National{}, err
 	}
-	return s.staff.NationalPlan(ctx, all, region, time.Now(), sortBy)
+	return s.staff.NationalPlan(ctx, all, region, now, sortBy)
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"acquis/internal/account"
 	"acquis/internal/audit"
 	"acquis/internal/portfolio"
@@ -135,7 +137,7 @@ func TestPilotageKeptIsWholePage(t *testing.T) {
 		c := a.s.echo.NewContext(req, rec)
 		layout := Layout{CSRF: "jeton", RequestID: "req", Static: a.s.assets.url,
 			User: &CurrentUser{ID: 1, Name: "Observatrice", Menu: []MenuItem{{"Pilotage", "/pilotage"}}}}
-		whole, err := a.s.national(c)
+		whole, err := national(a.s, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,4 +196,14 @@ func TestPilotageKeptAcrossInstances(t *testing.T) {
 	if third == second || third != onOther() {
 		t.Fatal("a row written by another client of the database is not seen at once on either instance")
 	}
+}
+
+// national computes the whole view for the request, as pilotage did
+// before its content was kept: the reference the kept page is compared
+// with.
+func national(s *Server, c echo.Context) (pilotageView, error) {
+	region := c.QueryParam("region")
+	v, err := s.pilotageContent(c.Request().Context(), region, c.QueryParam("tri"), time.Now())
+	v.Layout = s.layout(c, pilotageTitle(region))
+	return v, err
 }

@@ -63,7 +63,7 @@ type staffingJSON struct {
 // the cumulative figures.
 func (s *Server) apiPlan(c echo.Context) error {
 	region := c.QueryParam("region")
-	n, err := s.nationalPlan(c, region, "")
+	n, err := s.nationalPlan(c.Request().Context(), region, "", time.Now())
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,7 @@ func (s *Server) apiPlan(c echo.Context) error {
 func (s *Server) pilotagePlanExport(kind string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		region := c.QueryParam("region")
-		n, err := s.nationalPlan(c, region, "")
+		n, err := s.nationalPlan(c.Request().Context(), region, "", time.Now())
 		if err != nil {
 			return err
 		}

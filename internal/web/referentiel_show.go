@@ -60,13 +60,13 @@ func (s *Server) referentielShow(c echo.Context) error {
 		}
 		return s.renderReferentiel(c, cert, http.StatusOK, nil)
 	}
-	p, err := s.refPages.get(vid, func() (refPage, error) {
+	p, err := s.refPages.get(vid, func() (keptPage, error) {
 		cert, err := s.refs.Version(ctx, vid)
 		if err != nil {
-			return refPage{}, err
+			return keptPage{}, err
 		}
 		body, err := s.render.content("referentiel", referentielView{Cert: cert})
-		return refPage{title: cert.Title, body: body}, err
+		return keptPage{title: cert.Title, body: body}, err
 	})
 	if err != nil {
 		return err
@@ -81,9 +81,6 @@ type keptPage struct {
 	body  template.HTML
 }
 
-// refPage is the rendered content of one référentiel version.
-type refPage = keptPage
-
 // refPageCache keeps the rendered content of each référentiel version
 // shown, by version id: versions are immutable (keyed by their content
 // hash), and a certifier has a handful of them.
@@ -91,13 +88,13 @@ type refPageCache struct{ m sync.Map }
 
 // get returns the version's rendered content, rendering it on first use.
 // Two first requests at once may both render it; they render the same.
-func (r *refPageCache) get(vid int64, render func() (refPage, error)) (refPage, error) {
+func (r *refPageCache) get(vid int64, render func() (keptPage, error)) (keptPage, error) {
 	if p, ok := r.m.Load(vid); ok {
-		return p.(refPage), nil
+		return p.(keptPage), nil
 	}
 	p, err := render()
 	if err != nil {
-		return refPage{}, err
+		return keptPage{}, err
 	}
 	r.m.Store(vid, p)
 	return p, nil

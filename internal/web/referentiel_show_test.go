@@ -160,8 +160,8 @@ func TestReferentielPageCached(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s: not kept after a request", sum.Code)
 		}
-		kept := renderTo(t, a, "prerendered", prerenderedView{Layout: layout, Body: p.(refPage).body})
-		if whole != kept || p.(refPage).title != cert.Title {
+		kept := renderTo(t, a, "prerendered", prerenderedView{Layout: layout, Body: p.(keptPage).body})
+		if whole != kept || p.(keptPage).title != cert.Title {
 			t.Fatalf("%s: the kept page differs from the whole rendering", sum.Code)
 		}
 	}
